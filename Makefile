@@ -1,0 +1,82 @@
+# syskit: plain GNU make, explicit object lists.
+#   make            build/syskit and build/bin/ (one link per applet)
+#   make unit       build/unit (the C unit tests of lib/)
+#   make asan       the same two under build/asan/ with ASan + UBSan
+#   make static     build/static/syskit: static, stripped, musl (needs build/musl, see build.sh)
+#   make fuzz       build the libFuzzer targets and run each for FUZZ_SECONDS
+#   WERROR=1        add -Werror (CI)
+
+CC	?= cc
+O	?= build
+CFLAGS	?= -O2 -g
+WARN	 = -Wall -Wextra -Wshadow -Wpointer-arith -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wno-unused-parameter -Wformat=2
+ifeq ($(WERROR),1)
+WARN	+= -Werror
+endif
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -D_GNU_SOURCE -MMD -MP
+LDLIBS	?= -lbsd
+ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_LDFLAGS)
+
+LIB_SRCS = lib/args.c lib/cgroup.c lib/out.c lib/proc.c lib/sock.c
+APPLET_SRCS = applets/main.c applets/sysinfo.c
+UNIT_SRCS = tests/unit/main.c tests/unit/test_args.c tests/unit/test_cgroup.c \
+	    tests/unit/test_out.c tests/unit/test_proc.c tests/unit/test_sock.c
+FUZZ_TARGETS = args cgroup diskstats meminfo mountinfo netdev sockdiag stat
+
+LIB_OBJS = $(LIB_SRCS:%.c=$(O)/obj/%.o)
+APPLET_OBJS = $(APPLET_SRCS:%.c=$(O)/obj/%.o)
+UNIT_OBJS = $(UNIT_SRCS:%.c=$(O)/obj/%.o)
+APPLETS = $(shell sed -n 's/^APPLET(\([a-z0-9_]*\),.*/\1/p' applets/applets.h)
+
+all: $(O)/syskit $(O)/unit links
+
+$(O)/syskit: $(APPLET_OBJS) $(LIB_OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/unit: $(UNIT_OBJS) $(LIB_OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+unit: $(O)/unit
+
+links: $(O)/syskit
+	@mkdir -p $(O)/bin
+	@for a in $(APPLETS); do ln -sf ../syskit $(O)/bin/$$a; done
+	@ln -sf ../syskit $(O)/bin/syskit
+
+$(O)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+asan:
+	$(MAKE) O=build/asan CFLAGS="-O1 -g" EXTRA_CFLAGS="$(SAN)" EXTRA_LDFLAGS="$(SAN)" all
+
+MUSL	?= build/musl/prefix
+static:
+	$(MAKE) O=build/static CC=musl-gcc CFLAGS="-Os" \
+	    EXTRA_CFLAGS="-isystem $(MUSL)/include" \
+	    EXTRA_LDFLAGS="-static -s -L$(MUSL)/lib" LDLIBS="-lbsd -lmd" all
+
+FUZZ_SECONDS ?= 20
+FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -g -O1
+fuzz: $(FUZZ_TARGETS:%=build/fuzz/%)
+	@for t in $(FUZZ_TARGETS); do \
+	    mkdir -p build/fuzz/corpus-$$t; \
+	    echo "fuzz $$t: $(FUZZ_SECONDS)s"; \
+	    build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		build/fuzz/corpus-$$t fuzz/corpus/$$t 2>build/fuzz/$$t.log || \
+		{ tail -n 30 build/fuzz/$$t.log; exit 1; }; \
+	    grep -E 'stat::number_of_executed_units' build/fuzz/$$t.log; \
+	done
+
+build/fuzz/%: fuzz/%.c $(LIB_SRCS)
+	@mkdir -p build/fuzz
+	clang -std=gnu11 -D_GNU_SOURCE $(FUZZ_FLAGS) -o $@ $< $(LIB_SRCS) -lbsd
+
+clean:
+	rm -rf build/obj build/syskit build/unit build/bin build/asan build/static build/fuzz
+
+.PHONY: all unit links asan static fuzz clean
+
+-include $(APPLET_OBJS:.o=.d) $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

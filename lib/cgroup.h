@@ -1,0 +1,62 @@
+/*
+ * cgroup: the calling process's control group, v1 or v2.  Reads
+ * <proc>/self/cgroup and <proc>/self/mountinfo to find the hierarchies and
+ * their mount points (a mount point under /sys is mapped to SYSKIT_SYS), then
+ * the limit files.  Nothing prints.  Functions return 0, or -1 with errno.
+ */
+#ifndef LIB_CGROUP_H
+#define LIB_CGROUP_H
+
+#include <stdint.h>
+
+#define CG_UNLIMITED	UINT64_MAX
+
+struct cgroup_info {
+	int	 version;		/* 1, 2, or 0 when no cgroup fs is mounted */
+	char	 path[512];		/* v2 path, or the v1 memory (else cpu) controller's path */
+	char	 cpu_path[512];		/* v1: the cpu controller's path */
+
+	/* CPU: the smallest quota/period along the ancestor chain. */
+	int	 has_cpu;
+	int64_t	 cpu_quota_us;		/* -1 = no quota */
+	uint64_t cpu_period_us;
+	double	 cpu_limit;		/* quota / period, 0 when no quota */
+
+	/* memory: bytes; CG_UNLIMITED when no limit; has_* say what was read */
+	int	 has_mem_limit, has_mem_current, has_mem_peak;
+	uint64_t mem_limit;		/* smallest along the chain */
+	uint64_t mem_current;
+	uint64_t mem_peak;		/* v2 memory.peak, v1 memory.max_usage_in_bytes */
+	uint64_t mem_inactive_file;	/* from memory.stat, for "available" */
+	int	 has_mem_stat;
+
+	/* pids */
+	int	 has_pids_limit, has_pids_current;
+	uint64_t pids_limit;		/* CG_UNLIMITED when "max" */
+	uint64_t pids_current;
+};
+
+/* Fill *ci for the calling process.  Fields that could not be read keep
+ * their has_* at 0; only a malformed file is an error (EINVAL). */
+int	cgroup_read(struct cgroup_info *ci);
+
+/* Parsers, for tests and fuzzing. */
+/* "max 100000" or "50000 100000" (cpu.max) -> quota (-1 = max), period. */
+int	cgroup_parse_cpu_max(const char *buf, int64_t *quota, uint64_t *period);
+/* A number or "max" -> value (CG_UNLIMITED for "max"). */
+int	cgroup_parse_limit(const char *buf, uint64_t *v);
+/* Find the path of a controller in a /proc/PID/cgroup text: controller
+ * "memory" for v1, "" for the v2 unified line ("0::/path").  Returns 0 and
+ * copies the path, or -1/ENOENT. */
+int	cgroup_parse_self(const char *buf, const char *controller,
+	    char *path, size_t len);
+/* The CPU count a program should use: min(usable, quota rounded half up,
+ * at least 1); usable when there is no quota. */
+int	cgroup_effective_cpus(double cpu_limit, int usable);
+
+/* Whether we appear to run in a container, and why ("docker", "podman",
+ * "kubepods", "lxc", "containerd", "overlay-root", "container-env");
+ * returns 1/0 and copies the kind. */
+int	cgroup_in_container(char *kind, size_t len);
+
+#endif

@@ -1,0 +1,48 @@
+/* unit.h: a small test runner for lib/.  A case passes when none of its
+ * CHECKs fail; the runner ends with "unit: N passed, N failed". */
+#ifndef UNIT_H
+#define UNIT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Fixtures, relative to the project root (the runner's working directory). */
+#define FIXTURES "tests/fixtures"
+
+extern int unit_case_failed;
+
+void	unit_run(const char *name, void (*fn)(void));
+void	unit_fail(const char *file, int line, const char *what);
+
+#define CHECK(c) do {							\
+	if (!(c))							\
+		unit_fail(__FILE__, __LINE__, #c);			\
+} while (0)
+#define CHECK_U64(a, b) do {						\
+	unsigned long long _a = (a), _b = (b);				\
+	if (_a != _b) {							\
+		char _m[256];						\
+		snprintf(_m, sizeof(_m), "%s == %s (%llu != %llu)",	\
+		    #a, #b, _a, _b);					\
+		unit_fail(__FILE__, __LINE__, _m);			\
+	}								\
+} while (0)
+#define CHECK_STR(a, b) do {						\
+	const char *_a = (a), *_b = (b);				\
+	if (_a == NULL || _b == NULL || strcmp(_a, _b) != 0) {		\
+		char _m[512];						\
+		snprintf(_m, sizeof(_m), "%s == %s (\"%s\" != \"%s\")",	\
+		    #a, #b, _a ? _a : "(null)", _b ? _b : "(null)");	\
+		unit_fail(__FILE__, __LINE__, _m);			\
+	}								\
+} while (0)
+
+/* The suites, one per lib module. */
+void	test_args(void);
+void	test_cgroup(void);
+void	test_out(void);
+void	test_proc(void);
+void	test_sock(void);
+
+#endif
