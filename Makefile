@@ -2,7 +2,7 @@
 #   make            build/syskit and build/bin/ (one link per applet)
 #   make unit       build/unit (the C unit tests of lib/)
 #   make asan       the same two under build/asan/ with ASan + UBSan
-#   make static     build/static/syskit: static, stripped, musl (needs build/musl, see build.sh)
+#   make static     build/static/syskit: static, stripped, musl (needs build/musl: tools/musl-deps.sh)
 #   make fuzz       build the libFuzzer targets and run each for FUZZ_SECONDS
 #   WERROR=1        add -Werror (CI)
 
@@ -15,7 +15,7 @@ ifeq ($(WERROR),1)
 WARN	+= -Werror
 endif
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -D_GNU_SOURCE -MMD -MP
-LDLIBS	?= -lbsd
+LDLIBS	?= -lbsd -lm
 ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 LIB_SRCS = lib/args.c lib/cgroup.c lib/out.c lib/proc.c lib/sock.c
@@ -27,7 +27,7 @@ FUZZ_TARGETS = args cgroup diskstats meminfo mountinfo netdev sockdiag stat
 LIB_OBJS = $(LIB_SRCS:%.c=$(O)/obj/%.o)
 APPLET_OBJS = $(APPLET_SRCS:%.c=$(O)/obj/%.o)
 UNIT_OBJS = $(UNIT_SRCS:%.c=$(O)/obj/%.o)
-APPLETS = $(shell sed -n 's/^APPLET(\([a-z0-9_]*\),.*/\1/p' applets/applets.h)
+APPLETS = $(shell sed -n 's/^APPLET.\([a-z0-9_]*\),.*/\1/p' applets/applets.h)
 
 all: $(O)/syskit $(O)/unit links
 
@@ -56,7 +56,7 @@ MUSL	?= build/musl/prefix
 static:
 	$(MAKE) O=build/static CC=musl-gcc CFLAGS="-Os" \
 	    EXTRA_CFLAGS="-isystem $(MUSL)/include" \
-	    EXTRA_LDFLAGS="-static -s -L$(MUSL)/lib" LDLIBS="-lbsd -lmd" all
+	    EXTRA_LDFLAGS="-static -s -L$(MUSL)/lib" LDLIBS="-lbsd -lmd -lm" all
 
 FUZZ_SECONDS ?= 20
 FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -g -O1
@@ -72,7 +72,7 @@ fuzz: $(FUZZ_TARGETS:%=build/fuzz/%)
 
 build/fuzz/%: fuzz/%.c $(LIB_SRCS)
 	@mkdir -p build/fuzz
-	clang -std=gnu11 -D_GNU_SOURCE $(FUZZ_FLAGS) -o $@ $< $(LIB_SRCS) -lbsd
+	clang -std=gnu11 -D_GNU_SOURCE $(FUZZ_FLAGS) -o $@ $< $(LIB_SRCS) -lbsd -lm
 
 clean:
 	rm -rf build/obj build/syskit build/unit build/bin build/asan build/static build/fuzz

@@ -82,6 +82,8 @@ static int
 run_applet(const struct applet *a, int argc, char *argv[])
 {
 	set_progname(a->name);
+	/* getopt names the program by argv[0] in its messages */
+	argv[0] = progname;
 	optind = 0;
 	return finish(a->main(argc, argv));
 }

@@ -2,7 +2,9 @@
 #ifndef SYSKIT_H
 #define SYSKIT_H
 
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <sys/types.h>
 
 #include <errno.h>

@@ -7,6 +7,7 @@
 #ifndef LIB_CGROUP_H
 #define LIB_CGROUP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define CG_UNLIMITED	UINT64_MAX

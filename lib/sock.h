@@ -49,7 +49,7 @@ struct socklist {
 int	sock_kind(const char *name);
 /* Collect the sockets of the given kinds. */
 int	sock_list(int kinds, struct socklist *sl);
-/* Fill pid and comm by one pass over <proc>/[0-9]*/fd (only readable ones). */
+/* Fill pid and comm by one pass over <proc>/PID/fd (only readable ones). */
 int	sock_map_pids(struct socklist *sl);
 void	sock_free(struct socklist *sl);
 /* psutil's state names: "ESTABLISHED", "LISTEN", ..., "NONE" for 0. */

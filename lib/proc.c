@@ -1,0 +1,1763 @@
+/*
+ * proc: readers and parsers for /proc and /sys.
+ *
+ * Every parser takes (buf, len) and never reads past buf + len: the buffer
+ * need not be NUL-terminated (the fuzzers hand over raw bytes).  Parsers walk
+ * the buffer line by line and token by token without copying; only the
+ * result arrays are allocated.  Numbers are parsed by hand rather than with
+ * strtoull/strtod, which need a terminator and (strtod) honour the locale.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proc.h"
+
+#ifndef PATH_MAX
+#define PATH_MAX 4096
+#endif
+
+/* A /proc file larger than this is not a /proc file. */
+#define SLURP_MAX	(1024UL * 1024 * 1024)
+/* Largest CPU number accepted in a cpu list (kernel NR_CPUS is far less). */
+#define CPULIST_MAX	(1 << 20)
+
+/* ---- lexing helpers: all bounded by an end pointer ---- */
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+	    c == '\v' || c == '\f';
+}
+
+/* Take the next line [*ls, *le) (without '\n') from [*pp, end). */
+static int
+next_line(const char **pp, const char *end, const char **ls, const char **le)
+{
+	const char *p = *pp, *nl;
+
+	if (p >= end)
+		return 0;
+	nl = memchr(p, '\n', (size_t)(end - p));
+	*ls = p;
+	*le = nl != NULL ? nl : end;
+	*pp = nl != NULL ? nl + 1 : end;
+	return 1;
+}
+
+/* Take the next blank-separated token [*ts, *te) from [*pp, end). */
+static int
+next_tok(const char **pp, const char *end, const char **ts, const char **te)
+{
+	const char *p = *pp;
+
+	while (p < end && is_blank(*p))
+		p++;
+	if (p >= end) {
+		*pp = end;
+		return 0;
+	}
+	*ts = p;
+	while (p < end && !is_blank(*p))
+		p++;
+	*te = p;
+	*pp = p;
+	return 1;
+}
+
+/* A NUL inside a name would cut it short as a C string: reject it. */
+static int
+has_nul(const char *s, const char *e)
+{
+	return memchr(s, '\0', (size_t)(e - s)) != NULL;
+}
+
+static int
+tok_eq(const char *s, const char *e, const char *word)
+{
+	size_t n = strlen(word);
+
+	return (size_t)(e - s) == n && memcmp(s, word, n) == 0;
+}
+
+/* Strict unsigned decimal over [s, e): digits only, no overflow. */
+static int
+parse_u64(const char *s, const char *e, uint64_t *out)
+{
+	uint64_t v = 0;
+	unsigned d;
+
+	if (s >= e)
+		return -1;
+	for (; s < e; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		d = (unsigned)(*s - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+parse_uint(const char *s, const char *e, unsigned *out)
+{
+	uint64_t v;
+
+	if (parse_u64(s, e, &v) == -1 || v > UINT_MAX)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int
+parse_int(const char *s, const char *e, int *out)
+{
+	uint64_t v;
+
+	if (parse_u64(s, e, &v) == -1 || v > INT_MAX)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/*
+ * "123", "123.45": the fixed-point numbers /proc prints.  Digits beyond
+ * what a uint64_t holds are dropped from the fraction; an integer part
+ * that large is an error.
+ */
+static int
+parse_decimal(const char *s, const char *e, double *out)
+{
+	static const double pow10[] = {
+		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+		1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18
+	};
+	uint64_t m = 0;
+	int nfrac = 0, ndig = 0, dot = 0;
+	unsigned d;
+
+	if (s >= e)
+		return -1;
+	for (; s < e; s++) {
+		if (*s == '.' && !dot) {
+			dot = 1;
+			continue;
+		}
+		if (*s < '0' || *s > '9')
+			return -1;
+		d = (unsigned)(*s - '0');
+		ndig++;
+		if (m > (UINT64_MAX - d) / 10 || nfrac >= 18) {
+			if (!dot)
+				return -1;
+			continue;	/* fraction digit we cannot hold */
+		}
+		m = m * 10 + d;
+		if (dot)
+			nfrac++;
+	}
+	if (ndig == 0)
+		return -1;
+	*out = (double)m / pow10[nfrac];
+	return 0;
+}
+
+static uint64_t
+sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static uint64_t
+sat_mul(uint64_t a, uint64_t b)
+{
+	if (a != 0 && b > UINT64_MAX / a)
+		return UINT64_MAX;
+	return a * b;
+}
+
+/* ---- roots and files ---- */
+
+const char *
+proc_root(void)
+{
+	const char *s = getenv("SYSKIT_PROC");
+
+	return s != NULL && *s != '\0' ? s : "/proc";
+}
+
+const char *
+sys_root(void)
+{
+	const char *s = getenv("SYSKIT_SYS");
+
+	return s != NULL && *s != '\0' ? s : "/sys";
+}
+
+/* root + "/" + rel; rel NULL or "" names root itself. */
+static int
+join_path(char *buf, size_t len, const char *root, const char *rel)
+{
+	int n;
+
+	if (root == NULL || *root == '\0') {
+		errno = EINVAL;
+		return -1;
+	}
+	if (rel == NULL || *rel == '\0')
+		n = snprintf(buf, len, "%s", root);
+	else {
+		while (*rel == '/')
+			rel++;
+		n = snprintf(buf, len, "%s/%s", root, rel);
+	}
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+char *
+proc_slurp(const char *root, const char *rel, size_t *lenp)
+{
+	char path[PATH_MAX], *buf = NULL, *nbuf;
+	size_t cap = 4096, len = 0;
+	struct stat sb;
+	ssize_t r;
+	int fd, saved;
+
+	if (join_path(path, sizeof(path), root, rel) == -1)
+		return NULL;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return NULL;
+	/* /proc reports size 0 and sysfs 4096; only regular files help. */
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+	    (uint64_t)sb.st_size < SLURP_MAX)
+		cap = (size_t)sb.st_size + 1;
+	if ((buf = malloc(cap)) == NULL)
+		goto fail;
+	for (;;) {
+		if (len == cap - 1) {
+			if (cap >= SLURP_MAX) {
+				errno = EFBIG;
+				goto fail;
+			}
+			if ((nbuf = realloc(buf, cap * 2)) == NULL)
+				goto fail;
+			buf = nbuf;
+			cap *= 2;
+		}
+		r = read(fd, buf + len, cap - 1 - len);
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	buf[len] = '\0';
+	if (lenp != NULL)
+		*lenp = len;
+	return buf;
+fail:
+	saved = errno;
+	free(buf);
+	close(fd);
+	errno = saved;
+	return NULL;
+}
+
+int
+proc_read_str(const char *root, const char *rel, char *buf, size_t len)
+{
+	char path[PATH_MAX], extra;
+	size_t got = 0;
+	ssize_t r;
+	int fd, saved;
+
+	if (buf == NULL || len == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (join_path(path, sizeof(path), root, rel) == -1)
+		return -1;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	for (;;) {
+		if (got < len - 1)
+			r = read(fd, buf + got, len - 1 - got);
+		else
+			r = read(fd, &extra, 1);
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		if (got == len - 1) {
+			/* The file does not fit: say so, never truncate. */
+			errno = ERANGE;
+			goto fail;
+		}
+		got += (size_t)r;
+	}
+	close(fd);
+	buf[got] = '\0';
+	if (got > 0 && buf[got - 1] == '\n')
+		buf[got - 1] = '\0';
+	return 0;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+/* Trim surrounding white space of a NUL-terminated string to [*s, *e). */
+static void
+trim(const char *str, const char **s, const char **e)
+{
+	const char *a = str, *b = str + strlen(str);
+
+	while (a < b && is_space(*a))
+		a++;
+	while (b > a && is_space(b[-1]))
+		b--;
+	*s = a;
+	*e = b;
+}
+
+int
+proc_read_u64(const char *root, const char *rel, uint64_t *out)
+{
+	char buf[64];
+	const char *s, *e;
+	uint64_t v;
+
+	if (proc_read_str(root, rel, buf, sizeof(buf)) == -1)
+		return -1;
+	trim(buf, &s, &e);
+	if (parse_u64(s, e, &v) == -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+proc_read_i64(const char *root, const char *rel, int64_t *out)
+{
+	char buf[64];
+	const char *s, *e;
+	uint64_t v;
+	int neg = 0;
+
+	if (proc_read_str(root, rel, buf, sizeof(buf)) == -1)
+		return -1;
+	trim(buf, &s, &e);
+	if (s < e && (*s == '-' || *s == '+')) {
+		neg = *s == '-';
+		s++;
+	}
+	if (parse_u64(s, e, &v) == -1 ||
+	    v > (neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (neg)
+		*out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+	else
+		*out = (int64_t)v;
+	return 0;
+}
+
+/* Does abspath start with the directory prefix (whole component)? */
+static const char *
+under(const char *abspath, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (strncmp(abspath, prefix, n) != 0)
+		return NULL;
+	if (abspath[n] != '\0' && abspath[n] != '/')
+		return NULL;
+	return abspath + n;
+}
+
+int
+proc_path(char *buf, size_t len, const char *abspath)
+{
+	const char *rest, *root;
+	int n;
+
+	if (buf == NULL || abspath == NULL || *abspath != '/') {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((rest = under(abspath, "/proc")) != NULL)
+		root = proc_root();
+	else if ((rest = under(abspath, "/sys")) != NULL)
+		root = sys_root();
+	else {
+		/* Elsewhere (a cgroup mounted at /cgroup): unchanged. */
+		root = "";
+		rest = abspath;
+	}
+	n = snprintf(buf, len, "%s%s", root, rest);
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- /proc/meminfo ---- */
+
+static const struct {
+	const char *key;
+	size_t	 off;
+	unsigned bit;
+} mi_keys[] = {
+	{ "MemTotal", offsetof(struct meminfo, mem_total), MI_MEMTOTAL },
+	{ "MemFree", offsetof(struct meminfo, mem_free), MI_MEMFREE },
+	{ "MemAvailable", offsetof(struct meminfo, mem_available),
+	    MI_MEMAVAILABLE },
+	{ "Buffers", offsetof(struct meminfo, buffers), MI_BUFFERS },
+	{ "Cached", offsetof(struct meminfo, cached), MI_CACHED },
+	{ "SwapCached", offsetof(struct meminfo, swap_cached), MI_SWAPCACHED },
+	{ "Active", offsetof(struct meminfo, active), MI_ACTIVE },
+	{ "Inactive", offsetof(struct meminfo, inactive), MI_INACTIVE },
+	{ "Shmem", offsetof(struct meminfo, shmem), MI_SHMEM },
+	{ "Slab", offsetof(struct meminfo, slab), MI_SLAB },
+	{ "SReclaimable", offsetof(struct meminfo, sreclaimable),
+	    MI_SRECLAIMABLE },
+	{ "SwapTotal", offsetof(struct meminfo, swap_total), MI_SWAPTOTAL },
+	{ "SwapFree", offsetof(struct meminfo, swap_free), MI_SWAPFREE },
+	{ "Active(file)", offsetof(struct meminfo, active_file),
+	    MI_ACTIVEFILE },
+	{ "Inactive(file)", offsetof(struct meminfo, inactive_file),
+	    MI_INACTIVEFILE },
+};
+
+int
+proc_meminfo_parse(const char *buf, size_t len, struct meminfo *mi)
+{
+	const char *p, *end, *ls, *le, *colon, *q;
+	const char *ts, *te, *us, *ue, *xs, *xe;
+	uint64_t v;
+	size_t i;
+
+	memset(mi, 0, sizeof(*mi));
+	if (buf == NULL) {
+		buf = "";
+		len = 0;
+	}
+	p = buf;
+	end = buf + len;
+	while (next_line(&p, end, &ls, &le)) {
+		if ((colon = memchr(ls, ':', (size_t)(le - ls))) == NULL)
+			continue;
+		for (i = 0; i < sizeof(mi_keys) / sizeof(mi_keys[0]); i++)
+			if (tok_eq(ls, colon, mi_keys[i].key))
+				break;
+		if (i == sizeof(mi_keys) / sizeof(mi_keys[0]))
+			continue;	/* a field we do not report */
+		q = colon + 1;
+		if (!next_tok(&q, le, &ts, &te) || parse_u64(ts, te, &v) == -1)
+			goto bad;
+		if (next_tok(&q, le, &us, &ue)) {
+			if (!tok_eq(us, ue, "kB") || next_tok(&q, le, &xs, &xe))
+				goto bad;
+			v = sat_mul(v, 1024);
+		}
+		*(uint64_t *)(void *)((char *)mi + mi_keys[i].off) = v;
+		mi->has |= mi_keys[i].bit;
+	}
+	/* Every kernel has MemTotal; without it this is not meminfo. */
+	if (!(mi->has & MI_MEMTOTAL))
+		goto bad;
+	return 0;
+bad:
+	memset(mi, 0, sizeof(*mi));
+	errno = EINVAL;
+	return -1;
+}
+
+int
+proc_meminfo(struct meminfo *mi)
+{
+	char *buf;
+	size_t len;
+	int rv;
+
+	if ((buf = proc_slurp(proc_root(), "meminfo", &len)) == NULL)
+		return -1;
+	rv = proc_meminfo_parse(buf, len, mi);
+	free(buf);
+	return rv;
+}
+
+/* Sum of the "low" watermarks of /proc/zoneinfo, in pages. */
+static int
+zoneinfo_low(uint64_t *pages)
+{
+	const char *p, *end, *ls, *le, *ts, *te, *q;
+	char *buf;
+	size_t len;
+	uint64_t v, sum = 0;
+
+	if ((buf = proc_slurp(proc_root(), "zoneinfo", &len)) == NULL)
+		return -1;
+	p = buf;
+	end = buf + len;
+	while (next_line(&p, end, &ls, &le)) {
+		q = ls;
+		/* "low" exactly: psutil's startswith("low") also meets
+		 * "lowmem_reserve[]:" on old kernels, whose first value is
+		 * always 0, so the sums agree. */
+		if (!next_tok(&q, le, &ts, &te) || !tok_eq(ts, te, "low"))
+			continue;
+		if (next_tok(&q, le, &ts, &te) && parse_u64(ts, te, &v) == 0)
+			sum = sat_add(sum, v);
+	}
+	free(buf);
+	*pages = sum;
+	return 0;
+}
+
+uint64_t
+proc_mem_available_estimate(const struct meminfo *mi)
+{
+	uint64_t fallback, pages, low, pagecache, sr, plus, minus, half;
+	long pgsz;
+	const unsigned need = MI_ACTIVEFILE | MI_INACTIVEFILE |
+	    MI_SRECLAIMABLE;
+
+	fallback = sat_add(mi->mem_free, mi->cached);
+	if ((mi->has & need) != need)
+		return fallback;
+	if (zoneinfo_low(&pages) == -1)
+		return fallback;
+	if ((pgsz = sysconf(_SC_PAGESIZE)) <= 0)
+		pgsz = 4096;
+	low = sat_mul(pages, (uint64_t)pgsz);
+
+	/*
+	 * psutil's calculate_avail_vmem:
+	 *   free - low + pagecache - min(pagecache / 2, low)
+	 *   + sreclaimable - min(sreclaimable / 2, low), clamped at 0.
+	 * Summed as a positive and a negative part so nothing wraps.
+	 * The /2 is exact: meminfo values are multiples of 1024.
+	 */
+	pagecache = sat_add(mi->active_file, mi->inactive_file);
+	sr = mi->sreclaimable;
+	plus = sat_add(sat_add(mi->mem_free, pagecache), sr);
+	minus = low;
+	half = pagecache / 2;
+	minus = sat_add(minus, half < low ? half : low);
+	half = sr / 2;
+	minus = sat_add(minus, half < low ? half : low);
+	return plus > minus ? plus - minus : 0;
+}
+
+/* ---- /proc/vmstat ---- */
+
+int
+proc_vmstat_parse(const char *buf, size_t len, struct vmstat *vm)
+{
+	const char *p, *end, *ls, *le, *ks, *ke, *vs, *ve, *q;
+	uint64_t v, *dst;
+	unsigned bit;
+
+	memset(vm, 0, sizeof(*vm));
+	if (buf == NULL) {
+		buf = "";
+		len = 0;
+	}
+	p = buf;
+	end = buf + len;
+	while (next_line(&p, end, &ls, &le)) {
+		q = ls;
+		if (!next_tok(&q, le, &ks, &ke))
+			continue;
+		bit = 0;
+		if (tok_eq(ks, ke, "pswpin")) {
+			dst = &vm->pswpin;
+			bit = VM_PSWPIN;
+		} else if (tok_eq(ks, ke, "pswpout")) {
+			dst = &vm->pswpout;
+			bit = VM_PSWPOUT;
+		} else if (tok_eq(ks, ke, "pgfault"))
+			dst = &vm->pgfault;
+		else if (tok_eq(ks, ke, "pgmajfault"))
+			dst = &vm->pgmajfault;
+		else
+			continue;
+		if (!next_tok(&q, le, &vs, &ve) ||
+		    parse_u64(vs, ve, &v) == -1) {
+			memset(vm, 0, sizeof(*vm));
+			errno = EINVAL;
+			return -1;
+		}
+		*dst = v;
+		vm->has |= bit;
+	}
+	return 0;
+}
+
+int
+proc_vmstat(struct vmstat *vm)
+{
+	char *buf;
+	size_t len;
+	int rv;
+
+	if ((buf = proc_slurp(proc_root(), "vmstat", &len)) == NULL)
+		return -1;
+	rv = proc_vmstat_parse(buf, len, vm);
+	free(buf);
+	return rv;
+}
+
+/* ---- /proc/stat ---- */
+
+/* "cpu" is the total, "cpuN" a CPU, anything else starting "cpu" junk. */
+enum { CPU_NONE, CPU_TOTAL, CPU_ONE };
+
+static int
+cpu_kind(const char *s, const char *e)
+{
+	if (e - s < 3 || memcmp(s, "cpu", 3) != 0)
+		return CPU_NONE;
+	if (e - s == 3)
+		return CPU_TOTAL;
+	return CPU_ONE;
+}
+
+/* The 4 to 10 numbers after the name. */
+static int
+parse_cpu_times(const char *p, const char *end, struct cpu_times *ct)
+{
+	uint64_t *f[10] = {
+		&ct->user, &ct->nice, &ct->system, &ct->idle, &ct->iowait,
+		&ct->irq, &ct->softirq, &ct->steal, &ct->guest, &ct->guest_nice
+	};
+	const char *ts, *te;
+	int n = 0;
+
+	memset(ct, 0, sizeof(*ct));
+	while (next_tok(&p, end, &ts, &te)) {
+		if (n == 10 || parse_u64(ts, te, f[n]) == -1)
+			return -1;
+		n++;
+	}
+	if (n < 4)
+		return -1;
+	ct->nfields = n;
+	return 0;
+}
+
+/* The first number after the key ("intr 114081 0 0 ..."). */
+static int
+first_u64(const char *p, const char *end, uint64_t *out)
+{
+	const char *ts, *te;
+
+	if (!next_tok(&p, end, &ts, &te))
+		return -1;
+	return parse_u64(ts, te, out);
+}
+
+int
+proc_stat_parse(const char *buf, size_t len, struct proc_stat *st)
+{
+	const char *p, *end, *ls, *le, *ks, *ke, *q;
+	size_t count = 0;
+	int i = 0, have_total = 0, kind;
+	uint64_t *dst;
+
+	memset(st, 0, sizeof(*st));
+	if (buf == NULL) {
+		buf = "";
+		len = 0;
+	}
+	end = buf + len;
+
+	/* Size the arrays first, so the second pass never reallocates. */
+	p = buf;
+	while (next_line(&p, end, &ls, &le)) {
+		q = ls;
+		if (next_tok(&q, le, &ks, &ke) && cpu_kind(ks, ke) == CPU_ONE)
+			count++;
+	}
+	if (count > INT_MAX)
+		goto bad;
+	if (count > 0) {
+		st->cpu = calloc(count, sizeof(*st->cpu));
+		st->cpu_id = calloc(count, sizeof(*st->cpu_id));
+		if (st->cpu == NULL || st->cpu_id == NULL)
+			goto fail;
+	}
+
+	p = buf;
+	while (next_line(&p, end, &ls, &le)) {
+		q = ls;
+		if (!next_tok(&q, le, &ks, &ke))
+			continue;
+		kind = cpu_kind(ks, ke);
+		if (kind == CPU_TOTAL) {
+			if (parse_cpu_times(q, le, &st->total) == -1)
+				goto bad;
+			have_total = 1;
+			continue;
+		}
+		if (kind == CPU_ONE) {
+			if ((size_t)i >= count ||
+			    parse_int(ks + 3, ke, &st->cpu_id[i]) == -1 ||
+			    parse_cpu_times(q, le, &st->cpu[i]) == -1)
+				goto bad;
+			i++;
+			continue;
+		}
+		if (tok_eq(ks, ke, "ctxt"))
+			dst = &st->ctxt;
+		else if (tok_eq(ks, ke, "intr"))
+			dst = &st->intr;
+		else if (tok_eq(ks, ke, "softirq"))
+			dst = &st->softirq;
+		else if (tok_eq(ks, ke, "btime"))
+			dst = &st->btime;
+		else if (tok_eq(ks, ke, "processes"))
+			dst = &st->processes;
+		else if (tok_eq(ks, ke, "procs_running"))
+			dst = &st->procs_running;
+		else if (tok_eq(ks, ke, "procs_blocked"))
+			dst = &st->procs_blocked;
+		else
+			continue;	/* "page", "swap" of old kernels */
+		if (first_u64(q, le, dst) == -1)
+			goto bad;
+	}
+	if (!have_total)
+		goto bad;
+	st->ncpu = i;
+	return 0;
+bad:
+	errno = EINVAL;
+fail:
+	proc_stat_free(st);
+	return -1;
+}
+
+int
+proc_stat(struct proc_stat *st)
+{
+	char *buf;
+	size_t len;
+	int rv;
+
+	if ((buf = proc_slurp(proc_root(), "stat", &len)) == NULL) {
+		memset(st, 0, sizeof(*st));
+		return -1;
+	}
+	rv = proc_stat_parse(buf, len, st);
+	free(buf);
+	return rv;
+}
+
+void
+proc_stat_free(struct proc_stat *st)
+{
+	int saved = errno;
+
+	free(st->cpu);
+	free(st->cpu_id);
+	memset(st, 0, sizeof(*st));
+	errno = saved;
+}
+
+long
+proc_clk_tck(void)
+{
+	long t = sysconf(_SC_CLK_TCK);
+
+	return t > 0 ? t : 100;
+}
+
+/* ---- /proc/loadavg, /proc/uptime ---- */
+
+int
+proc_loadavg_parse(const char *buf, size_t len, struct loadavg *la)
+{
+	const char *p, *end, *ls, *le, *s[5], *e[5], *slash;
+	int i;
+
+	memset(la, 0, sizeof(*la));
+	if (buf == NULL)
+		goto bad;
+	p = buf;
+	end = buf + len;
+	if (!next_line(&p, end, &ls, &le))
+		goto bad;
+	p = ls;
+	for (i = 0; i < 5; i++)
+		if (!next_tok(&p, le, &s[i], &e[i]))
+			goto bad;
+	if (parse_decimal(s[0], e[0], &la->load1) == -1 ||
+	    parse_decimal(s[1], e[1], &la->load5) == -1 ||
+	    parse_decimal(s[2], e[2], &la->load15) == -1)
+		goto bad;
+	if ((slash = memchr(s[3], '/', (size_t)(e[3] - s[3]))) == NULL ||
+	    parse_uint(s[3], slash, &la->running) == -1 ||
+	    parse_uint(slash + 1, e[3], &la->total) == -1 ||
+	    parse_int(s[4], e[4], &la->last_pid) == -1)
+		goto bad;
+	return 0;
+bad:
+	memset(la, 0, sizeof(*la));
+	errno = EINVAL;
+	return -1;
+}
+
+int
+proc_loadavg(struct loadavg *la)
+{
+	char *buf;
+	size_t len;
+	int rv;
+
+	if ((buf = proc_slurp(proc_root(), "loadavg", &len)) == NULL)
+		return -1;
+	rv = proc_loadavg_parse(buf, len, la);
+	free(buf);
+	return rv;
+}
+
+int
+proc_uptime_parse(const char *buf, size_t len, double *up, double *idle)
+{
+	const char *p, *end, *ls, *le, *s1, *e1, *s2, *e2;
+	double u, i;
+
+	if (buf == NULL)
+		goto bad;
+	p = buf;
+	end = buf + len;
+	if (!next_line(&p, end, &ls, &le))
+		goto bad;
+	p = ls;
+	if (!next_tok(&p, le, &s1, &e1) || !next_tok(&p, le, &s2, &e2) ||
+	    parse_decimal(s1, e1, &u) == -1 || parse_decimal(s2, e2, &i) == -1)
+		goto bad;
+	if (up != NULL)
+		*up = u;
+	if (idle != NULL)
+		*idle = i;
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+int
+proc_uptime(double *up, double *idle)
+{
+	char *buf;
+	size_t len;
+	int rv;
+
+	if ((buf = proc_slurp(proc_root(), "uptime", &len)) == NULL)
+		return -1;
+	rv = proc_uptime_parse(buf, len, up, idle);
+	free(buf);
+	return rv;
+}
+
+/* ---- /proc/pressure ---- */
+
+/* "avg10=0.00 avg60=0.00 avg300=0.00 total=0", all four required. */
+static int
+parse_psi_line(const char *p, const char *end, struct psi_line *pl)
+{
+	const char *ts, *te, *eq;
+	unsigned seen = 0;
+
+	memset(pl, 0, sizeof(*pl));
+	while (next_tok(&p, end, &ts, &te)) {
+		if ((eq = memchr(ts, '=', (size_t)(te - ts))) == NULL)
+			return -1;
+		if (tok_eq(ts, eq, "avg10")) {
+			if (parse_decimal(eq + 1, te, &pl->avg10) == -1)
+				return -1;
+			seen |= 1;
+		} else if (tok_eq(ts, eq, "avg60")) {
+			if (parse_decimal(eq + 1, te, &pl->avg60) == -1)
+				return -1;
+			seen |= 2;
+		} else if (tok_eq(ts, eq, "avg300")) {
+			if (parse_decimal(eq + 1, te, &pl->avg300) == -1)
+				return -1;
+			seen |= 4;
+		} else if (tok_eq(ts, eq, "total")) {
+			if (parse_u64(eq + 1, te, &pl->total) == -1)
+				return -1;
+			seen |= 8;
+		}
+		/* other keys: a later kernel's addition, ignored */
+	}
+	if (seen != 15)
+		return -1;
+	pl->present = 1;
+	return 0;
+}
+
+int
+proc_psi_parse(const char *buf, size_t len, struct psi *ps)
+{
+	const char *p, *end, *ls, *le, *ts, *te, *q;
+	struct psi_line *pl;
+
+	memset(ps, 0, sizeof(*ps));
+	if (buf == NULL) {
+		buf = "";
+		len = 0;
+	}
+	p = buf;
+	end = buf + len;
+	while (next_line(&p, end, &ls, &le)) {
+		q = ls;
+		if (!next_tok(&q, le, &ts, &te))
+			continue;
+		if (tok_eq(ts, te, "some"))
+			pl = &ps->some;
+		else if (tok_eq(ts, te, "full"))
+			pl = &ps->full;
+		else
+			goto bad;
+		if (parse_psi_line(q, le, pl) == -1)
+			goto bad;
+	}
+	if (!ps->some.present)
+		goto bad;
+	return 0;
+bad:
+	memset(ps, 0, sizeof(*ps));
+	errno = EINVAL;
+	return -1;
+}
+
+int
+proc_psi(const char *resource, struct psi *ps)
+{
+	char rel[64], *buf;
+	size_t len;
+	int rv, n;
+
+	if (resource == NULL || *resource == '\0' || *resource == '.' ||
+	    strchr(resource, '/') != NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	n = snprintf(rel, sizeof(rel), "pressure/%s", resource);
+	if (n < 0 || (size_t)n >= sizeof(rel)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((buf = proc_slurp(proc_root(), rel, &len)) == NULL)
+		return -1;
+	rv = proc_psi_parse(buf, len, ps);
+	free(buf);
+	return rv;
+}
+
+/* ---- /proc/cpuinfo and /sys/devices/system/cpu ---- */
+
+struct core_id {
+	uint64_t phys, core;
+};
+
+static int
+cmp_core(const void *a, const void *b)
+{
+	const struct core_id *x = a, *y = b;
+
+	if (x->phys != y->phys)
+		return x->phys < y->phys ? -1 : 1;
+	if (x->core != y->core)
+		return x->core < y->core ? -1 : 1;
+	return 0;
+}
+
+/* The model keys, best first: x86, old ARM, MIPS, ARM board. */
+static const char *const model_keys[] = {
+	"model name", "Processor", "cpu model", "Hardware"
+};
+
+int
+proc_cpuinfo_parse(const char *buf, size_t len, struct cpuinfo *ci)
+{
+	const char *p, *end, *ls = NULL, *le = NULL, *colon, *ks, *ke;
+	const char *vs = NULL, *ve = NULL;
+	struct core_id *ids = NULL, *nids, cur = { 0, 0 };
+	size_t nids_len = 0, nids_cap = 0, i, uniq, k;
+	int have_phys = 0, have_core = 0, model_rank = 4, mhz_n = 0;
+	double mhz_sum = 0, d;
+	uint64_t v;
+
+	memset(ci, 0, sizeof(*ci));
+	if (buf == NULL) {
+		buf = "";
+		len = 0;
+	}
+	p = buf;
+	end = buf + len;
+	for (;;) {
+		int more = next_line(&p, end, &ls, &le);
+		int blank = 1, section_end;
+
+		if (more) {
+			for (vs = ls; vs < le; vs++)
+				if (!is_space(*vs)) {
+					blank = 0;
+					break;
+				}
+		}
+		colon = more && !blank ?
+		    memchr(ls, ':', (size_t)(le - ls)) : NULL;
+		ks = ls;
+		ke = colon;
+		if (colon != NULL) {
+			while (ke > ks && is_space(ke[-1]))
+				ke--;
+			vs = colon + 1;
+			ve = le;
+			while (vs < ve && is_space(*vs))
+				vs++;
+			while (ve > vs && is_space(ve[-1]))
+				ve--;
+		}
+		/* A section ends at a blank line, a new "processor", EOF. */
+		section_end = !more || blank ||
+		    (colon != NULL && tok_eq(ks, ke, "processor"));
+		if (section_end) {
+			if (have_phys && have_core) {
+				if (nids_len == nids_cap) {
+					k = nids_cap ? nids_cap * 2 : 16;
+					nids = reallocarray(ids, k,
+					    sizeof(*ids));
+					if (nids == NULL) {
+						free(ids);
+						memset(ci, 0, sizeof(*ci));
+						return -1;
+					}
+					ids = nids;
+					nids_cap = k;
+				}
+				ids[nids_len++] = cur;
+			}
+			have_phys = have_core = 0;
+		}
+		if (!more)
+			break;
+		if (colon == NULL)
+			continue;
+		if (tok_eq(ks, ke, "processor")) {
+			if (ci->nproc < INT_MAX)
+				ci->nproc++;
+		} else if (tok_eq(ks, ke, "physical id")) {
+			if (parse_u64(vs, ve, &v) == 0) {
+				cur.phys = v;
+				have_phys = 1;
+			}
+		} else if (tok_eq(ks, ke, "core id")) {
+			if (parse_u64(vs, ve, &v) == 0) {
+				cur.core = v;
+				have_core = 1;
+			}
+		} else if (tok_eq(ks, ke, "cpu MHz")) {
+			if (parse_decimal(vs, ve, &d) == 0) {
+				mhz_sum += d;
+				mhz_n++;
+			}
+		} else {
+			for (k = 0; k < (size_t)model_rank; k++)
+				if (tok_eq(ks, ke, model_keys[k]))
+					break;
+			if (k < (size_t)model_rank && ve > vs) {
+				i = (size_t)(ve - vs);
+				if (i >= sizeof(ci->model))
+					i = sizeof(ci->model) - 1;
+				memcpy(ci->model, vs, i);
+				ci->model[i] = '\0';
+				model_rank = (int)k;
+			}
+		}
+	}
+	if (nids_len > 0) {
+		qsort(ids, nids_len, sizeof(*ids), cmp_core);
+		for (uniq = 1, i = 1; i < nids_len; i++)
+			if (cmp_core(&ids[i - 1], &ids[i]) != 0)
+				uniq++;
+		ci->nphys = uniq > INT_MAX ? INT_MAX : (int)uniq;
+	}
+	free(ids);
+	if (mhz_n > 0)
+		ci->mhz = mhz_sum / mhz_n;
+	return 0;
+}
+
+int
+proc_cpuinfo(struct cpuinfo *ci)
+{
+	char *buf;
+	size_t len;
+	int rv;
+
+	if ((buf = proc_slurp(proc_root(), "cpuinfo", &len)) == NULL)
+		return -1;
+	rv = proc_cpuinfo_parse(buf, len, ci);
+	free(buf);
+	return rv;
+}
+
+int
+proc_cpulist_count(const char *list)
+{
+	const char *p, *s, *e, *dash;
+	uint64_t a, b;
+	long long total = 0;
+
+	if (list == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	trim(list, &s, &e);
+	if (s == e)
+		return 0;	/* an empty list, as "offline" usually is */
+	for (p = s; p <= e; ) {
+		const char *comma = memchr(p, ',', (size_t)(e - p));
+		const char *ie = comma != NULL ? comma : e;
+
+		dash = memchr(p, '-', (size_t)(ie - p));
+		if (dash != NULL) {
+			if (parse_u64(p, dash, &a) == -1 ||
+			    parse_u64(dash + 1, ie, &b) == -1)
+				goto bad;
+		} else {
+			if (parse_u64(p, ie, &a) == -1)
+				goto bad;
+			b = a;
+		}
+		if (a > b || b > CPULIST_MAX)
+			goto bad;
+		total += (long long)(b - a + 1);
+		if (total > INT_MAX)
+			goto bad;
+		if (comma == NULL)
+			break;
+		p = comma + 1;
+	}
+	return (int)total;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+int
+proc_cpu_online(void)
+{
+	char *buf;
+	long n;
+	int c;
+
+	if ((buf = proc_slurp(sys_root(), "devices/system/cpu/online",
+	    NULL)) != NULL) {
+		c = proc_cpulist_count(buf);
+		free(buf);
+		if (c > 0)
+			return c;
+	}
+	if ((n = sysconf(_SC_NPROCESSORS_ONLN)) < 1) {
+		errno = ENOENT;
+		return -1;
+	}
+	return n > INT_MAX ? INT_MAX : (int)n;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+is_cpu_dir(const char *name)
+{
+	const char *p;
+
+	if (strncmp(name, "cpu", 3) != 0 || name[3] == '\0')
+		return 0;
+	for (p = name + 3; *p != '\0'; p++)
+		if (*p < '0' || *p > '9')
+			return 0;
+	return 1;
+}
+
+/*
+ * The number of distinct contents of cpuN/topology/LEAF, as psutil's
+ * len(set(...)) over the glob; 0 when no cpu has the file.
+ */
+static int
+count_topology(int dfd, const char *leaf)
+{
+	DIR *d;
+	struct dirent *de;
+	char rel[128], line[512], *arena = NULL, *na, **ptrs = NULL;
+	size_t alen = 0, acap = 0, *offs = NULL, noffs = 0, ocap = 0, i, n;
+	size_t *no;
+	ssize_t r;
+	const char *s, *e;
+	int fd, ddup, count = -1, uniq;
+
+	if ((ddup = fcntl(dfd, F_DUPFD_CLOEXEC, 0)) == -1)
+		return -1;
+	if ((d = fdopendir(ddup)) == NULL) {
+		close(ddup);
+		return -1;
+	}
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		if (!is_cpu_dir(de->d_name))
+			continue;
+		if ((size_t)snprintf(rel, sizeof(rel), "%s/topology/%s",
+		    de->d_name, leaf) >= sizeof(rel))
+			continue;
+		if ((fd = openat(dfd, rel, O_RDONLY | O_CLOEXEC)) == -1)
+			continue;	/* offline CPUs lack topology */
+		do
+			r = read(fd, line, sizeof(line) - 1);
+		while (r == -1 && errno == EINTR);
+		close(fd);
+		if (r < 0)
+			continue;
+		line[r] = '\0';
+		trim(line, &s, &e);
+		n = (size_t)(e - s);
+		if (alen + n + 1 > acap) {
+			size_t ncap = acap ? acap * 2 : 1024;
+
+			while (ncap < alen + n + 1)
+				ncap *= 2;
+			if ((na = realloc(arena, ncap)) == NULL)
+				goto out;
+			arena = na;
+			acap = ncap;
+		}
+		if (noffs == ocap) {
+			size_t ncap = ocap ? ocap * 2 : 64;
+
+			if ((no = reallocarray(offs, ncap, sizeof(*offs))) ==
+			    NULL)
+				goto out;
+			offs = no;
+			ocap = ncap;
+		}
+		memcpy(arena + alen, s, n);
+		arena[alen + n] = '\0';
+		offs[noffs++] = alen;
+		alen += n + 1;
+	}
+	if (noffs == 0) {
+		count = 0;
+		goto out;
+	}
+	/* The arena has stopped moving: now pointers into it are safe. */
+	if ((ptrs = reallocarray(NULL, noffs, sizeof(*ptrs))) == NULL)
+		goto out;
+	for (i = 0; i < noffs; i++)
+		ptrs[i] = arena + offs[i];
+	qsort(ptrs, noffs, sizeof(*ptrs), cmp_str);
+	for (uniq = 1, i = 1; i < noffs; i++)
+		if (strcmp(ptrs[i - 1], ptrs[i]) != 0 && uniq < INT_MAX)
+			uniq++;
+	count = uniq;
+out:
+	closedir(d);
+	free(ptrs);
+	free(offs);
+	free(arena);
+	return count;
+}
+
+int
+proc_cpu_physical(void)
+{
+	char path[PATH_MAX];
+	struct cpuinfo ci;
+	int dfd, n = 0;
+
+	if (join_path(path, sizeof(path), sys_root(),
+	    "devices/system/cpu") == 0 &&
+	    (dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		/* core_cpus_list is the new name; psutil prefers it and
+		 * uses thread_siblings_list only if no cpu has it. */
+		n = count_topology(dfd, "core_cpus_list");
+		if (n <= 0)
+			n = count_topology(dfd, "thread_siblings_list");
+		close(dfd);
+		if (n > 0)
+			return n;
+	}
+	if (proc_cpuinfo(&ci) == 0 && ci.nphys > 0)
+		return ci.nphys;
+	errno = ENOENT;
+	return -1;
+}
+
+/* ---- /proc/diskstats ---- */
+
+/* Lines in [buf, buf+len): an upper bound for the entries. */
+static size_t
+count_lines(const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len, *nl;
+	size_t n = 1;
+
+	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		n++;
+		p = nl + 1;
+	}
+	return n;
+}
+
+#define DISK_MAXTOK	20
+
+int
+proc_diskstats_parse(const char *buf, size_t len, struct diskstat **out,
+    int *n)
+{
+	const char *p, *end, *ls, *le, *q, *s[DISK_MAXTOK + 1];
+	const char *e[DISK_MAXTOK + 1];
+	struct diskstat *ds, *d;
+	size_t cap, i, k;
+	int nt;
+
+	*out = NULL;
+	*n = 0;
+	if (buf == NULL) {
+		buf = "";
+		len = 0;
+	}
+	p = buf;
+	end = buf + len;
+	cap = count_lines(buf, len);
+	if (cap > INT_MAX)
+		cap = INT_MAX;
+	if ((ds = calloc(cap, sizeof(*ds))) == NULL)
+		return -1;
+	i = 0;
+	while (next_line(&p, end, &ls, &le)) {
+		q = ls;
+		for (nt = 0; nt <= DISK_MAXTOK &&
+		    next_tok(&q, le, &s[nt], &e[nt]); nt++)
+			;
+		if (nt == 0)
+			continue;
+		if ((nt != 14 && nt != 18 && nt != 20) || i >= cap)
+			goto bad;
+		d = &ds[i];
+		{
+			uint64_t *f[17] = {
+				&d->reads, &d->reads_merged, &d->read_sectors,
+				&d->read_ms, &d->writes, &d->writes_merged,
+				&d->write_sectors, &d->write_ms, &d->in_flight,
+				&d->io_ms, &d->weighted_ms, &d->discards,
+				&d->discards_merged, &d->discard_sectors,
+				&d->discard_ms, &d->flushes, &d->flush_ms
+			};
+
+			if (parse_uint(s[0], e[0], &d->major) == -1 ||
+			    parse_uint(s[1], e[1], &d->minor) == -1)
+				goto bad;
+			if ((size_t)(e[2] - s[2]) >= sizeof(d->name) ||
+			    has_nul(s[2], e[2]))
+				goto bad;
+			memcpy(d->name, s[2], (size_t)(e[2] - s[2]));
+			d->name[e[2] - s[2]] = '\0';
+			for (k = 3; k < (size_t)nt; k++)
+				if (parse_u64(s[k], e[k], f[k - 3]) == -1)
+					goto bad;
+		}
+		d->nfields = nt;
+		i++;
+	}
+	*out = ds;
+	*n = (int)i;
+	return 0;
+bad:
+	free(ds);
+	errno = EINVAL;
+	return -1;
+}
+
+int
+proc_diskstats(struct diskstat **out, int *n)
+{
+	char *buf;
+	size_t len;
+	int rv;
+
+	*out = NULL;
+	*n = 0;
+	if ((buf = proc_slurp(proc_root(), "diskstats", &len)) == NULL)
+		return -1;
+	rv = proc_diskstats_parse(buf, len, out, n);
+	free(buf);
+	return rv;
+}
+
+/* <sys>/block/NAME[/sub], '/' in NAME spelt '!' as sysfs does. */
+static int
+block_path(char *buf, size_t len, const char *name, const char *sub)
+{
+	char dev[256];
+	size_t i;
+	int r;
+
+	if (name == NULL || *name == '\0' || strlen(name) >= sizeof(dev) ||
+	    strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return -1;
+	for (i = 0; name[i] != '\0'; i++)
+		dev[i] = name[i] == '/' ? '!' : name[i];
+	dev[i] = '\0';
+	r = snprintf(buf, len, "%s/block/%s%s%s", sys_root(), dev,
+	    sub != NULL ? "/" : "", sub != NULL ? sub : "");
+	return r < 0 || (size_t)r >= len ? -1 : 0;
+}
+
+/* 1 or 0; every failure to look counts as "no", as psutil's os.access. */
+int
+proc_disk_is_whole(const char *name)
+{
+	char path[PATH_MAX];
+
+	if (block_path(path, sizeof(path), name, NULL) == -1)
+		return 0;
+	return access(path, F_OK) == 0;
+}
+
+int
+proc_disk_is_stacked(const char *name)
+{
+	char path[PATH_MAX];
+	DIR *d;
+	struct dirent *de;
+	int fd, found = 0;
+
+	if (block_path(path, sizeof(path), name, "slaves") == -1)
+		return 0;
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return 0;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return 0;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0) {
+			found = 1;
+			break;
+		}
+	closedir(d);
+	return found;
+}
+
+/* ---- /proc/net/dev ---- */
+
+int
+proc_netdev_parse(const char *buf, size_t len, struct netdev **out, int *n)
+{
+	const char *p, *end, *ls, *le, *q, *colon, *ns, *ne, *ts, *te;
+	struct netdev *nd, *d;
+	size_t cap, i = 0, k;
+	int line = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (buf == NULL) {
+		buf = "";
+		len = 0;
+	}
+	p = buf;
+	end = buf + len;
+	cap = count_lines(buf, len);
+	if (cap > INT_MAX)
+		cap = INT_MAX;
+	if ((nd = calloc(cap, sizeof(*nd))) == NULL)
+		return -1;
+	while (next_line(&p, end, &ls, &le)) {
+		if (line++ < 2)
+			continue;	/* the two header lines */
+		q = ls;
+		if (!next_tok(&q, le, &ts, &te))
+			continue;
+		/* The last colon: "eth0:123" glues the name to a number. */
+		for (colon = le; colon > ls && colon[-1] != ':'; colon--)
+			;
+		if (colon == ls || i >= cap)
+			goto bad;
+		colon--;
+		ns = ls;
+		ne = colon;
+		while (ns < ne && is_blank(*ns))
+			ns++;
+		while (ne > ns && is_blank(ne[-1]))
+			ne--;
+		if (ns == ne || (size_t)(ne - ns) >= sizeof(nd->name) ||
+		    has_nul(ns, ne))
+			goto bad;
+		d = &nd[i];
+		{
+			uint64_t *f[16] = {
+				&d->rx_bytes, &d->rx_packets, &d->rx_errs,
+				&d->rx_drop, &d->rx_fifo, &d->rx_frame,
+				&d->rx_compressed, &d->rx_multicast,
+				&d->tx_bytes, &d->tx_packets, &d->tx_errs,
+				&d->tx_drop, &d->tx_fifo, &d->tx_colls,
+				&d->tx_carrier, &d->tx_compressed
+			};
+
+			memcpy(d->name, ns, (size_t)(ne - ns));
+			d->name[ne - ns] = '\0';
+			q = colon + 1;
+			for (k = 0; next_tok(&q, le, &ts, &te); k++)
+				if (k == 16 || parse_u64(ts, te, f[k]) == -1)
+					goto bad;
+			if (k != 16)
+				goto bad;
+		}
+		i++;
+	}
+	*out = nd;
+	*n = (int)i;
+	return 0;
+bad:
+	free(nd);
+	errno = EINVAL;
+	return -1;
+}
+
+int
+proc_netdev(struct netdev **out, int *n)
+{
+	char *buf;
+	size_t len;
+	int rv;
+
+	*out = NULL;
+	*n = 0;
+	if ((buf = proc_slurp(proc_root(), "net/dev", &len)) == NULL)
+		return -1;
+	rv = proc_netdev_parse(buf, len, out, n);
+	free(buf);
+	return rv;
+}
+
+/* ---- /proc/self/mountinfo, /proc/filesystems ---- */
+
+static int
+is_octal(char c)
+{
+	return c >= '0' && c <= '7';
+}
+
+/*
+ * Copy [s, e) to *dst decoding the kernel's \ooo escapes (space, tab,
+ * newline, backslash); returns the start of the copy.  The caller sized
+ * the block: a decoded string is never longer than its source.
+ */
+static char *
+unescape(char **dst, const char *s, const char *e)
+{
+	char *start = *dst, *o = *dst;
+	unsigned v;
+
+	while (s < e) {
+		if (*s == '\\' && e - s >= 4 && is_octal(s[1]) &&
+		    is_octal(s[2]) && is_octal(s[3])) {
+			v = (unsigned)(s[1] - '0') * 64 +
+			    (unsigned)(s[2] - '0') * 8 + (unsigned)(s[3] - '0');
+			/* \000 and > \377 are no escapes the kernel writes */
+			if (v != 0 && v <= 0377) {
+				*o++ = (char)v;
+				s += 4;
+				continue;
+			}
+		}
+		*o++ = *s++;
+	}
+	*o++ = '\0';
+	*dst = o;
+	return start;
+}
+
+int
+proc_mountinfo_parse(const char *buf, size_t len, struct mounts *ms)
+{
+	const char *p, *end, *ls, *le, *q, *t[6], *te[6], *ts, *tend;
+	const char *colon;
+	struct mount *m;
+	char *o;
+	size_t cap, i = 0;
+	int k;
+
+	memset(ms, 0, sizeof(*ms));
+	if (buf == NULL) {
+		buf = "";
+		len = 0;
+	}
+	p = buf;
+	end = buf + len;
+	cap = count_lines(buf, len);
+	if (cap > INT_MAX)
+		cap = INT_MAX;
+	/*
+	 * Six strings per line, each no longer than its token and each
+	 * token followed by a separator or the end: len + 1 bytes hold
+	 * every string with its NUL.
+	 */
+	ms->m = calloc(cap, sizeof(*ms->m));
+	ms->buf = malloc(len + 1);
+	if (ms->m == NULL || ms->buf == NULL)
+		goto fail;
+	o = ms->buf;
+	while (next_line(&p, end, &ls, &le)) {
+		q = ls;
+		/* id parent major:minor root mountpoint opts */
+		for (k = 0; k < 6; k++)
+			if (!next_tok(&q, le, &t[k], &te[k]))
+				break;
+		if (k == 0)
+			continue;
+		if (k < 6 || i >= cap || has_nul(ls, le))
+			goto bad;
+		m = &ms->m[i];
+		if (parse_int(t[0], te[0], &m->id) == -1 ||
+		    parse_int(t[1], te[1], &m->parent) == -1 ||
+		    (colon = memchr(t[2], ':', (size_t)(te[2] - t[2]))) ==
+		    NULL ||
+		    parse_uint(t[2], colon, &m->major) == -1 ||
+		    parse_uint(colon + 1, te[2], &m->minor) == -1)
+			goto bad;
+		m->root = unescape(&o, t[3], te[3]);
+		m->mountpoint = unescape(&o, t[4], te[4]);
+		m->opts = unescape(&o, t[5], te[5]);
+		/* optional fields ("shared:1", "master:2") up to "-" */
+		for (;;) {
+			if (!next_tok(&q, le, &ts, &tend))
+				goto bad;
+			if (tok_eq(ts, tend, "-"))
+				break;
+		}
+		/* fstype source super_opts */
+		for (k = 0; k < 3; k++)
+			if (!next_tok(&q, le, &t[k], &te[k]))
+				goto bad;
+		m->fstype = unescape(&o, t[0], te[0]);
+		m->source = unescape(&o, t[1], te[1]);
+		m->super_opts = unescape(&o, t[2], te[2]);
+		i++;
+	}
+	ms->n = (int)i;
+	return 0;
+bad:
+	errno = EINVAL;
+fail:
+	proc_mounts_free(ms);
+	return -1;
+}
+
+int
+proc_mountinfo(struct mounts *ms)
+{
+	char *buf;
+	size_t len;
+	int rv;
+
+	memset(ms, 0, sizeof(*ms));
+	if ((buf = proc_slurp(proc_root(), "self/mountinfo", &len)) == NULL)
+		return -1;
+	rv = proc_mountinfo_parse(buf, len, ms);
+	free(buf);
+	return rv;
+}
+
+void
+proc_mounts_free(struct mounts *ms)
+{
+	int saved = errno;
+
+	free(ms->m);
+	free(ms->buf);
+	memset(ms, 0, sizeof(*ms));
+	errno = saved;
+}
+
+int
+proc_fs_is_dev(const char *filesystems_buf, const char *fstype)
+{
+	const char *p, *end, *ls, *le, *q, *s1, *e1, *s2, *e2;
+
+	if (filesystems_buf == NULL || fstype == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (*fstype == '\0')
+		return 0;
+	p = filesystems_buf;
+	end = p + strlen(p);
+	while (next_line(&p, end, &ls, &le)) {
+		q = ls;
+		if (!next_tok(&q, le, &s1, &e1))
+			continue;
+		if (!tok_eq(s1, e1, "nodev")) {
+			/* "\text4": one field, a device file system */
+			if (tok_eq(s1, e1, fstype) && !next_tok(&q, le, &s2,
+			    &e2))
+				return 1;
+			continue;
+		}
+		/* psutil keeps "nodev zfs": zfs pools have no block device
+		 * in /dev but are real disks. */
+		if (next_tok(&q, le, &s2, &e2) && tok_eq(s2, e2, fstype) &&
+		    tok_eq(s2, e2, "zfs"))
+			return 1;
+	}
+	return 0;
+}
