@@ -99,6 +99,10 @@ struct ctx {
 	/* read once, used by several sections */
 	int		 have_cg;
 	struct cgroup_info cg;
+	int		 have_st, st_errno;
+	struct proc_stat st;
+	int		 have_mi, mi_errno;
+	struct meminfo	 mi;
 };
 
 /* Say why a value is missing: a malformed file is an error (one line on
@@ -152,6 +156,22 @@ cgroup(struct ctx *c)
 	if (c->have_cg == 0)
 		c->have_cg = cgroup_read(&c->cg) == 0 ? 1 : -1;
 	return c->have_cg == 1 ? &c->cg : NULL;
+}
+
+/* /proc/stat, read once for host and cpu. */
+static struct proc_stat *
+get_stat(struct ctx *c)
+{
+	if (c->have_st == 0) {
+		c->have_st = proc_stat(&c->st) == 0 ? 1 : -1;
+		c->st_errno = errno;
+		if (c->have_st < 0 && errno == EINVAL) {
+			warnx("%s/stat: malformed content", proc_root());
+			c->rc = 1;
+		}
+	}
+	errno = c->st_errno;
+	return c->have_st == 1 ? &c->st : NULL;
 }
 
 /* ---- host ---- */
@@ -293,7 +313,7 @@ sec_host(struct ctx *c)
 	struct utsname un;
 	struct osrel os;
 	struct loadavg la;
-	struct proc_stat st;
+	struct proc_stat *st;
 	struct winsize ws;
 	double up, idle;
 	int have_un, have_os, have_la, have_up, have_bt;
@@ -307,11 +327,10 @@ sec_host(struct ctx *c)
 		c->rc = 1;
 	}
 	have_up = proc_uptime(&up, &idle) == 0;
-	memset(&st, 0, sizeof(st));
-	have_bt = proc_stat(&st) == 0 && st.btime != 0;
+	st = get_stat(c);
+	have_bt = st != NULL && st->btime != 0;
 	if (have_bt)
-		btime = st.btime;
-	proc_stat_free(&st);
+		btime = st->btime;
 
 	if (c->pr) {
 		if (have_un) {
@@ -398,16 +417,17 @@ sec_host(struct ctx *c)
 
 /* ---- cpu ---- */
 
-/* Usable CPUs: Cpus_allowed_list of <proc>/self/status (so a foreign /proc
- * answers for itself), else sched_getaffinity. */
+/* Usable CPUs: sched_getaffinity, or for a foreign /proc its
+ * self/status Cpus_allowed_list (so a fixture answers for itself). */
 static int
-cpu_usable(void)
+cpu_usable(const struct ctx *c)
 {
 	char *buf, *p;
 	size_t len;
 	int n = -1;
 
-	if ((buf = proc_slurp(proc_root(), "self/status", &len)) != NULL) {
+	if (c->foreign &&
+	    (buf = proc_slurp(proc_root(), "self/status", &len)) != NULL) {
 		p = strstr(buf, "\nCpus_allowed_list:");
 		if (p != NULL) {
 			p += strlen("\nCpus_allowed_list:");
@@ -572,7 +592,7 @@ sec_cpu_prom(struct ctx *c, const struct proc_stat *st, int have_st,
 static int
 sec_cpu(struct ctx *c, int effective_only)
 {
-	struct proc_stat st, st2;
+	struct proc_stat *stp, st, st2;
 	struct cpuinfo ci;
 	struct cpufreq f;
 	struct cgroup_info *cg;
@@ -580,7 +600,7 @@ sec_cpu(struct ctx *c, int effective_only)
 	int have_st, have_st2 = 0, have_ci, have_f, logical, phys, usable, eff;
 	int i;
 
-	usable = cpu_usable();
+	usable = cpu_usable(c);
 	cg = cgroup(c);
 	eff = cgroup_effective_cpus(cg != NULL && cg->has_cpu ?
 	    cg->cpu_limit : 0, usable > 0 ? usable : 1);
@@ -592,11 +612,10 @@ sec_cpu(struct ctx *c, int effective_only)
 	phys = proc_cpu_physical();
 	memset(&st, 0, sizeof(st));
 	memset(&st2, 0, sizeof(st2));
-	have_st = proc_stat(&st) == 0;
-	if (!have_st && errno == EINVAL) {
-		warnx("%s/stat: malformed content", proc_root());
-		c->rc = 1;
-	}
+	stp = get_stat(c);
+	have_st = stp != NULL;
+	if (have_st)
+		st = *stp;	/* a shallow copy: the ctx owns the arrays */
 	if (have_st && c->interval > 0) {
 		struct timespec ts;
 
@@ -668,7 +687,6 @@ sec_cpu(struct ctx *c, int effective_only)
 		cpu_times_rep(e, t);
 	}
 out:
-	proc_stat_free(&st);
 	proc_stat_free(&st2);
 	return 0;
 }
@@ -747,17 +765,30 @@ mem_prom(struct ctx *c, const struct meminfo *mi)
 	}
 }
 
+/* /proc/meminfo, read once for mem, swap and the summary. */
 static int
 read_meminfo(struct ctx *c, struct meminfo *mi)
 {
-	if (proc_meminfo(mi) == 0 && (mi->has & MI_MEMTOTAL))
-		return 0;
-	if (errno == EINVAL || (mi->has & MI_MEMTOTAL) == 0) {
-		warnx("%s/meminfo: malformed content", proc_root());
-		c->rc = 1;
-		errno = EINVAL;
+	if (c->have_mi == 0) {
+		if (proc_meminfo(&c->mi) == 0 && (c->mi.has & MI_MEMTOTAL))
+			c->have_mi = 1;
+		else {
+			c->have_mi = -1;
+			if (errno == EINVAL || (c->mi.has & MI_MEMTOTAL) == 0) {
+				warnx("%s/meminfo: malformed content",
+				    proc_root());
+				c->rc = 1;
+				errno = EINVAL;
+			}
+			c->mi_errno = errno;
+		}
 	}
-	return -1;
+	if (c->have_mi < 0) {
+		errno = c->mi_errno;
+		return -1;
+	}
+	*mi = c->mi;
+	return 0;
 }
 
 static void
@@ -2196,7 +2227,7 @@ summary(struct ctx *c)
 			summary_line(t, "uptime", "%s",
 			    out_duration(a, sizeof(a), up));
 	}
-	usable = cpu_usable();
+	usable = cpu_usable(c);
 	cg = cgroup(c);
 	eff = cgroup_effective_cpus(cg != NULL && cg->has_cpu ?
 	    cg->cpu_limit : 0, usable > 0 ? usable : 1);
@@ -2334,10 +2365,10 @@ sysinfo_main(int argc, char *argv[])
 		warnx("--effective goes with the cpu section alone");
 		return EXIT_USAGE;
 	}
-	if (effective)
-		return sec_cpu(&c, 1);
 	p = proc_root();
 	c.foreign = strcmp(p, "/proc") != 0;
+	if (effective)
+		return sec_cpu(&c, 1);
 	c.pr = c.fmt == F_PROM;
 	if (want == 0 && c.fmt == F_TEXT)
 		return summary(&c);
@@ -2380,5 +2411,6 @@ sysinfo_main(int argc, char *argv[])
 			putchar('\n');
 		sec_conn(&c);
 	}
+	proc_stat_free(&c.st);
 	return c.rc;
 }
