@@ -138,7 +138,7 @@ static|static-test)
 	;;
 fuzz)
 	build_deps
-	need clang libclang-rt-14-dev 2>/dev/null || need clang
+	need clang libclang-rt-14-dev
 	make fuzz
 	;;
 *)

@@ -1227,9 +1227,17 @@ if_stats(const char *name, struct ifstat *s)
 	snprintf(rel, sizeof(rel), "class/net/%s/flags", name);
 	if (proc_read_str(sys_root(), rel, buf, sizeof(buf)) == 0) {
 		s->flags = (unsigned)strtoul(buf, NULL, 16);
-		s->up = (s->flags & IFF_UP) != 0;
 		s->have = 1;
 	}
+	/* sysfs shows the flags the device was set to; the kernel adds
+	 * RUNNING (as SIOCGIFFLAGS reports it) when it is up and its
+	 * operstate is up or unknown.  psutil's is_up means running. */
+	snprintf(rel, sizeof(rel), "class/net/%s/operstate", name);
+	if ((s->flags & IFF_UP) &&
+	    proc_read_str(sys_root(), rel, buf, sizeof(buf)) == 0 &&
+	    (strcmp(buf, "up") == 0 || strcmp(buf, "unknown") == 0))
+		s->flags |= IFF_RUNNING;
+	s->up = (s->flags & IFF_RUNNING) != 0;
 	snprintf(rel, sizeof(rel), "class/net/%s/mtu", name);
 	if (proc_read_u64(sys_root(), rel, &v) == 0)
 		s->mtu = v;
@@ -1355,6 +1363,28 @@ if_addrs(struct rep *e, const struct ifaddrs *all, const char *name)
 	}
 }
 
+/* For people: the addresses of one interface on one line. */
+static void
+if_addrs_line(struct rep *e, const struct ifaddrs *all, const char *name)
+{
+	const struct ifaddrs *ifa;
+	char line[1024], a[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
+	size_t n = 0;
+
+	line[0] = '\0';
+	for (ifa = all; ifa != NULL; ifa = ifa->ifa_next) {
+		if (ifa->ifa_addr == NULL || strcmp(ifa->ifa_name, name) != 0 ||
+		    (ifa->ifa_addr->sa_family != AF_INET &&
+		    ifa->ifa_addr->sa_family != AF_INET6))
+			continue;
+		sockaddr_str(a, sizeof(a), ifa->ifa_addr);
+		if (n < sizeof(line))
+			n += (size_t)snprintf(line + n, sizeof(line) - n,
+			    "%s%s", n > 0 ? ", " : "", a);
+	}
+	rep_str(e, "addresses", line);
+}
+
 static void
 net_prom(struct ctx *c, const struct netdev *nd, int n)
 {
@@ -1464,7 +1494,9 @@ sec_net(struct ctx *c)
 			rep_null(e, "mtu", NULL);
 			rep_null(e, "flags", NULL);
 		}
-		if (have_ifa)
+		if (have_ifa && c->fmt == F_TEXT)
+			if_addrs_line(e, ifa, d->name);
+		else if (have_ifa)
 			if_addrs(e, ifa, d->name);
 		else
 			rep_null(e, "addresses", c->foreign ?

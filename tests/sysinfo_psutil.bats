@@ -119,12 +119,15 @@ for n, s in st.items():
         exact(n + " is_up", ifs[n]["is_up"], s.isup)
         exact(n + " mtu", ifs[n]["mtu"], s.mtu)
         exact(n + " speed", ifs[n]["speed"], s.speed)
+        exact(n + " flags", ifs[n]["flags"], s.flags)
+        exact(n + " duplex", ifs[n]["duplex"], {0: "unknown", 1: "half", 2: "full"}[int(s.duplex)])
 ad = psutil.net_if_addrs()
 for n, addrs in ad.items():
     if n not in ifs: continue
-    ours = sorted(a["address"] for a in ifs[n]["addresses"] if a["family"] == "AF_INET")
-    theirs = sorted(a.address for a in addrs if a.family == 2)
-    exact(n + " inet addresses", ours, theirs)
+    fam = {2: "AF_INET", 10: "AF_INET6", 17: "AF_LINK"}
+    ours = sorted((a["family"], a["address"], a["netmask"], a["broadcast"]) for a in ifs[n]["addresses"])
+    theirs = sorted((fam[int(a.family)], a.address, a.netmask, a.broadcast) for a in addrs)
+    exact(n + " addresses", ours, theirs)
 '
 	assert_success
 }

@@ -1,0 +1,621 @@
+#!/usr/bin/env bash
+# bench/sysinfo.sh: benchmark `syskit sysinfo` against the floor (an empty
+# program built the same ways) and against its peers (psutil, free, nproc,
+# busybox nproc, ss), then rewrite the sysinfo section of bench/RESULTS.md.
+#
+# Usage, from anywhere (it works from the repo root):  bench/sysinfo.sh
+#
+# Environment knobs (defaults keep the whole run under ~5 minutes on a
+# 2-core VM):
+#   RUNS=500        hyperfine runs for the fast commands (floor, syskit, free, nproc)
+#   WARMUP=20       hyperfine warmup runs for the fast commands
+#   SLOW_RUNS=50    hyperfine runs for the python/psutil commands
+#   CONN_RUNS=100   hyperfine runs for the conn commands (thousands of sockets)
+#   CONNS=2000      loopback TCP connections held open during the conn runs
+#   LOOP=1000       fork+exec runs per command in the hyperfine-free loop
+#   ROUNDS=10       the loop is split in ROUNDS interleaved rounds (drift control)
+#   NO_SPLICE=1     write build/bench/sysinfo.md but leave bench/RESULTS.md alone
+#
+# Output: build/bench/*.json (hyperfine --export-json), build/bench/loop.tsv
+# (the fork+exec loop), build/bench/strace.tsv, build/bench/sysinfo.md (the
+# report), spliced into bench/RESULTS.md between the sysinfo markers.
+set -euo pipefail
+
+RUNS=${RUNS:-500}
+WARMUP=${WARMUP:-20}
+SLOW_RUNS=${SLOW_RUNS:-50}
+CONN_RUNS=${CONN_RUNS:-100}
+CONNS=${CONNS:-2000}
+LOOP=${LOOP:-1000}
+ROUNDS=${ROUNDS:-10}
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
+
+cd "$(dirname "$0")/.." || die "cannot find the repo root"
+ROOT=$PWD
+[ -f Makefile ] && [ -f applets/sysinfo.c ] || die "$ROOT is not the syskit repo"
+OUT=build/bench
+mkdir -p "$OUT"
+
+# Debian's python, where python3-psutil lives (a pyenv shim may come first
+# in PATH and have no psutil).
+PY=/usr/bin/python3
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_install() {
+	say "installing $*"
+	as_root apt-get update -qq >/dev/null
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# ---- tools ----
+command -v hyperfine >/dev/null || apt_install hyperfine
+[ -x "$PY" ] && "$PY" -c 'import psutil' 2>/dev/null || apt_install python3-psutil
+command -v free >/dev/null || apt_install procps
+command -v ss >/dev/null || apt_install iproute2
+command -v busybox >/dev/null || apt_install busybox
+command -v musl-gcc >/dev/null || apt_install musl-tools
+HAVE_STRACE=1
+command -v strace >/dev/null || HAVE_STRACE=0
+
+# ---- build: syskit (glibc, musl static) and the floors ----
+say "building syskit (make -j2, make static)"
+make -j2 >"$OUT/make.log" 2>&1 || { tail -n 30 "$OUT/make.log"; die "make failed"; }
+HAVE_STATIC=0
+if [ -f build/musl/prefix/lib/libbsd.a ]; then
+	make static >"$OUT/make-static.log" 2>&1 ||
+	    { tail -n 30 "$OUT/make-static.log"; die "make static failed"; }
+	HAVE_STATIC=1
+else
+	say "build/musl missing (run tools/musl-deps.sh): skipping the static binary"
+fi
+
+# The floor is compiled with the flags syskit's objects get (Makefile:
+# -std=gnu11 CFLAGS=-O2 -g -D_GNU_SOURCE for glibc; -Os -static -s for musl).
+say "building the floors"
+cc -std=gnu11 -O2 -g -D_GNU_SOURCE -o "$OUT/floor-glibc" bench/floor.c
+# Same NEEDED entries as build/syskit (libbsd, libmd via libbsd, libm, libc):
+# the dynamic loader maps and relocates the same libraries.
+cc -std=gnu11 -O2 -g -D_GNU_SOURCE -o "$OUT/floor-glibc-bsd" bench/floor.c \
+    -Wl,--no-as-needed -lbsd -lm
+if [ "$HAVE_STATIC" = 1 ]; then
+	musl-gcc -std=gnu11 -Os -D_GNU_SOURCE -static -s \
+	    -o "$OUT/floor-musl" bench/floor.c
+fi
+
+# The hyperfine-free timer: LOOP fork+exec+wait of one command, stdout to
+# /dev/null; prints wall ns and the children's user/sys us on the saved stdout.
+cat >"$OUT/spawnloop.c" <<'EOF'
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+static long long
+tv_us(struct timeval tv)
+{
+	return (long long)tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct timespec t0, t1;
+	struct rusage r0, r1;
+	long n, i;
+	int out, null, st;
+	pid_t pid;
+	FILE *f;
+
+	if (argc < 3 || (n = strtol(argv[1], NULL, 10)) <= 0)
+		return 2;
+	if ((out = fcntl(1, F_DUPFD_CLOEXEC, 3)) == -1 ||
+	    (null = open("/dev/null", O_WRONLY)) == -1 || dup2(null, 1) == -1)
+		return 2;
+	close(null);
+	getrusage(RUSAGE_CHILDREN, &r0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < n; i++) {
+		if ((pid = fork()) == -1)
+			return 2;
+		if (pid == 0) {
+			execv(argv[2], argv + 2);
+			_exit(127);
+		}
+		if (waitpid(pid, &st, 0) == -1 || !WIFEXITED(st) ||
+		    WEXITSTATUS(st) != 0)
+			return 3;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	getrusage(RUSAGE_CHILDREN, &r1);
+	if ((f = fdopen(out, "w")) == NULL)
+		return 2;
+	fprintf(f, "%ld\t%lld\t%lld\t%lld\n", n,
+	    (long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL +
+	    (t1.tv_nsec - t0.tv_nsec),
+	    tv_us(r1.ru_utime) - tv_us(r0.ru_utime),
+	    tv_us(r1.ru_stime) - tv_us(r0.ru_stime));
+	return fclose(f) == 0 ? 0 : 2;
+}
+EOF
+cc -O2 -o "$OUT/spawnloop" "$OUT/spawnloop.c"
+
+# ---- the psutil equivalents ----
+# The same sections `sysinfo --json` reports, through psutil, as one JSON
+# document (default=str for the socket family enums of net_if_addrs).
+cat >"$OUT/psutil_full.py" <<'EOF'
+import json, psutil
+b = psutil.sensors_battery()
+d = {
+    "cpu_count": psutil.cpu_count(),
+    "cpu_count_physical": psutil.cpu_count(logical=False),
+    "cpu_times": psutil.cpu_times()._asdict(),
+    "cpu_times_percpu": [t._asdict() for t in psutil.cpu_times(percpu=True)],
+    "cpu_stats": psutil.cpu_stats()._asdict(),
+    "cpu_freq": (lambda f: f._asdict() if f else None)(psutil.cpu_freq()),
+    "virtual_memory": psutil.virtual_memory()._asdict(),
+    "swap_memory": psutil.swap_memory()._asdict(),
+    "disk": [dict(p._asdict(), usage=psutil.disk_usage(p.mountpoint)._asdict())
+             for p in psutil.disk_partitions()],
+    "disk_io_counters": {k: v._asdict() for k, v in
+                         (psutil.disk_io_counters(perdisk=True) or {}).items()},
+    "net_io_counters": {k: v._asdict() for k, v in
+                        psutil.net_io_counters(pernic=True).items()},
+    "net_if_addrs": {k: [a._asdict() for a in v] for k, v in
+                     psutil.net_if_addrs().items()},
+    "net_if_stats": {k: v._asdict() for k, v in psutil.net_if_stats().items()},
+    "sensors_temperatures": {k: [t._asdict() for t in v] for k, v in
+                             psutil.sensors_temperatures().items()},
+    "sensors_fans": {k: [t._asdict() for t in v] for k, v in
+                     psutil.sensors_fans().items()},
+    "sensors_battery": b._asdict() if b else None,
+    "boot_time": psutil.boot_time(),
+    "users": [u._asdict() for u in psutil.users()],
+    "loadavg": psutil.getloadavg(),
+}
+print(json.dumps(d, indent=2, default=str))
+EOF
+"$PY" "$OUT/psutil_full.py" >/dev/null || die "the psutil script fails"
+
+# Holds CONNS loopback TCP connections to itself (2*CONNS sockets, all on
+# 127.0.0.1), writes "port sockets" to the ready file, then waits for SIGTERM.
+cat >"$OUT/sockhold.py" <<'EOF'
+import os, resource, signal, socket, sys
+n, ready = int(sys.argv[1]), sys.argv[2]
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+need = 2 * n + 64
+if soft < need:
+    resource.setrlimit(resource.RLIMIT_NOFILE,
+                       (need if hard == resource.RLIM_INFINITY else min(need, hard), hard))
+ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+ls.bind(("127.0.0.1", 0))
+ls.listen(128)
+port = ls.getsockname()[1]
+held = []
+for i in range(n):
+    c = socket.create_connection(("127.0.0.1", port))
+    a, _ = ls.accept()
+    held += [c, a]
+with open(ready + ".tmp", "w") as f:
+    f.write("%d %d\n" % (port, len(held)))
+os.rename(ready + ".tmp", ready)
+signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
+while True:
+    signal.pause()
+EOF
+
+HOLDER=
+cleanup() {
+	if [ -n "$HOLDER" ]; then
+		kill "$HOLDER" 2>/dev/null || true
+		wait "$HOLDER" 2>/dev/null || true
+		HOLDER=
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+start_holder() {
+	rm -f "$OUT/sockhold.ready"
+	"$PY" "$OUT/sockhold.py" "$CONNS" "$OUT/sockhold.ready" &
+	HOLDER=$!
+	local i
+	for i in $(seq 300); do
+		[ -s "$OUT/sockhold.ready" ] && return 0
+		kill -0 "$HOLDER" 2>/dev/null || die "the socket holder died"
+		sleep 0.1
+	done
+	die "the socket holder is not ready after 30s"
+}
+
+# ---- metadata ----
+{
+	echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "nproc=$(nproc)"
+	echo "cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+	echo "kernel=$(uname -r)"
+	echo "loadavg_before=$(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+	if [ -n "$(git --no-optional-locks status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+		echo "dirty=1"
+	else
+		echo "dirty=0"
+	fi
+	echo "hyperfine=$(hyperfine --version | cut -d' ' -f2)"
+	echo "python=$("$PY" -c 'import platform, psutil; print(platform.python_version(), "/ psutil", psutil.__version__)')"
+	echo "cc=$(cc --version | head -n 1)"
+	echo "free=$(free -V | head -n 1)"
+	echo "ss=$(ss -V | head -n 1)"
+	echo "busybox=$(busybox 2>&1 | head -n 1 | cut -d' ' -f1-2)"
+	echo "have_static=$HAVE_STATIC"
+	echo "conns=$CONNS"
+	echo "runs=$RUNS warmup=$WARMUP slow_runs=$SLOW_RUNS conn_runs=$CONN_RUNS loop=$LOOP rounds=$ROUNDS"
+} >"$OUT/meta.env"
+
+# ---- the commands, as "name|command" (the name is the report's key) ----
+S=build/syskit
+T=build/static/syskit
+FLOORS=("floor glibc|$OUT/floor-glibc" "floor glibc+bsd|$OUT/floor-glibc-bsd")
+[ "$HAVE_STATIC" = 1 ] && FLOORS+=("floor musl static|$OUT/floor-musl")
+
+FULL=("${FLOORS[@]}" "glibc sysinfo --json|$S sysinfo --json")
+[ "$HAVE_STATIC" = 1 ] && FULL+=("static sysinfo --json|$T sysinfo --json")
+
+SMALL=("${FLOORS[@]}" "glibc sysinfo mem|$S sysinfo mem")
+[ "$HAVE_STATIC" = 1 ] && SMALL+=("static sysinfo mem|$T sysinfo mem")
+SMALL+=("free -b|/usr/bin/free -b" "glibc sysinfo cpu --effective|$S sysinfo cpu --effective")
+[ "$HAVE_STATIC" = 1 ] && SMALL+=("static sysinfo cpu --effective|$T sysinfo cpu --effective")
+SMALL+=("nproc|/usr/bin/nproc" "busybox nproc|/usr/bin/busybox nproc")
+
+CONN=("glibc sysinfo conn|$S sysinfo conn" "glibc sysinfo conn --pids|$S sysinfo conn --pids")
+[ "$HAVE_STATIC" = 1 ] && CONN+=("static sysinfo conn|$T sysinfo conn" \
+    "static sysinfo conn --pids|$T sysinfo conn --pids")
+CONN+=("ss -tuna|/usr/bin/ss -tuna" "ss -tunap|/usr/bin/ss -tunap")
+
+# Every command must work before it is timed (hyperfine stops at a failure).
+for e in "${FULL[@]}" "${SMALL[@]}" "${CONN[@]}"; do
+	# shellcheck disable=SC2086
+	${e#*|} >/dev/null || die "fails: ${e#*|}"
+done
+
+# hf GROUP RUNS WARMUP ENTRY...: one hyperfine run, JSON in $OUT/GROUP.json
+hf() {
+	local group=$1 runs=$2 warm=$3 e
+	shift 3
+	local names=() cmds=()
+	for e in "$@"; do
+		names+=(-n "${e%%|*}")
+		cmds+=("${e#*|}")
+	done
+	say "hyperfine: $group ($runs runs)"
+	hyperfine -N --style basic --warmup "$warm" --runs "$runs" \
+	    --export-json "$OUT/$group.json" "${names[@]}" "${cmds[@]}" \
+	    >"$OUT/$group.txt" 2>&1 || { cat "$OUT/$group.txt"; die "hyperfine $group failed"; }
+}
+
+hf full "$RUNS" "$WARMUP" "${FULL[@]}"
+hf full-psutil "$SLOW_RUNS" 3 "psutil (sysinfo --json equivalent)|$PY $OUT/psutil_full.py"
+hf small "$RUNS" "$WARMUP" "${SMALL[@]}"
+
+# ---- the fork+exec loop (no hyperfine): interleaved rounds ----
+say "fork+exec loop: $LOOP runs per command in $ROUNDS rounds"
+LOOPCMDS=("${FLOORS[@]}" "${FULL[@]:${#FLOORS[@]}}" "${SMALL[@]:${#FLOORS[@]}}")
+: >"$OUT/loop.tsv"
+per=$(( (LOOP + ROUNDS - 1) / ROUNDS ))
+for e in "${LOOPCMDS[@]}"; do     # warm the page cache
+	# shellcheck disable=SC2086
+	"$OUT/spawnloop" 20 ${e#*|} >/dev/null || die "spawnloop fails: ${e#*|}"
+done
+for r in $(seq "$ROUNDS"); do
+	for e in "${LOOPCMDS[@]}"; do
+		# shellcheck disable=SC2086
+		line=$("$OUT/spawnloop" "$per" ${e#*|}) || die "spawnloop fails: ${e#*|}"
+		printf '%s\t%s\t%s\n' "${e%%|*}" "$r" "$line" >>"$OUT/loop.tsv"
+	done
+done
+
+# ---- conn, with CONNS loopback connections held open ----
+say "opening $CONNS loopback TCP connections"
+start_holder
+echo "sockets_held=$(cut -d' ' -f2 "$OUT/sockhold.ready")" >>"$OUT/meta.env"
+hf conn "$CONN_RUNS" 5 "${CONN[@]}"
+hf conn-psutil "$SLOW_RUNS" 3 \
+    "psutil net_connections(inet)|$PY -c 'import psutil; psutil.net_connections(kind=\"inet\")'"
+
+# ---- where the time goes: syscall counts (strace -c) ----
+: >"$OUT/strace.tsv"
+if [ "$HAVE_STRACE" = 1 ]; then
+	say "strace -c"
+	for e in "${FLOORS[@]}" "${FULL[@]:${#FLOORS[@]}}" \
+	    "glibc sysinfo mem|$S sysinfo mem" \
+	    "glibc sysinfo cpu --effective|$S sysinfo cpu --effective" \
+	    "glibc sysinfo conn --pids|$S sysinfo conn --pids"; do
+		# shellcheck disable=SC2086
+		strace -f -c -S calls -o "$OUT/strace.out" ${e#*|} >/dev/null 2>&1 || continue
+		awk -v name="${e%%|*}" '
+		/^-+/ { next }
+		$NF == "total" { total = $4; errs = (NF == 6) ? $5 : 0; next }
+		$1 ~ /^[0-9.]+$/ && NF >= 5 {
+			if (n < 6) { top = top (top == "" ? "" : ", ") $NF " " $4; n++ }
+			if ($NF == "openat" || $NF == "open") opens += $4
+		}
+		END { printf "%s\t%d\t%d\t%d\t%s\n", name, total, errs, opens, top }
+		' "$OUT/strace.out" >>"$OUT/strace.tsv"
+	done
+	rm -f "$OUT/strace.out"
+fi
+cleanup
+echo "loadavg_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/meta.env"
+
+# ---- the report ----
+cat >"$OUT/report.py" <<'EOF'
+import json, math, os, sys
+
+out = sys.argv[1]
+meta = {}
+for line in open(os.path.join(out, "meta.env")):
+    k, _, v = line.rstrip("\n").partition("=")
+    meta[k] = v
+
+hf = {}
+for g in ("full", "full-psutil", "small", "conn", "conn-psutil"):
+    p = os.path.join(out, g + ".json")
+    if os.path.exists(p):
+        for r in json.load(open(p))["results"]:
+            hf[r["command"]] = r
+
+loop = {}
+for line in open(os.path.join(out, "loop.tsv")):
+    name, _, n, wall, us, sy = line.rstrip("\n").split("\t")
+    n = int(n)
+    loop.setdefault(name, []).append((int(wall) / n / 1e9, (int(us) + int(sy)) / n / 1e6))
+
+def stats(xs):
+    m = sum(xs) / len(xs)
+    s = math.sqrt(sum((x - m) ** 2 for x in xs) / (len(xs) - 1)) if len(xs) > 1 else 0.0
+    return m, s
+
+def wall(name):          # (mean, sigma) seconds, hyperfine
+    r = hf.get(name)
+    return (r["mean"], r["stddev"] or 0.0) if r else None
+
+def cpu(name):           # mean user+sys seconds, hyperfine
+    r = hf.get(name)
+    return r["user"] + r["system"] if r else None
+
+def lwall(name):         # fork+exec loop: per-run mean and sigma across rounds
+    return stats([w for w, _ in loop[name]]) if name in loop else None
+
+def lcpu(name):
+    return stats([c for _, c in loop[name]])[0] if name in loop else None
+
+def ratio(a, b):         # a/b with the error of a/b from the two sigmas
+    if a is None or b is None or b[0] <= 0 or a[0] <= 0:
+        return None
+    r = a[0] / b[0]
+    return r, r * math.sqrt((a[1] / a[0]) ** 2 + (b[1] / b[0]) ** 2)
+
+def fr(r):
+    return "n/a" if r is None else "%.2f ± %.2f" % r
+
+def fc(a, b):            # plain ratio of CPU times
+    return None if a is None or b is None or b <= 0 else a / b
+
+def ms(x):
+    return "%.3f" % (x * 1e3)
+
+L = []
+w = L.append
+w("Measured %s on %s CPUs (%s), kernel %s; load average %s before, %s after."
+  % (meta["date"], meta["nproc"], meta["cpu"], meta["kernel"],
+     meta["loadavg_before"], meta.get("loadavg_after", "?")))
+w("syskit %s%s; hyperfine %s, Python %s, %s, %s, %s, %s."
+  % (meta["commit"], " + uncommitted changes" if meta["dirty"] == "1" else "",
+     meta["hyperfine"], meta["python"], meta["cc"], meta["free"], meta["ss"], meta["busybox"]))
+w("Regenerate with `bench/sysinfo.sh` (%s; raw data in build/bench/)." % meta["runs"])
+w("")
+w("Ratios are `a / b` of means, ± the propagated σ. Wall time is hyperfine's "
+  "`-N` (no shell) mean ± σ; CPU time is hyperfine's mean user + system of the "
+  "child. Sub-millisecond figures are noisy on a shared 2-core VM: the "
+  "fork+exec loop (a C loop of fork, execv, waitpid; %s runs per command in %s "
+  "interleaved rounds, σ across the rounds' means) is the second opinion for "
+  "the floor comparisons." % (meta["runs"].split("loop=")[1].split()[0],
+                              meta["runs"].split("rounds=")[1].split()[0]))
+w("")
+w("The floors are bench/floor.c (`int main(void) { return 0; }`): *floor glibc* "
+  "with syskit's CFLAGS; *floor glibc+bsd* the same linked "
+  "`-Wl,--no-as-needed -lbsd -lm`, so that the dynamic loader loads what "
+  "build/syskit needs (libbsd, libmd, libm, libc); *floor musl static* "
+  "`musl-gcc -static -s -Os`, as `make static`. The glibc syskit is judged "
+  "against *floor glibc+bsd*, the static one against *floor musl static*.")
+w("")
+
+goals = []   # (goal, measured, verdict)
+
+def verdict_le(r, target):
+    if r is None:
+        return "n/a"
+    v = "**met**" if r[0] <= target else "**missed**"
+    if abs(r[0] - target) < r[1]:
+        v += " (within noise)"
+    return v
+
+def verdict_faster(r):   # r = peer / syskit
+    if r is None:
+        return "n/a"
+    v = "**met**" if r[0] > 1 else "**missed**"
+    if abs(r[0] - 1) < r[1]:
+        v += " (within noise)"
+    return v
+
+# -- 1. absolute means
+w("### Absolute means")
+w("")
+w("| command | wall ms (hyperfine) | CPU ms (user+sys) | wall ms (fork+exec loop) | CPU ms (loop) |")
+w("|---|---:|---:|---:|---:|")
+order = [r for g in ("full", "full-psutil", "small", "conn", "conn-psutil")
+         for r in (json.load(open(os.path.join(out, g + ".json")))["results"]
+                   if os.path.exists(os.path.join(out, g + ".json")) else [])]
+seen = set()
+for r in order:
+    n = r["command"]
+    if n in seen:
+        continue
+    seen.add(n)
+    lw = lwall(n)
+    w("| %s | %s ± %s | %s | %s | %s |" % (
+        n.replace("|", "\\|"), ms(r["mean"]), ms(r["stddev"] or 0), ms(r["user"] + r["system"]),
+        "%s ± %s" % (ms(lw[0]), ms(lw[1])) if lw else "", ms(lcpu(n)) if lw else ""))
+w("")
+w("Floors and small commands appear twice (measured in the `full` and the "
+  "`small` hyperfine groups); the table shows the first.")
+w("")
+
+# -- 2. sysinfo --json
+def floor_for(name):
+    return "floor musl static" if name.startswith("static") else "floor glibc+bsd"
+
+w("### sysinfo --json (all sections but conn)")
+w("")
+w("| syskit | / floor (wall) | / floor (loop) | / floor glibc (wall) | psutil / syskit (wall) | psutil / syskit (CPU) |")
+w("|---|---:|---:|---:|---:|---:|")
+P = "psutil (sysinfo --json equivalent)"
+full_json = json.load(open(os.path.join(out, "full.json")))["results"]
+fl = {r["command"]: (r["mean"], r["stddev"] or 0.0) for r in full_json}
+for s in ("glibc sysinfo --json", "static sysinfo --json"):
+    if s not in fl:
+        continue
+    f = floor_for(s)
+    rw = ratio(fl[s], fl[f])
+    rl = ratio(lwall(s), lwall(f))
+    rg = ratio(fl[s], fl["floor glibc"])
+    rp = ratio(wall(P), fl[s])
+    rc = fc(cpu(P), hf[s]["user"] + hf[s]["system"])
+    w("| %s | %s | %s | %s | %s | %s |" % (s, fr(rw), fr(rl), fr(rg), fr(rp),
+                                            "n/a" if rc is None else "%.1f" % rc))
+    goals.append(("`%s` wall ≤ 2× %s" % (s, f), "%s (loop: %s)" % (fr(rw), fr(rl)),
+                  verdict_le(rw, 2.0)))
+    goals.append(("`%s` CPU ≥ 50× less than psutil" % s,
+                  "n/a" if rc is None else "%.1f× less" % rc,
+                  "n/a" if rc is None else ("**met**" if rc >= 50 else "**missed**")))
+w("")
+
+# -- 3. mem, cpu --effective
+small_json = json.load(open(os.path.join(out, "small.json")))["results"]
+sm = {r["command"]: (r["mean"], r["stddev"] or 0.0) for r in small_json}
+smc = {r["command"]: r["user"] + r["system"] for r in small_json}
+w("### sysinfo mem, sysinfo cpu --effective")
+w("")
+w("| syskit | / floor (wall) | / floor (loop) | peer | peer / syskit (wall) | peer / syskit (loop) | peer / syskit (CPU) |")
+w("|---|---:|---:|---|---:|---:|---:|")
+for s, peers in (("glibc sysinfo mem", ["free -b"]),
+                 ("static sysinfo mem", ["free -b"]),
+                 ("glibc sysinfo cpu --effective", ["nproc", "busybox nproc"]),
+                 ("static sysinfo cpu --effective", ["nproc", "busybox nproc"])):
+    if s not in sm:
+        continue
+    f = floor_for(s)
+    rw = ratio(sm[s], sm[f])
+    rl = ratio(lwall(s), lwall(f))
+    goals.append(("`%s` wall ≤ 1.3× %s" % (s, f), "%s (loop: %s)" % (fr(rw), fr(rl)),
+                  verdict_le(rw, 1.3)))
+    for i, p in enumerate(peers):
+        rp = ratio(sm[p], sm[s])
+        rpl = ratio(lwall(p), lwall(s))
+        rc = fc(smc[p], smc[s])
+        w("| %s | %s | %s | %s | %s | %s | %s |" % (
+            s if i == 0 else "", fr(rw) if i == 0 else "", fr(rl) if i == 0 else "",
+            p, fr(rp), fr(rpl), "n/a" if rc is None else "%.2f" % rc))
+        goals.append(("`%s` faster than `%s`" % (s, p),
+                      "%s× (loop: %s×)" % (fr(rp), fr(rpl)), verdict_faster(rp)))
+w("")
+
+# -- 4. conn
+conn_json = json.load(open(os.path.join(out, "conn.json")))["results"]
+cn = {r["command"]: (r["mean"], r["stddev"] or 0.0) for r in conn_json}
+cnc = {r["command"]: r["user"] + r["system"] for r in conn_json}
+PC = "psutil net_connections(inet)"
+if PC in hf:
+    cn[PC] = wall(PC)
+    cnc[PC] = cpu(PC)
+w("### sysinfo conn (%s loopback TCP connections held open: %s sockets)"
+  % (meta["conns"], meta.get("sockets_held", "?")))
+w("")
+w("`conn` lists sockets only (as `ss -tuna`); `conn --pids`, `ss -tunap` and "
+  "psutil's `net_connections()` also walk every process's fds to find each "
+  "socket's owner. Default kind is inet (tcp+udp, v4+v6), as psutil's.")
+w("")
+w("| syskit | peer | peer / syskit (wall) | peer / syskit (CPU) |")
+w("|---|---|---:|---:|")
+for s, peers in (("glibc sysinfo conn", ["ss -tuna", "ss -tunap", PC]),
+                 ("static sysinfo conn", ["ss -tuna", "ss -tunap", PC]),
+                 ("glibc sysinfo conn --pids", ["ss -tunap", PC]),
+                 ("static sysinfo conn --pids", ["ss -tunap", PC])):
+    if s not in cn:
+        continue
+    for i, p in enumerate(peers):
+        rp = ratio(cn[p], cn[s])
+        rc = fc(cnc.get(p), cnc[s])
+        w("| %s | %s | %s | %s |" % (s if i == 0 else "", p, fr(rp),
+                                    "n/a" if rc is None else "%.2f" % rc))
+        goals.append(("`%s` faster than `%s`" % (s, p), "%s×" % fr(rp), verdict_faster(rp)))
+w("")
+
+# -- goals
+w("### Goals")
+w("")
+w("| goal | measured | verdict |")
+w("|---|---|---|")
+for g, m, v in goals:
+    w("| %s | %s | %s |" % (g, m, v))
+w("")
+w("A verdict marked *within noise* is one whose ratio is less than one σ "
+  "from the target; the loop ratio is the tie-breaker there.")
+w("")
+
+# -- strace
+st = os.path.join(out, "strace.tsv")
+if os.path.exists(st) and os.path.getsize(st) > 0:
+    w("### Where the time goes: system calls (strace -f -c, one run)")
+    w("")
+    w("| command | syscalls | failed | open/openat | most frequent |")
+    w("|---|---:|---:|---:|---|")
+    for line in open(st):
+        name, total, errs, opens, top = line.rstrip("\n").split("\t")
+        w("| %s | %s | %s | %s | %s |" % (name, total, errs, opens, top))
+    w("")
+
+open(os.path.join(out, "sysinfo.md"), "w").write("\n".join(L))
+EOF
+"$PY" "$OUT/report.py" "$OUT" || die "report failed"
+
+# ---- splice into bench/RESULTS.md ----
+if [ "${NO_SPLICE:-0}" != 1 ]; then
+	"$PY" - "$OUT/sysinfo.md" bench/RESULTS.md <<'EOF'
+import os, sys
+body = open(sys.argv[1]).read().rstrip("\n")
+path = sys.argv[2]
+B, E = "<!-- sysinfo:begin -->", "<!-- sysinfo:end -->"
+text = open(path).read() if os.path.exists(path) else "# syskit benchmarks\n"
+if B in text and E in text and text.index(B) < text.index(E):
+    head, rest = text.split(B, 1)
+    tail = rest.split(E, 1)[1]
+    text = head + B + "\n" + body + "\n" + E + tail
+else:
+    text = text.rstrip("\n") + "\n\n## sysinfo\n\n" + B + "\n" + body + "\n" + E + "\n"
+tmp = path + ".tmp"
+open(tmp, "w").write(text)
+os.replace(tmp, path)
+EOF
+	say "bench/RESULTS.md updated"
+fi
+
+# ---- the table, on the terminal ----
+cat "$OUT/sysinfo.md"
