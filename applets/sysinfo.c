@@ -135,6 +135,32 @@ pct(double part, double whole)
 	return round(part / whole * 1000.0) / 10.0;
 }
 
+/* A set of counters under psutil's names: one table, used for each item
+ * and for the total. */
+struct counter {
+	const char	*name;
+	enum rep_unit	 unit;
+};
+
+static void
+counters_rep(struct rep *o, const struct counter *f, const uint64_t *v,
+    size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		rep_u64(o, f[i].name, v[i], f[i].unit);
+}
+
+static void
+counters_add(uint64_t *tot, const uint64_t *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		tot[i] += v[i];
+}
+
 static void
 prom_gauge(struct ctx *c, const char *name, const char *help, double v)
 {
@@ -926,6 +952,7 @@ root_device(char *dst, size_t len, const struct mount *m)
 
 struct fsuse {
 	uint64_t total, used, free, files, files_free;
+	uint64_t bfree;			/* free to root too */
 	double	 percent;
 	int	 ro;
 };
@@ -945,6 +972,7 @@ fs_usage(const char *path, struct fsuse *u)
 	avail_user = (uint64_t)sv.f_bavail * sv.f_frsize;
 	u->used = u->total >= avail_root ? u->total - avail_root : 0;
 	u->free = avail_user;
+	u->bfree = avail_root;
 	u->percent = pct((double)u->used, (double)(u->used + avail_user));
 	u->files = sv.f_files;
 	u->files_free = sv.f_ffree;
@@ -952,12 +980,78 @@ fs_usage(const char *path, struct fsuse *u)
 	return 0;
 }
 
+/* psutil's disk_io_counters() fields; times in milliseconds, as psutil. */
+static const struct counter disk_fields[] = {
+	{ "read_count", UNIT_NONE }, { "write_count", UNIT_NONE },
+	{ "read_bytes", UNIT_BYTES }, { "write_bytes", UNIT_BYTES },
+	{ "read_time", UNIT_NONE }, { "write_time", UNIT_NONE },
+	{ "read_merged_count", UNIT_NONE }, { "write_merged_count", UNIT_NONE },
+	{ "busy_time", UNIT_NONE },
+};
+#define NDISK	nitems(disk_fields)
+
+static void
+disk_values(const struct diskstat *d, uint64_t v[NDISK])
+{
+	v[0] = d->reads;
+	v[1] = d->writes;
+	v[2] = d->read_sectors * 512;
+	v[3] = d->write_sectors * 512;
+	v[4] = d->read_ms;
+	v[5] = d->write_ms;
+	v[6] = d->reads_merged;
+	v[7] = d->writes_merged;
+	v[8] = d->io_ms;
+}
+
+/* node_exporter's node_disk_* families, for whole disks. */
+static void
+disk_prom(struct ctx *c, struct diskstat *ds, int n)
+{
+	static const struct {
+		const char *name, *type, *help;
+	} fam[] = {
+		{ "node_disk_reads_completed_total", "counter", "The total number of reads completed successfully." },
+		{ "node_disk_reads_merged_total", "counter", "The total number of reads merged." },
+		{ "node_disk_read_bytes_total", "counter", "The total number of bytes read successfully." },
+		{ "node_disk_read_time_seconds_total", "counter", "The total number of seconds spent by all reads." },
+		{ "node_disk_writes_completed_total", "counter", "The total number of writes completed successfully." },
+		{ "node_disk_writes_merged_total", "counter", "The number of writes merged." },
+		{ "node_disk_written_bytes_total", "counter", "The total number of bytes written successfully." },
+		{ "node_disk_write_time_seconds_total", "counter", "This is the total number of seconds spent by all writes." },
+		{ "node_disk_io_now", "gauge", "The number of I/Os currently in progress." },
+		{ "node_disk_io_time_seconds_total", "counter", "Total seconds spent doing I/Os." },
+		{ "node_disk_io_time_weighted_seconds_total", "counter", "The weighted # of seconds spent doing I/Os." },
+	};
+	size_t f;
+	int i, k = 0;
+
+	for (i = 0; i < n; i++)		/* keep the whole disks */
+		if (proc_disk_is_whole(ds[i].name) == 1)
+			ds[k++] = ds[i];
+	for (f = 0; f < nitems(fam); f++) {
+		prom_family(&c->prom, fam[f].name, fam[f].type, fam[f].help);
+		for (i = 0; i < k; i++) {
+			const struct diskstat *d = &ds[i];
+			double v[nitems(fam)] = { (double)d->reads,
+			    (double)d->reads_merged, d->read_sectors * 512.0,
+			    d->read_ms / 1e3, (double)d->writes,
+			    (double)d->writes_merged, d->write_sectors * 512.0,
+			    d->write_ms / 1e3, (double)d->in_flight,
+			    d->io_ms / 1e3, d->weighted_ms / 1e3 };
+
+			prom_sample(&c->prom, fam[f].name, v[f], "device",
+			    d->name, NULL);
+		}
+	}
+}
+
 static void
 disk_io(struct ctx *c, struct rep *o)
 {
 	struct diskstat *ds = NULL;
 	struct rep *arr, *t;
-	uint64_t tot[9] = { 0 };
+	uint64_t tot[NDISK] = { 0 }, v[NDISK];
 	int n = 0, i;
 
 	if (proc_diskstats(&ds, &n) != 0) {
@@ -972,41 +1066,7 @@ disk_io(struct ctx *c, struct rep *o)
 		return;
 	}
 	if (c->pr) {
-		static const struct {
-			const char *name, *type, *help;
-		} fam[] = {
-			{ "node_disk_reads_completed_total", "counter", "The total number of reads completed successfully." },
-			{ "node_disk_reads_merged_total", "counter", "The total number of reads merged." },
-			{ "node_disk_read_bytes_total", "counter", "The total number of bytes read successfully." },
-			{ "node_disk_read_time_seconds_total", "counter", "The total number of seconds spent by all reads." },
-			{ "node_disk_writes_completed_total", "counter", "The total number of writes completed successfully." },
-			{ "node_disk_writes_merged_total", "counter", "The number of writes merged." },
-			{ "node_disk_written_bytes_total", "counter", "The total number of bytes written successfully." },
-			{ "node_disk_write_time_seconds_total", "counter", "This is the total number of seconds spent by all writes." },
-			{ "node_disk_io_now", "gauge", "The number of I/Os currently in progress." },
-			{ "node_disk_io_time_seconds_total", "counter", "Total seconds spent doing I/Os." },
-			{ "node_disk_io_time_weighted_seconds_total", "counter", "The weighted # of seconds spent doing I/Os." },
-		};
-		size_t f;
-
-		for (f = 0; f < nitems(fam); f++) {
-			prom_family(&c->prom, fam[f].name, fam[f].type, fam[f].help);
-			for (i = 0; i < n; i++) {
-				const struct diskstat *d = &ds[i];
-				double v[11] = { (double)d->reads,
-				    (double)d->reads_merged,
-				    d->read_sectors * 512.0, d->read_ms / 1e3,
-				    (double)d->writes, (double)d->writes_merged,
-				    d->write_sectors * 512.0, d->write_ms / 1e3,
-				    (double)d->in_flight, d->io_ms / 1e3,
-				    d->weighted_ms / 1e3 };
-
-				if (proc_disk_is_whole(d->name) != 1)
-					continue;
-				prom_sample(&c->prom, fam[f].name, v[f],
-				    "device", d->name, NULL);
-			}
-		}
+		disk_prom(c, ds, n);
 		free(ds);
 		return;
 	}
@@ -1022,38 +1082,14 @@ disk_io(struct ctx *c, struct rep *o)
 		stacked = proc_disk_is_stacked(d->name) == 1;
 		e = rep_obj(arr, NULL);
 		rep_str(e, "name", d->name);
-		rep_u64(e, "read_count", d->reads, UNIT_NONE);
-		rep_u64(e, "write_count", d->writes, UNIT_NONE);
-		rep_u64(e, "read_bytes", d->read_sectors * 512, UNIT_BYTES);
-		rep_u64(e, "write_bytes", d->write_sectors * 512, UNIT_BYTES);
-		rep_u64(e, "read_time", d->read_ms, UNIT_NONE);
-		rep_u64(e, "write_time", d->write_ms, UNIT_NONE);
-		rep_u64(e, "read_merged_count", d->reads_merged, UNIT_NONE);
-		rep_u64(e, "write_merged_count", d->writes_merged, UNIT_NONE);
-		rep_u64(e, "busy_time", d->io_ms, UNIT_NONE);
+		disk_values(d, v);
+		counters_rep(e, disk_fields, v, NDISK);
 		rep_bool(e, "stacked", stacked);
-		if (stacked)
-			continue;	/* its members are counted already */
-		tot[0] += d->reads;
-		tot[1] += d->writes;
-		tot[2] += d->read_sectors * 512;
-		tot[3] += d->write_sectors * 512;
-		tot[4] += d->read_ms;
-		tot[5] += d->write_ms;
-		tot[6] += d->reads_merged;
-		tot[7] += d->writes_merged;
-		tot[8] += d->io_ms;
+		/* a stacked device's members are counted already */
+		if (!stacked)
+			counters_add(tot, v, NDISK);
 	}
-	t = rep_obj(t, "total");
-	rep_u64(t, "read_count", tot[0], UNIT_NONE);
-	rep_u64(t, "write_count", tot[1], UNIT_NONE);
-	rep_u64(t, "read_bytes", tot[2], UNIT_BYTES);
-	rep_u64(t, "write_bytes", tot[3], UNIT_BYTES);
-	rep_u64(t, "read_time", tot[4], UNIT_NONE);
-	rep_u64(t, "write_time", tot[5], UNIT_NONE);
-	rep_u64(t, "read_merged_count", tot[6], UNIT_NONE);
-	rep_u64(t, "write_merged_count", tot[7], UNIT_NONE);
-	rep_u64(t, "busy_time", tot[8], UNIT_NONE);
+	counters_rep(rep_obj(t, "total"), disk_fields, tot, NDISK);
 	free(ds);
 }
 
@@ -1072,136 +1108,145 @@ keep_mount(const struct ctx *c, const struct mount *m, const char *fsbuf,
 	return fsbuf != NULL && proc_fs_is_dev(fsbuf, m->fstype) == 1;
 }
 
+/* One partition as disk_partitions() and disk_usage() describe it. */
+struct part {
+	const struct mount *m;
+	char	 dev[256];
+	int	 have_u;
+	int	 u_errno;
+	struct fsuse u;
+};
+
+/* The partitions to show, with their usage (not for a foreign /proc:
+ * its mount points are not ours to statvfs). */
+static int
+partitions(struct ctx *c, const struct mounts *ms, struct part **out)
+{
+	struct part *pt;
+	char *fsbuf;
+	size_t fslen;
+	int i, n = 0;
+
+	*out = NULL;
+	if ((pt = calloc((size_t)ms->n + 1, sizeof(*pt))) == NULL)
+		return -1;
+	fsbuf = proc_slurp(proc_root(), "filesystems", &fslen);
+	for (i = 0; i < ms->n; i++) {
+		const struct mount *m = &ms->m[i];
+		struct part *p = &pt[n];
+
+		if (strcmp(m->source, "none") == 0)
+			p->dev[0] = '\0';
+		else if (strcmp(m->source, "/dev/root") == 0)
+			root_device(p->dev, sizeof(p->dev), m);
+		else
+			snprintf(p->dev, sizeof(p->dev), "%s", m->source);
+		if (!keep_mount(c, m, fsbuf, p->dev))
+			continue;
+		p->m = m;
+		if (c->foreign)
+			p->u_errno = 0;
+		else if (fs_usage(m->mountpoint, &p->u) == 0)
+			p->have_u = 1;
+		else
+			p->u_errno = errno;
+		n++;
+	}
+	free(fsbuf);
+	*out = pt;
+	return n;
+}
+
+static void
+disk_fs_prom(struct ctx *c, const struct part *pt, int n)
+{
+	static const char *fam[][2] = {
+		{ "node_filesystem_size_bytes", "Filesystem size in bytes." },
+		{ "node_filesystem_avail_bytes", "Filesystem space available to non-root users in bytes." },
+		{ "node_filesystem_free_bytes", "Filesystem free space in bytes." },
+		{ "node_filesystem_files", "Filesystem total file nodes." },
+		{ "node_filesystem_files_free", "Filesystem total free file nodes." },
+		{ "node_filesystem_readonly", "Filesystem read-only status." },
+	};
+	size_t f;
+	int i;
+
+	for (f = 0; f < nitems(fam); f++) {
+		prom_family(&c->prom, fam[f][0], "gauge", fam[f][1]);
+		for (i = 0; i < n; i++) {
+			const struct part *p = &pt[i];
+			double v[nitems(fam)] = { (double)p->u.total,
+			    (double)p->u.free, (double)p->u.bfree,
+			    (double)p->u.files, (double)p->u.files_free,
+			    (double)p->u.ro };
+
+			if (p->have_u)
+				prom_sample(&c->prom, fam[f][0], v[f],
+				    "device", p->dev, "fstype", p->m->fstype,
+				    "mountpoint", p->m->mountpoint, NULL);
+		}
+	}
+}
+
+static void
+disk_parts_rep(struct ctx *c, struct rep *arr, const struct part *pt, int n)
+{
+	char opts[1024];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		const struct part *p = &pt[i];
+		struct rep *e = rep_obj(arr, NULL);
+		const char *why;
+
+		mount_opts(opts, sizeof(opts), p->m);
+		rep_str(e, "device", p->dev);
+		rep_str(e, "mountpoint", p->m->mountpoint);
+		rep_str(e, "fstype", p->m->fstype);
+		rep_str(e, "opts", opts);
+		if (p->have_u) {
+			rep_u64(e, "total", p->u.total, UNIT_BYTES);
+			rep_u64(e, "used", p->u.used, UNIT_BYTES);
+			rep_u64(e, "free", p->u.free, UNIT_BYTES);
+			rep_f64(e, "percent", p->u.percent, UNIT_PCT);
+			continue;
+		}
+		why = c->foreign ? "not this machine's mount" :
+		    strerror(p->u_errno);
+		rep_null(e, "total", why);
+		rep_null(e, "used", why);
+		rep_null(e, "free", why);
+		rep_null(e, "percent", why);
+	}
+}
+
 static void
 sec_disk(struct ctx *c)
 {
 	struct mounts ms;
-	struct rep *o = NULL, *arr = NULL;
-	char dev[512], opts[1024];
-	char *fsbuf;
-	size_t fslen;
-	int i;
+	struct part *pt = NULL;
+	struct rep *o = NULL;
+	int n;
 
-	if (!c->pr) {
+	if (!c->pr)
 		o = rep_obj(c->root, "disk");
-		arr = rep_arr(o, "partitions");
-	} else {
-		prom_family(&c->prom, "node_filesystem_size_bytes", "gauge",
-		    "Filesystem size in bytes.");
-	}
-	fsbuf = proc_slurp(proc_root(), "filesystems", &fslen);
 	memset(&ms, 0, sizeof(ms));
 	if (proc_mountinfo(&ms) != 0) {
-		if (c->pr) {
-			if (errno == EINVAL) {
-				warnx("%s/self/mountinfo: malformed content",
-				    proc_root());
-				c->rc = 1;
-			}
-		} else
+		if (!c->pr)
 			missing(c, o, "partitions", "self/mountinfo");
-		goto io;
-	}
-	for (i = 0; i < ms.n; i++) {
-		const struct mount *m = &ms.m[i];
-		struct fsuse u;
-		int have_u;
-
-		if (strcmp(m->source, "none") == 0)
-			dev[0] = '\0';
-		else if (strcmp(m->source, "/dev/root") == 0)
-			root_device(dev, sizeof(dev), m);
-		else
-			snprintf(dev, sizeof(dev), "%s", m->source);
-		if (!keep_mount(c, m, fsbuf, dev))
-			continue;
-		mount_opts(opts, sizeof(opts), m);
-		have_u = !c->foreign && fs_usage(m->mountpoint, &u) == 0;
-		if (c->pr) {
-			if (!have_u)
-				continue;
-#define FSL "device", dev, "fstype", m->fstype, "mountpoint", m->mountpoint
-			prom_family(&c->prom, "node_filesystem_size_bytes",
-			    "gauge", "Filesystem size in bytes.");
-			prom_sample(&c->prom, "node_filesystem_size_bytes",
-			    (double)u.total, FSL, NULL);
-			continue;
+		else if (errno == EINVAL) {
+			warnx("%s/self/mountinfo: malformed content", proc_root());
+			c->rc = 1;
 		}
-		{
-			struct rep *e = rep_obj(arr, NULL);
-
-			rep_str(e, "device", dev);
-			rep_str(e, "mountpoint", m->mountpoint);
-			rep_str(e, "fstype", m->fstype);
-			rep_str(e, "opts", opts);
-			if (have_u) {
-				rep_u64(e, "total", u.total, UNIT_BYTES);
-				rep_u64(e, "used", u.used, UNIT_BYTES);
-				rep_u64(e, "free", u.free, UNIT_BYTES);
-				rep_f64(e, "percent", u.percent, UNIT_PCT);
-			} else {
-				const char *why = c->foreign ?
-				    "not this machine's mount" : strerror(errno);
-
-				rep_null(e, "total", why);
-				rep_null(e, "used", why);
-				rep_null(e, "free", why);
-				rep_null(e, "percent", why);
-			}
-		}
-	}
-	if (c->pr && !c->foreign) {
-		/* the other filesystem families, one family at a time */
-		static const char *fam[][2] = {
-			{ "node_filesystem_avail_bytes", "Filesystem space available to non-root users in bytes." },
-			{ "node_filesystem_free_bytes", "Filesystem free space in bytes." },
-			{ "node_filesystem_files", "Filesystem total file nodes." },
-			{ "node_filesystem_files_free", "Filesystem total free file nodes." },
-			{ "node_filesystem_readonly", "Filesystem read-only status." },
-		};
-		size_t f;
-
-		for (f = 0; f < nitems(fam); f++) {
-			prom_family(&c->prom, fam[f][0], "gauge", fam[f][1]);
-			for (i = 0; i < ms.n; i++) {
-				const struct mount *m = &ms.m[i];
-				struct statvfs sv;
-				double v;
-
-				if (strcmp(m->source, "none") == 0)
-					dev[0] = '\0';
-				else if (strcmp(m->source, "/dev/root") == 0)
-					root_device(dev, sizeof(dev), m);
-				else
-					snprintf(dev, sizeof(dev), "%s", m->source);
-				if (!keep_mount(c, m, fsbuf, dev) ||
-				    statvfs(m->mountpoint, &sv) != 0)
-					continue;
-				switch (f) {
-				case 0:
-					v = (double)sv.f_bavail * sv.f_frsize;
-					break;
-				case 1:
-					v = (double)sv.f_bfree * sv.f_frsize;
-					break;
-				case 2:
-					v = (double)sv.f_files;
-					break;
-				case 3:
-					v = (double)sv.f_ffree;
-					break;
-				default:
-					v = (sv.f_flag & ST_RDONLY) != 0;
-					break;
-				}
-				prom_sample(&c->prom, fam[f][0], v, FSL, NULL);
-			}
-		}
-#undef FSL
-	}
+	} else if ((n = partitions(c, &ms, &pt)) < 0) {
+		warn("disk");
+		c->rc = 1;
+	} else if (c->pr)
+		disk_fs_prom(c, pt, n);
+	else
+		disk_parts_rep(c, rep_arr(o, "partitions"), pt, n);
+	free(pt);
 	proc_mounts_free(&ms);
-io:
-	free(fsbuf);
 	disk_io(c, o);
 }
 
@@ -1385,6 +1430,28 @@ if_addrs_line(struct rep *e, const struct ifaddrs *all, const char *name)
 	rep_str(e, "addresses", line);
 }
 
+/* psutil's net_io_counters() fields. */
+static const struct counter net_fields[] = {
+	{ "bytes_sent", UNIT_BYTES }, { "bytes_recv", UNIT_BYTES },
+	{ "packets_sent", UNIT_NONE }, { "packets_recv", UNIT_NONE },
+	{ "errin", UNIT_NONE }, { "errout", UNIT_NONE },
+	{ "dropin", UNIT_NONE }, { "dropout", UNIT_NONE },
+};
+#define NNET	nitems(net_fields)
+
+static void
+net_values(const struct netdev *d, uint64_t v[NNET])
+{
+	v[0] = d->tx_bytes;
+	v[1] = d->rx_bytes;
+	v[2] = d->tx_packets;
+	v[3] = d->rx_packets;
+	v[4] = d->rx_errs;
+	v[5] = d->tx_errs;
+	v[6] = d->rx_drop;
+	v[7] = d->tx_drop;
+}
+
 static void
 net_prom(struct ctx *c, const struct netdev *nd, int n)
 {
@@ -1442,8 +1509,8 @@ sec_net(struct ctx *c)
 {
 	struct netdev *nd = NULL;
 	struct ifaddrs *ifa = NULL;
-	struct rep *o, *arr, *t;
-	uint64_t tot[8] = { 0 };
+	struct rep *o, *arr;
+	uint64_t tot[NNET] = { 0 }, v[NNET];
 	int n = 0, i, have_ifa;
 
 	if (proc_netdev(&nd, &n) != 0) {
@@ -1471,14 +1538,9 @@ sec_net(struct ctx *c)
 		char flags[256];
 
 		rep_str(e, "name", d->name);
-		rep_u64(e, "bytes_sent", d->tx_bytes, UNIT_BYTES);
-		rep_u64(e, "bytes_recv", d->rx_bytes, UNIT_BYTES);
-		rep_u64(e, "packets_sent", d->tx_packets, UNIT_NONE);
-		rep_u64(e, "packets_recv", d->rx_packets, UNIT_NONE);
-		rep_u64(e, "errin", d->rx_errs, UNIT_NONE);
-		rep_u64(e, "errout", d->tx_errs, UNIT_NONE);
-		rep_u64(e, "dropin", d->rx_drop, UNIT_NONE);
-		rep_u64(e, "dropout", d->tx_drop, UNIT_NONE);
+		net_values(d, v);
+		counters_rep(e, net_fields, v, NNET);
+		counters_add(tot, v, NNET);
 		if_stats(d->name, &s);
 		if (s.have) {
 			if_flags(flags, sizeof(flags), s.flags);
@@ -1501,24 +1563,8 @@ sec_net(struct ctx *c)
 		else
 			rep_null(e, "addresses", c->foreign ?
 			    "not this machine's interfaces" : strerror(errno));
-		tot[0] += d->tx_bytes;
-		tot[1] += d->rx_bytes;
-		tot[2] += d->tx_packets;
-		tot[3] += d->rx_packets;
-		tot[4] += d->rx_errs;
-		tot[5] += d->tx_errs;
-		tot[6] += d->rx_drop;
-		tot[7] += d->tx_drop;
 	}
-	t = rep_obj(o, "io_total");
-	rep_u64(t, "bytes_sent", tot[0], UNIT_BYTES);
-	rep_u64(t, "bytes_recv", tot[1], UNIT_BYTES);
-	rep_u64(t, "packets_sent", tot[2], UNIT_NONE);
-	rep_u64(t, "packets_recv", tot[3], UNIT_NONE);
-	rep_u64(t, "errin", tot[4], UNIT_NONE);
-	rep_u64(t, "errout", tot[5], UNIT_NONE);
-	rep_u64(t, "dropin", tot[6], UNIT_NONE);
-	rep_u64(t, "dropout", tot[7], UNIT_NONE);
+	counters_rep(rep_obj(o, "io_total"), net_fields, tot, NNET);
 	if (ifa != NULL)
 		freeifaddrs(ifa);
 	free(nd);

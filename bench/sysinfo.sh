@@ -34,7 +34,9 @@ die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
 
 cd "$(dirname "$0")/.." || die "cannot find the repo root"
 ROOT=$PWD
-[ -f Makefile ] && [ -f applets/sysinfo.c ] || die "$ROOT is not the syskit repo"
+if [ ! -f Makefile ] || [ ! -f applets/sysinfo.c ]; then
+	die "$ROOT is not the syskit repo"
+fi
 OUT=build/bench
 mkdir -p "$OUT"
 
@@ -54,7 +56,9 @@ apt_install() {
 
 # ---- tools ----
 command -v hyperfine >/dev/null || apt_install hyperfine
-[ -x "$PY" ] && "$PY" -c 'import psutil' 2>/dev/null || apt_install python3-psutil
+if [ ! -x "$PY" ] || ! "$PY" -c 'import psutil' 2>/dev/null; then
+	apt_install python3 python3-psutil
+fi
 command -v free >/dev/null || apt_install procps
 command -v ss >/dev/null || apt_install iproute2
 command -v busybox >/dev/null || apt_install busybox
@@ -72,6 +76,16 @@ if [ -f build/musl/prefix/lib/libbsd.a ]; then
 	HAVE_STATIC=1
 else
 	say "build/musl missing (run tools/musl-deps.sh): skipping the static binary"
+fi
+
+# Others may rebuild build/syskit while this runs: time snapshots (the
+# basename stays "syskit", which the dispatcher needs).
+mkdir -p "$OUT/glibc" "$OUT/static"
+cp build/syskit "$OUT/glibc/syskit.tmp"
+mv -f "$OUT/glibc/syskit.tmp" "$OUT/glibc/syskit"
+if [ "$HAVE_STATIC" = 1 ]; then
+	cp build/static/syskit "$OUT/static/syskit.tmp"
+	mv -f "$OUT/static/syskit.tmp" "$OUT/static/syskit"
 fi
 
 # The floor is compiled with the flags syskit's objects get (Makefile:
@@ -226,8 +240,8 @@ start_holder() {
 	rm -f "$OUT/sockhold.ready"
 	"$PY" "$OUT/sockhold.py" "$CONNS" "$OUT/sockhold.ready" &
 	HOLDER=$!
-	local i
-	for i in $(seq 300); do
+	local _
+	for _ in $(seq 300); do
 		[ -s "$OUT/sockhold.ready" ] && return 0
 		kill -0 "$HOLDER" 2>/dev/null || die "the socket holder died"
 		sleep 0.1
@@ -255,13 +269,17 @@ start_holder() {
 	echo "ss=$(ss -V | head -n 1)"
 	echo "busybox=$(busybox 2>&1 | head -n 1 | cut -d' ' -f1-2)"
 	echo "have_static=$HAVE_STATIC"
+	echo "size_glibc=$(stat -c %s "$OUT/glibc/syskit")"
+	[ "$HAVE_STATIC" = 1 ] && echo "size_static=$(stat -c %s "$OUT/static/syskit")"
 	echo "conns=$CONNS"
-	echo "runs=$RUNS warmup=$WARMUP slow_runs=$SLOW_RUNS conn_runs=$CONN_RUNS loop=$LOOP rounds=$ROUNDS"
+	echo "runs=RUNS=$RUNS WARMUP=$WARMUP SLOW_RUNS=$SLOW_RUNS CONN_RUNS=$CONN_RUNS LOOP=$LOOP ROUNDS=$ROUNDS"
+	echo "loop=$LOOP"
+	echo "rounds=$ROUNDS"
 } >"$OUT/meta.env"
 
 # ---- the commands, as "name|command" (the name is the report's key) ----
-S=build/syskit
-T=build/static/syskit
+S=$OUT/glibc/syskit
+T=$OUT/static/syskit
 FLOORS=("floor glibc|$OUT/floor-glibc" "floor glibc+bsd|$OUT/floor-glibc-bsd")
 [ "$HAVE_STATIC" = 1 ] && FLOORS+=("floor musl static|$OUT/floor-musl")
 
@@ -419,6 +437,9 @@ w("Measured %s on %s CPUs (%s), kernel %s; load average %s before, %s after."
 w("syskit %s%s; hyperfine %s, Python %s, %s, %s, %s, %s."
   % (meta["commit"], " + uncommitted changes" if meta["dirty"] == "1" else "",
      meta["hyperfine"], meta["python"], meta["cc"], meta["free"], meta["ss"], meta["busybox"]))
+w("Binaries timed: snapshots of build/syskit (%s bytes, glibc, dynamic, not "
+  "stripped) and build/static/syskit (%s bytes, musl, static, stripped) taken "
+  "after `make -j2` and `make static`." % (meta["size_glibc"], meta.get("size_static", "n/a")))
 w("Regenerate with `bench/sysinfo.sh` (%s; raw data in build/bench/)." % meta["runs"])
 w("")
 w("Ratios are `a / b` of means, ± the propagated σ. Wall time is hyperfine's "
@@ -426,8 +447,7 @@ w("Ratios are `a / b` of means, ± the propagated σ. Wall time is hyperfine's "
   "child. Sub-millisecond figures are noisy on a shared 2-core VM: the "
   "fork+exec loop (a C loop of fork, execv, waitpid; %s runs per command in %s "
   "interleaved rounds, σ across the rounds' means) is the second opinion for "
-  "the floor comparisons." % (meta["runs"].split("loop=")[1].split()[0],
-                              meta["runs"].split("rounds=")[1].split()[0]))
+  "the floor comparisons." % (meta["loop"], meta["rounds"]))
 w("")
 w("The floors are bench/floor.c (`int main(void) { return 0; }`): *floor glibc* "
   "with syskit's CFLAGS; *floor glibc+bsd* the same linked "
