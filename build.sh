@@ -85,7 +85,9 @@ run_suites() {
 	fi
 	tap=$(mktemp)
 	SYSKIT_BIN=$bin bats --tap tests/*.bats >"$tap" 2>&1 || true
-	grep -E '^not ok|^#' "$tap" | head -n 200 || true
+	# each failure with the first lines of its diagnostics
+	awk '/^not ok/ { n = 0; print; next } /^#/ && n < 25 { n++; print; next } /^ok/ { n = 25 }' "$tap"
+	mkdir -p build && cp "$tap" build/last-test.tap
 	p=$(grep -c '^ok ' "$tap" || true)
 	f=$(grep -c '^not ok ' "$tap" || true)
 	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tap" | head -n 1)

@@ -98,6 +98,7 @@ struct ctx {
 	int		 foreign;	/* SYSKIT_PROC points away from /proc */
 	/* read once, used by several sections */
 	int		 have_cg;
+	int		 cg_mask;	/* CG_* the sections want */
 	struct cgroup_info cg;
 	int		 have_st, st_errno;
 	struct proc_stat st;
@@ -180,7 +181,7 @@ static struct cgroup_info *
 cgroup(struct ctx *c)
 {
 	if (c->have_cg == 0)
-		c->have_cg = cgroup_read(&c->cg) == 0 ? 1 : -1;
+		c->have_cg = cgroup_read_mask(&c->cg, c->cg_mask) == 0 ? 1 : -1;
 	return c->have_cg == 1 ? &c->cg : NULL;
 }
 
@@ -2268,6 +2269,34 @@ summary_addrs(struct tbl *t)
 	summary_line(t, "addresses", "%s", n > 0 ? line : "none");
 }
 
+/* The root file system's use, and its type and device when mountinfo
+ * shows it (in a chroot it does not). */
+static void
+summary_rootfs(struct ctx *c, struct tbl *t)
+{
+	struct mounts ms;
+	struct fsuse u;
+	char a[32], b[32], what[512] = "";
+	int i;
+
+	if (c->foreign || fs_usage("/", &u) != 0)
+		return;
+	memset(&ms, 0, sizeof(ms));
+	if (proc_mountinfo(&ms) == 0) {
+		for (i = ms.n - 1; i >= 0; i--) {
+			if (strcmp(ms.m[i].mountpoint, "/") == 0) {
+				snprintf(what, sizeof(what), ", %s %s",
+				    ms.m[i].fstype, ms.m[i].source);
+				break;
+			}
+		}
+		proc_mounts_free(&ms);
+	}
+	summary_line(t, "root fs", "%s used of %s (%.0f%%)%s",
+	    out_iec(a, sizeof(a), u.used), out_iec(b, sizeof(b), u.used + u.free),
+	    u.percent, what);
+}
+
 static int
 summary(struct ctx *c)
 {
@@ -2277,10 +2306,9 @@ summary(struct ctx *c)
 	struct loadavg la;
 	struct cpuinfo ci;
 	struct cgroup_info *cg;
-	struct mounts ms;
 	double up, idle;
 	char a[64], b[64];
-	int usable, eff, phys, i;
+	int usable, eff, phys;
 
 	if (t == NULL) {
 		warn("summary");
@@ -2317,22 +2345,7 @@ summary(struct ctx *c)
 	    proc_cpu_online(), phys > 0 ? b : "-", usable, eff,
 	    ci.model[0] != '\0' ? "; " : "", ci.model);
 	summary_mem(c, t);
-	memset(&ms, 0, sizeof(ms));
-	if (proc_mountinfo(&ms) == 0) {
-		for (i = ms.n - 1; i >= 0; i--) {
-			struct fsuse u;
-
-			if (strcmp(ms.m[i].mountpoint, "/") != 0)
-				continue;
-			if (!c->foreign && fs_usage("/", &u) == 0)
-				summary_line(t, "root fs", "%s used of %s (%.0f%%), %s %s",
-				    out_iec(a, sizeof(a), u.used),
-				    out_iec(b, sizeof(b), u.used + u.free),
-				    u.percent, ms.m[i].fstype, ms.m[i].source);
-			break;
-		}
-		proc_mounts_free(&ms);
-	}
+	summary_rootfs(c, t);
 	{
 		char kind[64];
 
@@ -2445,8 +2458,17 @@ sysinfo_main(int argc, char *argv[])
 	}
 	p = proc_root();
 	c.foreign = strcmp(p, "/proc") != 0;
-	if (effective)
+	/* read only the cgroup files the asked sections need */
+	if (want == 0 || (want & S_CPU))
+		c.cg_mask |= CG_CPU;
+	if (want == 0 || (want & S_MEM))
+		c.cg_mask |= CG_MEM;
+	if (want & S_LIMITS)
+		c.cg_mask |= CG_ALL;
+	if (effective) {
+		c.cg_mask = CG_CPU;
 		return sec_cpu(&c, 1);
+	}
 	c.pr = c.fmt == F_PROM;
 	if (want == 0 && c.fmt == F_TEXT)
 		return summary(&c);

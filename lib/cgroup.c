@@ -3,10 +3,19 @@
  * CPU, memory and pids limits.  The effective limit of a cgroup is the
  * smallest one along its ancestors, so limit files are read at the leaf and
  * at every parent up to the mount point.
+ *
+ * This runs at the start of short-lived commands, where the kernel's work
+ * of making each /proc and /sys file is most of the cost: the mount table
+ * (<proc>/self/mountinfo, expensive to generate) is read only when a
+ * hierarchy is not where systemd and the container runtimes mount it, only
+ * the asked controllers' files are read, and each small file takes one
+ * open, one read and one close.
  */
 #include <sys/stat.h>
+#include <sys/statfs.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,12 +36,94 @@
  */
 #define CG_HUGE			(UINT64_C(1) << 60)
 
+/* statfs(2) f_type of overlayfs, as <linux/magic.h> has it. */
+#define OVERLAYFS_SUPER_MAGIC	0x794c7630UL
+
+/*
+ * What a read of self/cgroup, 1/cgroup or memory.stat gets on the stack;
+ * a longer file goes to proc_slurp.
+ */
+#define CG_TEXT			8192
+
 /* One hierarchy: the cgroup path and the directory that holds its files. */
 struct hier {
 	char	 path[512];	/* as in /proc/self/cgroup */
 	char	 dir[PATH_MAX];	/* mount point (under the roots) + path */
 	size_t	 base;		/* length of the mount point part of dir */
 };
+
+/* What one cgroup_read_mask looks at: self/cgroup, and the mount table
+ * once some hierarchy needs it. */
+struct cgctx {
+	const char	*self;
+	struct mounts	 ms;
+	int		 ms_state;	/* MS_UNREAD, MS_READ or MS_NONE */
+};
+#define MS_UNREAD	0
+#define MS_READ		1
+#define MS_NONE		2
+
+/*
+ * Read path into buf (NUL-terminated), *lenp = its length.  A cgroup file
+ * or a single-record /proc file (seq_file with one show()) hands its whole
+ * text to the first read(), and a regular file returns short only at its
+ * end; so a read that does not fill the buffer is the end of the file, and
+ * only a full one needs a second read to tell.  ERANGE when it does not fit.
+ */
+static int
+read_file(const char *path, char *buf, size_t cap, size_t *lenp)
+{
+	ssize_t r, r2;
+	char extra;
+	int fd, saved;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	while ((r = read(fd, buf, cap - 1)) == -1 && errno == EINTR)
+		;
+	if (r != -1 && (size_t)r == cap - 1) {
+		while ((r2 = read(fd, &extra, 1)) == -1 && errno == EINTR)
+			;
+		if (r2 != 0) {
+			if (r2 > 0)
+				errno = ERANGE;
+			r = -1;
+		}
+	}
+	saved = errno;
+	close(fd);
+	errno = saved;
+	if (r == -1)
+		return -1;
+	buf[r] = '\0';
+	*lenp = (size_t)r;
+	return 0;
+}
+
+/*
+ * Read root/rel into sbuf (CG_TEXT bytes), or when it does not fit there
+ * into a malloc'd buffer left in *heap for the caller to free.  Returns the
+ * text, or NULL with errno.
+ */
+static char *
+read_text(const char *root, const char *rel, char *sbuf, size_t *lenp,
+    char **heap)
+{
+	char path[PATH_MAX];
+	int n;
+
+	*heap = NULL;
+	n = snprintf(path, sizeof(path), "%s/%s", root, rel);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	if (read_file(path, sbuf, CG_TEXT, lenp) == 0)
+		return sbuf;
+	if (errno != ERANGE)
+		return NULL;
+	return *heap = proc_slurp(root, rel, lenp);
+}
 
 static int
 is_space(char c)
@@ -204,17 +295,17 @@ list_has(const char *s, const char *end, const char *name)
 	return 0;
 }
 
-int
-cgroup_parse_self(const char *buf, const char *controller, char *path,
-    size_t len)
+/*
+ * cgroup_parse_self, also giving the line's controller list (v1 "cpu,cpuacct",
+ * v2 empty) as [*list, *list + *llen).
+ */
+static int
+self_line(const char *buf, const char *controller, const char **list,
+    size_t *llen, char *path, size_t len)
 {
 	const char *line, *eol, *c1, *c2;
 	size_t plen;
 
-	if (buf == NULL || controller == NULL || path == NULL || len == 0) {
-		errno = EINVAL;
-		return -1;
-	}
 	for (line = buf; *line != '\0'; line = eol + (*eol == '\n')) {
 		eol = line + strcspn(line, "\n");
 		/* "ID:controllers:path"; the path itself may hold colons. */
@@ -233,10 +324,26 @@ cgroup_parse_self(const char *buf, const char *controller, char *path,
 		}
 		memcpy(path, c2 + 1, plen);
 		path[plen] = '\0';
+		*list = c1 + 1;
+		*llen = (size_t)(c2 - c1 - 1);
 		return 0;
 	}
 	errno = ENOENT;
 	return -1;
+}
+
+int
+cgroup_parse_self(const char *buf, const char *controller, char *path,
+    size_t len)
+{
+	const char *list;
+	size_t llen;
+
+	if (buf == NULL || controller == NULL || path == NULL || len == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return self_line(buf, controller, &list, &llen, path, len);
 }
 
 int
@@ -372,30 +479,164 @@ up(char *dir, size_t base)
 	return 1;
 }
 
-/* Find the hierarchy of a v1 controller, or the v2 one (controller NULL). */
+/* Whether dir/name exists. */
 static int
-find_hier(const struct mounts *ms, const char *self, const char *controller,
+has_file(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+	int n;
+
+	n = snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return 0;
+	return access(path, F_OK) == 0;
+}
+
+static int
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * The hierarchy mounted at mnt (already under the roots), if it is there:
+ * marker is a file that every cgroup directory of that version holds and
+ * nothing else does ("cgroup.controllers" in v2, "tasks" in v1), so a tmpfs,
+ * or a v2 cgroup named like a v1 controller, is not taken for it.
+ *
+ * The mount's root is not known here.  On the host and under a cgroup
+ * namespace it is "/", and mnt + path is the cgroup: one access() finds
+ * both.  A container without a cgroup namespace sees its host path
+ * ("/docker/abc") but has only its own cgroup mounted, the mount's root
+ * being that path, or a prefix of it when the process sits in a child
+ * cgroup ("/docker/abc/app"); mountinfo would strip the root and read
+ * mnt + the rest.  Here leading components are dropped until a directory
+ * exists ("/abc/app", then "/app"), down to mnt itself: the same directory,
+ * unless the container's own tree repeats a tail of its host path (a
+ * cgroup "abc/app" inside "/docker/abc"), which no runtime makes; that is
+ * the risk taken for not reading mountinfo.  A path with "." or ".." (a
+ * cgroup outside our namespace) gets mnt, as resolve_dir gives it.
+ */
+static int
+fast_locate(struct hier *h, const char *mnt, const char *marker)
+{
+	size_t mlen = strlen(mnt);
+	const char *s;
+
+	if (mlen >= sizeof(h->dir))
+		return -1;
+	memcpy(h->dir, mnt, mlen + 1);
+	h->base = mlen;
+	if (append_rel(h->dir, sizeof(h->dir), h->path) == 0 &&
+	    h->dir[mlen] != '\0') {
+		if (has_file(h->dir, marker))
+			return 0;
+		h->dir[mlen] = '\0';
+		if (!has_file(h->dir, marker))
+			return -1;
+		for (s = h->path; *s != '\0'; s += strcspn(s, "/")) {
+			while (*s == '/')
+				s++;
+			if (*s == '\0')
+				break;
+			h->dir[mlen] = '\0';
+			if (append_rel(h->dir, sizeof(h->dir), s) == 0 &&
+			    is_dir(h->dir))
+				return 0;
+		}
+		h->dir[mlen] = '\0';
+		return 0;
+	}
+	h->dir[mlen] = '\0';
+	return has_file(h->dir, marker) ? 0 : -1;
+}
+
+/*
+ * The hierarchy where it is usually mounted: v2 on <sys>/fs/cgroup, a v1
+ * controller on <sys>/fs/cgroup/NAME, NAME being the controller ("cpu" is a
+ * link to "cpu,cpuacct" under systemd) or else the line's list as
+ * self/cgroup shows it ("cpu,cpuacct").  0, or -1 when it is not there.
+ */
+static int
+fast_hier(const char *controller, const char *list, size_t llen,
     struct hier *h)
 {
-	const struct mount *m;
+	char mnt[PATH_MAX];
+	const char *sys = sys_root();
+	int n;
 
-	if (cgroup_parse_self(self, controller != NULL ? controller : "",
-	    h->path, sizeof(h->path)) == -1)
-		return -1;
-	m = find_mount(ms, controller != NULL ? "cgroup" : "cgroup2",
-	    controller, h->path);
-	if (m == NULL) {
-		errno = ENOENT;
-		return -1;
+	if (controller == NULL) {
+		n = snprintf(mnt, sizeof(mnt), "%s/fs/cgroup", sys);
+		if (n < 0 || (size_t)n >= sizeof(mnt))
+			return -1;
+		return fast_locate(h, mnt, "cgroup.controllers");
 	}
-	return resolve_dir(m, h);
+	n = snprintf(mnt, sizeof(mnt), "%s/fs/cgroup/%s", sys, controller);
+	if (n >= 0 && (size_t)n < sizeof(mnt) &&
+	    fast_locate(h, mnt, "tasks") == 0)
+		return 0;
+	if ((llen == strlen(controller) &&
+	    memcmp(list, controller, llen) == 0) ||
+	    memchr(list, '/', llen) != NULL || llen > INT_MAX)
+		return -1;
+	n = snprintf(mnt, sizeof(mnt), "%s/fs/cgroup/%.*s", sys, (int)llen,
+	    list);
+	if (n < 0 || (size_t)n >= sizeof(mnt))
+		return -1;
+	return fast_locate(h, mnt, "tasks");
+}
+
+/*
+ * Find the hierarchy of a v1 controller, or the v2 one (controller NULL):
+ * 1 found, 0 not there, -1 error.  The mount table is read only when the
+ * hierarchy is not where fast_hier looks.
+ */
+static int
+find_hier(struct cgctx *cx, const char *controller, struct hier *h)
+{
+	const struct mount *m;
+	const char *list;
+	size_t llen;
+
+	if (self_line(cx->self, controller != NULL ? controller : "", &list,
+	    &llen, h->path, sizeof(h->path)) == -1)
+		return 0;
+	if (fast_hier(controller, list, llen, h) == 0)
+		return 1;
+	if (cx->ms_state == MS_UNREAD) {
+		if (proc_mountinfo(&cx->ms) == 0)
+			cx->ms_state = MS_READ;
+		else if (errno == ENOENT)
+			cx->ms_state = MS_NONE;
+		else
+			return -1;
+	}
+	if (cx->ms_state == MS_NONE)
+		return 0;
+	m = find_mount(&cx->ms, controller != NULL ? "cgroup" : "cgroup2",
+	    controller, h->path);
+	if (m == NULL)
+		return 0;
+	return resolve_dir(m, h) == 0;
 }
 
 /* Read dir/name into buf; 0 when it is not there (or unreadable). */
 static int
 read_small(const char *dir, const char *name, char *buf, size_t len)
 {
-	return proc_read_str(dir, name, buf, len) == 0;
+	char path[PATH_MAX];
+	size_t got;
+	int n;
+
+	n = snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= sizeof(path) ||
+	    read_file(path, buf, len, &got) == -1)
+		return 0;
+	if (got > 0 && buf[got - 1] == '\n')
+		buf[got - 1] = '\0';
+	return 1;
 }
 
 static void
@@ -508,11 +749,12 @@ stat_find(const char *buf, size_t len, const char *key, uint64_t *v)
 static int
 read_mem_stat(struct cgroup_info *ci, const struct hier *h, int v1)
 {
-	char *buf;
+	char sbuf[CG_TEXT], *heap, *buf;
 	size_t len;
 	int r;
 
-	if ((buf = proc_slurp(h->dir, "memory.stat", &len)) == NULL)
+	if ((buf = read_text(h->dir, "memory.stat", sbuf, &len, &heap)) ==
+	    NULL)
 		return 0;
 	r = 0;
 	if (v1)
@@ -521,7 +763,7 @@ read_mem_stat(struct cgroup_info *ci, const struct hier *h, int v1)
 	if (r == 0)
 		r = stat_find(buf, len, "inactive_file",
 		    &ci->mem_inactive_file);
-	free(buf);
+	free(heap);
 	if (r == -1)
 		return -1;
 	ci->has_mem_stat = r;
@@ -565,37 +807,49 @@ set_path(char *dst, size_t len, const char *src)
 
 /*
  * v1 wins when memory or cpu lives on a v1 hierarchy (hybrid systems also
- * mount an empty cgroup2 at /sys/fs/cgroup/unified); else v2.
+ * mount an empty cgroup2 at /sys/fs/cgroup/unified); else v2.  Both are
+ * looked for whatever is asked, so version and the paths do not depend on
+ * what: on v1 that costs one access() each; on v2 none, as self/cgroup has
+ * no line for them.
  */
 static int
-read_all(struct cgroup_info *ci, const char *self, const struct mounts *ms)
+read_all(struct cgroup_info *ci, struct cgctx *cx, int what)
 {
 	struct hier *mem, *cpu, *pids;
-	int rc = -1, hm, hc, hp;
+	int rc = -1, hm, hc, hv;
 
 	if ((mem = calloc(3, sizeof(*mem))) == NULL)
 		return -1;
 	cpu = mem + 1;
 	pids = mem + 2;
-	hm = find_hier(ms, self, "memory", mem) == 0;
-	hc = find_hier(ms, self, "cpu", cpu) == 0;
+	if ((hm = find_hier(cx, "memory", mem)) == -1 ||
+	    (hc = find_hier(cx, "cpu", cpu)) == -1)
+		goto out;
 	if (hm || hc) {
 		ci->version = 1;
-		hp = find_hier(ms, self, "pids", pids) == 0;
 		set_path(ci->path, sizeof(ci->path), hm ? mem->path : cpu->path);
 		if (hc)
 			set_path(ci->cpu_path, sizeof(ci->cpu_path), cpu->path);
-		if ((hc && read_cpu(ci, cpu, 1) == -1) ||
-		    (hm && read_mem(ci, mem, 1) == -1) ||
-		    (hp && read_pids(ci, pids) == -1))
+		if ((what & CG_CPU) && hc && read_cpu(ci, cpu, 1) == -1)
 			goto out;
-	} else if (find_hier(ms, self, NULL, mem) == 0) {
-		ci->version = 2;
-		set_path(ci->path, sizeof(ci->path), mem->path);
-		set_path(ci->cpu_path, sizeof(ci->cpu_path), mem->path);
-		if (read_cpu(ci, mem, 0) == -1 || read_mem(ci, mem, 0) == -1 ||
-		    read_pids(ci, mem) == -1)
+		if ((what & CG_MEM) && hm && read_mem(ci, mem, 1) == -1)
 			goto out;
+		if ((what & CG_PIDS) &&
+		    ((hv = find_hier(cx, "pids", pids)) == -1 ||
+		    (hv && read_pids(ci, pids) == -1)))
+			goto out;
+	} else {
+		if ((hv = find_hier(cx, NULL, mem)) == -1)
+			goto out;
+		if (hv) {
+			ci->version = 2;
+			set_path(ci->path, sizeof(ci->path), mem->path);
+			set_path(ci->cpu_path, sizeof(ci->cpu_path), mem->path);
+			if (((what & CG_CPU) && read_cpu(ci, mem, 0) == -1) ||
+			    ((what & CG_MEM) && read_mem(ci, mem, 0) == -1) ||
+			    ((what & CG_PIDS) && read_pids(ci, mem) == -1))
+				goto out;
+		}
 	}
 	rc = 0;
 out:
@@ -604,10 +858,10 @@ out:
 }
 
 int
-cgroup_read(struct cgroup_info *ci)
+cgroup_read_mask(struct cgroup_info *ci, int what)
 {
-	struct mounts ms;
-	char *self;
+	struct cgctx cx;
+	char sbuf[CG_TEXT], *heap;
 	size_t len;
 	int rc;
 
@@ -617,17 +871,21 @@ cgroup_read(struct cgroup_info *ci)
 	ci->pids_limit = CG_UNLIMITED;
 
 	/* No cgroup file or no mount table: no cgroups, not an error. */
-	if ((self = proc_slurp(proc_root(), "self/cgroup", &len)) == NULL)
+	memset(&cx, 0, sizeof(cx));
+	if ((cx.self = read_text(proc_root(), "self/cgroup", sbuf, &len,
+	    &heap)) == NULL)
 		return errno == ENOENT ? 0 : -1;
-	if (proc_mountinfo(&ms) == -1) {
-		rc = errno == ENOENT ? 0 : -1;
-		free(self);
-		return rc;
-	}
-	rc = read_all(ci, self, &ms);
-	proc_mounts_free(&ms);
-	free(self);
+	rc = read_all(ci, &cx, what);
+	if (cx.ms_state == MS_READ)
+		proc_mounts_free(&cx.ms);
+	free(heap);
 	return rc;
+}
+
+int
+cgroup_read(struct cgroup_info *ci)
+{
+	return cgroup_read_mask(ci, CG_ALL);
 }
 
 /* The container runtime named in PID 1's cgroup paths, or NULL. */
@@ -645,11 +903,12 @@ pid1_runtime(void)
 		{ "podman", "podman" },
 		{ "lxc", "lxc" },
 	};
+	char sbuf[CG_TEXT], *heap, *buf;
 	const char *kind = NULL;
 	size_t len, i;
-	char *buf;
 
-	if ((buf = proc_slurp(proc_root(), "1/cgroup", &len)) == NULL)
+	if ((buf = read_text(proc_root(), "1/cgroup", sbuf, &len, &heap)) ==
+	    NULL)
 		return NULL;
 	for (i = 0; i < sizeof(rt) / sizeof(rt[0]); i++) {
 		if (memmem(buf, len, rt[i].needle, strlen(rt[i].needle))) {
@@ -657,18 +916,26 @@ pid1_runtime(void)
 			break;
 		}
 	}
-	free(buf);
+	free(heap);
 	return kind;
 }
 
-/* Whether / is an overlay: the last mount on / is the one on top. */
+/*
+ * Whether / is an overlay: our own is asked of statfs(2), one cheap call;
+ * a foreign <proc>'s is the last mount on / in its mountinfo, the one on
+ * top.
+ */
 static int
-overlay_root(void)
+overlay_root(int own)
 {
+	struct statfs sf;
 	struct mounts ms;
 	const char *fstype = NULL;
 	int i, r;
 
+	if (own)
+		return statfs("/", &sf) == 0 &&
+		    (unsigned long)sf.f_type == OVERLAYFS_SUPER_MAGIC;
 	if (proc_mountinfo(&ms) == -1)
 		return 0;
 	for (i = 0; i < ms.n; i++)
@@ -680,6 +947,11 @@ overlay_root(void)
 	return r;
 }
 
+/*
+ * The checks go in the order of their meaning, which is also cheapest first
+ * but for the overlay: statfs costs less than reading /proc/1/cgroup, yet a
+ * runtime named there says more than an overlay root, and a host needs both.
+ */
 int
 cgroup_in_container(char *kind, size_t len)
 {
@@ -693,7 +965,7 @@ cgroup_in_container(char *kind, size_t len)
 		k = "docker";
 	else if (own && access("/run/.containerenv", F_OK) == 0)
 		k = "podman";
-	else if ((k = pid1_runtime()) == NULL && overlay_root())
+	else if ((k = pid1_runtime()) == NULL && overlay_root(own))
 		k = "overlay-root";
 	if (kind != NULL && len > 0)
 		snprintf(kind, len, "%s", k != NULL ? k : "");

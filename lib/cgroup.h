@@ -1,8 +1,10 @@
 /*
  * cgroup: the calling process's control group, v1 or v2.  Reads
- * <proc>/self/cgroup and <proc>/self/mountinfo to find the hierarchies and
- * their mount points (a mount point under /sys is mapped to SYSKIT_SYS), then
- * the limit files.  Nothing prints.  Functions return 0, or -1 with errno.
+ * <proc>/self/cgroup, finds each hierarchy where it is usually mounted
+ * (<sys>/fs/cgroup, <sys>/fs/cgroup/CONTROLLER) and reads
+ * <proc>/self/mountinfo only when it is not there (a mount point under /sys
+ * is mapped to SYSKIT_SYS), then the limit files.  Nothing prints.
+ * Functions return 0, or -1 with errno.
  */
 #ifndef LIB_CGROUP_H
 #define LIB_CGROUP_H
@@ -37,9 +39,17 @@ struct cgroup_info {
 	uint64_t pids_current;
 };
 
+/* Controllers for cgroup_read_mask. */
+#define CG_CPU		0x1
+#define CG_MEM		0x2
+#define CG_PIDS		0x4
+#define CG_ALL		0x7
+
 /* Fill *ci for the calling process.  Fields that could not be read keep
  * their has_* at 0; only a malformed file is an error (EINVAL). */
 int	cgroup_read(struct cgroup_info *ci);
+/* cgroup_read reading only the files of the controllers in what (CG_*). */
+int	cgroup_read_mask(struct cgroup_info *ci, int what);
 
 /* Parsers, for tests and fuzzing. */
 /* "max 100000" or "50000 100000" (cpu.max) -> quota (-1 = max), period. */

@@ -238,12 +238,16 @@ join_path(char *buf, size_t len, const char *root, const char *rel)
 	return 0;
 }
 
+/*
+ * No fstat to size the buffer: it costs a call per file and /proc says 0.
+ * Most files fit the first 4 KiB; a seq_file may return short before its
+ * end, so reading stops only at a read of 0.
+ */
 char *
 proc_slurp(const char *root, const char *rel, size_t *lenp)
 {
 	char path[PATH_MAX], *buf = NULL, *nbuf;
 	size_t cap = 4096, len = 0;
-	struct stat sb;
 	ssize_t r;
 	int fd, saved;
 
@@ -251,10 +255,6 @@ proc_slurp(const char *root, const char *rel, size_t *lenp)
 		return NULL;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return NULL;
-	/* /proc reports size 0 and sysfs 4096; only regular files help. */
-	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
-	    (uint64_t)sb.st_size < SLURP_MAX)
-		cap = (size_t)sb.st_size + 1;
 	if ((buf = malloc(cap)) == NULL)
 		goto fail;
 	for (;;) {

@@ -2,6 +2,7 @@
 # The dispatcher: applet table, links, --install, --help, --version.
 
 load helpers
+bats_require_minimum_version 1.5.0
 
 @test "--list shows only real applets, one per line with a summary" {
 	run syskit --list

@@ -83,11 +83,14 @@ near("load1", d["host"]["load1"], os.getloadavg()[0], 1.0)
 	run compare '
 u = psutil.disk_usage("/")
 roots = [p for p in d["disk"]["partitions"] if p["mountpoint"] == "/"]
-r = roots[-1]
-exact("/ total", r["total"], u.total)
-near("/ used", r["used"], u.used, 256 << 20)
-near("/ free", r["free"], u.free, 256 << 20)
-near("/ percent", r["percent"], u.percent, 1.0)
+if roots:
+    r = roots[-1]
+    exact("/ total", r["total"], u.total)
+    near("/ used", r["used"], u.used, 256 << 20)
+    near("/ free", r["free"], u.free, 256 << 20)
+    near("/ percent", r["percent"], u.percent, 1.0)
+else:   # / is no mount point here (a chroot): psutil does not list it either
+    exact("/ listed by psutil", [p for p in psutil.disk_partitions() if p.mountpoint == "/"], [])
 ours = set((p["device"], p["mountpoint"], p["fstype"]) for p in d["disk"]["partitions"])
 theirs = set((p.device, p.mountpoint, p.fstype) for p in psutil.disk_partitions(all=False))
 missing = theirs - ours

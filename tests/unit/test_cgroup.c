@@ -1,8 +1,13 @@
 /* Unit tests for lib/cgroup: the parsers, and cgroup_read on fixture trees. */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "../../lib/cgroup.h"
 #include "unit.h"
@@ -373,6 +378,314 @@ t_v1box(void)
 }
 
 static void
+t_v1nons(void)
+{
+	struct cgroup_info ci;
+	char kind[32];
+
+	/*
+	 * No cgroup namespace: the mounts' root is the container's cgroup
+	 * /docker/abc and the process sits in its child "app", so memory and
+	 * pids are read from <mount>/app up to the mount point.
+	 */
+	use_fixture("cgroup-v1nons");
+	CHECK(cgroup_read(&ci) == 0);
+	CHECK(ci.version == 1);
+	CHECK_PATH(ci.path, "/docker/abc/app");
+	CHECK_PATH(ci.cpu_path, "/docker/abc");
+	CHECK(ci.has_cpu);
+	CHECK(ci.cpu_quota_us == 150000);
+	CHECK(ci.cpu_limit == 1.5);
+	CHECK(ci.has_mem_limit);
+	CHECK_U64(ci.mem_limit, 1073741824);
+	CHECK(ci.has_mem_current && ci.has_mem_peak && ci.has_mem_stat);
+	CHECK_U64(ci.mem_current, 52428800);
+	CHECK_U64(ci.mem_peak, 73400320);
+	CHECK_U64(ci.mem_inactive_file, 1048576);
+	CHECK(ci.has_pids_limit && ci.has_pids_current);
+	CHECK_U64(ci.pids_limit, 64);
+	CHECK_U64(ci.pids_current, 5);
+	CHECK(cgroup_in_container(kind, sizeof(kind)) == 1);
+	CHECK_STR(kind, "docker");
+	done();
+}
+
+static void
+t_v2odd(void)
+{
+	struct cgroup_info ci;
+
+	/*
+	 * cgroup2 on /sys/fs/cgroup/unified, a tmpfs on /sys/fs/cgroup with
+	 * look-alike files but no cgroup.controllers: only the mount table
+	 * finds the hierarchy.
+	 */
+	use_fixture("cgroup-v2odd");
+	CHECK(cgroup_read(&ci) == 0);
+	CHECK(ci.version == 2);
+	CHECK_PATH(ci.path, "/app.slice/web.service");
+	CHECK(ci.has_cpu);
+	CHECK(ci.cpu_quota_us == -1);
+	CHECK_U64(ci.mem_limit, 2147483648);
+	CHECK_U64(ci.mem_current, 3145728);
+	CHECK_U64(ci.pids_limit, 32);
+	CHECK_U64(ci.pids_current, 2);
+	done();
+}
+
+static void
+t_v2fast(void)
+{
+	struct cgroup_info ci;
+
+	/* The usual layout and no mount table: found where systemd puts it. */
+	use_fixture("cgroup-v2fast");
+	CHECK(cgroup_read(&ci) == 0);
+	CHECK(ci.version == 2);
+	CHECK_PATH(ci.path, "/user.slice/user-1000.slice/session-3.scope");
+	CHECK_PATH(ci.cpu_path, ci.path);
+	CHECK(ci.has_cpu);
+	CHECK(ci.cpu_quota_us == 200000);
+	CHECK(ci.cpu_limit == 2.0);
+	CHECK(ci.has_mem_limit && ci.has_mem_current && ci.has_mem_peak);
+	CHECK_U64(ci.mem_limit, 2147483648);
+	CHECK_U64(ci.mem_current, 10485760);
+	CHECK_U64(ci.mem_peak, 20971520);
+	CHECK(ci.has_mem_stat);
+	CHECK_U64(ci.mem_inactive_file, 1048576);
+	CHECK(ci.has_pids_limit && ci.has_pids_current);
+	CHECK_U64(ci.pids_limit, 1000);
+	CHECK_U64(ci.pids_current, 12);
+	done();
+}
+
+static void
+t_v2decoy(void)
+{
+	struct cgroup_info ci;
+
+	/*
+	 * self/cgroup puts memory on v1, but <sys>/fs/cgroup/memory is a v2
+	 * cgroup (no "tasks"), and there is no mount table to say otherwise:
+	 * no v1 hierarchy, so v2.
+	 */
+	use_fixture("cgroup-v2decoy");
+	CHECK(cgroup_read(&ci) == 0);
+	CHECK(ci.version == 2);
+	CHECK_PATH(ci.path, "/");
+	CHECK(ci.has_mem_limit);
+	CHECK_U64(ci.mem_limit, 1000000);
+	done();
+}
+
+static void
+t_v2long(void)
+{
+	struct cgroup_info ci;
+
+	/* A self/cgroup longer than the stack buffer is read whole. */
+	use_fixture("cgroup-v2long");
+	CHECK(cgroup_read_mask(&ci, CG_MEM) == 0);
+	CHECK(ci.version == 2);
+	CHECK_PATH(ci.path, "/");
+	CHECK_U64(ci.mem_limit, 7340032);
+	done();
+}
+
+static void
+t_mask(void)
+{
+	struct cgroup_info ci;
+
+	use_fixture("cgroup-v2fast");
+	CHECK(cgroup_read_mask(&ci, CG_MEM) == 0);
+	CHECK(ci.version == 2);
+	CHECK_PATH(ci.path, "/user.slice/user-1000.slice/session-3.scope");
+	CHECK(!ci.has_cpu && ci.cpu_quota_us == -1 && ci.cpu_limit == 0);
+	CHECK(ci.has_mem_limit && ci.has_mem_current && ci.has_mem_stat);
+	CHECK_U64(ci.mem_limit, 2147483648);
+	CHECK(!ci.has_pids_limit && !ci.has_pids_current);
+	CHECK(ci.pids_limit == CG_UNLIMITED);
+
+	CHECK(cgroup_read_mask(&ci, CG_CPU) == 0);
+	CHECK(ci.version == 2);
+	CHECK(ci.has_cpu && ci.cpu_limit == 2.0);
+	CHECK(!ci.has_mem_limit && !ci.has_mem_current && !ci.has_mem_stat);
+	CHECK(ci.mem_limit == CG_UNLIMITED);
+	CHECK(!ci.has_pids_limit);
+
+	CHECK(cgroup_read_mask(&ci, CG_PIDS) == 0);
+	CHECK(!ci.has_cpu && !ci.has_mem_limit);
+	CHECK(ci.has_pids_limit && ci.has_pids_current);
+	CHECK_U64(ci.pids_limit, 1000);
+
+	/* Nothing asked: only where the cgroup is. */
+	CHECK(cgroup_read_mask(&ci, 0) == 0);
+	CHECK(ci.version == 2);
+	CHECK_PATH(ci.path, "/user.slice/user-1000.slice/session-3.scope");
+	CHECK(!ci.has_cpu && !ci.has_mem_limit && !ci.has_pids_limit);
+	done();
+
+	/* v1: version and both paths do not depend on the mask. */
+	use_fixture("cgroup-v1box");
+	CHECK(cgroup_read_mask(&ci, CG_CPU) == 0);
+	CHECK(ci.version == 1);
+	CHECK_PATH(ci.path, V1BOX_MEM);
+	CHECK_PATH(ci.cpu_path, "/");
+	CHECK(ci.has_cpu && !ci.has_mem_limit && !ci.has_mem_current);
+	CHECK(cgroup_read_mask(&ci, CG_MEM) == 0);
+	CHECK(ci.version == 1);
+	CHECK_PATH(ci.path, V1BOX_MEM);
+	CHECK_PATH(ci.cpu_path, "/");
+	CHECK(!ci.has_cpu && ci.has_mem_current && ci.has_mem_stat);
+	CHECK_U64(ci.mem_current, 4665344);
+	done();
+
+	/* A malformed file that is not asked for is not read. */
+	use_fixture("cgroup-v2bad");
+	CHECK(cgroup_read_mask(&ci, CG_MEM | CG_PIDS) == 0);
+	CHECK(ci.version == 2);
+	errno = 0;
+	CHECK(cgroup_read_mask(&ci, CG_CPU) == -1);
+	CHECK(errno == EINVAL);
+	done();
+}
+
+/*
+ * Both ways to a hierarchy must agree: each fixture is read as it is (by
+ * the mount table, when its cgroup directories lack the marker files the
+ * fast path looks for), then copied with every cgroup directory given its
+ * marker and without self/mountinfo, which only the fast path can read.
+ */
+static char twin[64];
+static size_t twin_src;
+static int twin_v1, twin_err;
+
+static int
+twin_copy(const char *path, const struct stat *st, int type, struct FTW *f)
+{
+	char dst[1024], buf[4096];
+	const char *rel = path + twin_src;
+	ssize_t n;
+	int in, out;
+
+	(void)st;
+	(void)f;
+	snprintf(dst, sizeof(dst), "%s%s", twin, rel);
+	if (type == FTW_D) {
+		if (*rel != '\0' && mkdir(dst, 0755) == -1)
+			twin_err = 1;
+		/* v2: sys/fs/cgroup and every dir below; v1: those below. */
+		if (strncmp(rel, "/sys/fs/cgroup", 14) == 0 &&
+		    (rel[14] == '/' ? rel[15] != '\0' :
+		    rel[14] == '\0' && !twin_v1)) {
+			snprintf(dst, sizeof(dst), "%s%s/%s", twin, rel,
+			    twin_v1 ? "tasks" : "cgroup.controllers");
+			if ((out = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC,
+			    0644)) == -1)
+				twin_err = 1;
+			else
+				close(out);
+		}
+		return 0;
+	}
+	if (type != FTW_F || strcmp(rel, "/proc/self/mountinfo") == 0)
+		return 0;
+	if ((in = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    (out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644)) == -1) {
+		twin_err = 1;
+		if (in != -1)
+			close(in);
+		return 0;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			twin_err = 1;
+	close(in);
+	close(out);
+	return 0;
+}
+
+static int
+twin_rm(const char *path, const struct stat *st, int type, struct FTW *f)
+{
+	(void)st;
+	(void)type;
+	(void)f;
+	remove(path);
+	return 0;
+}
+
+static void
+twin_check(const char *name, int v1)
+{
+	struct cgroup_info a, b;
+	char src[512], msg[128];
+	int ra, rb, ea, eb;
+
+	snprintf(src, sizeof(src), "%s/%s", FIXTURES, name);
+	snprintf(twin, sizeof(twin), "/tmp/syskit-cgtwin.XXXXXX");
+	if (mkdtemp(twin) == NULL) {
+		unit_fail(__FILE__, __LINE__, "mkdtemp");
+		return;
+	}
+	twin_src = strlen(src);
+	twin_v1 = v1;
+	twin_err = 0;
+	CHECK(nftw(src, twin_copy, 16, FTW_PHYS) == 0);
+	CHECK(!twin_err);
+
+	use_fixture(name);
+	errno = 0;
+	ra = cgroup_read(&a);
+	ea = errno;
+	setenv("SYSKIT_PROC", src, 1);
+	snprintf(src, sizeof(src), "%s/proc", twin);
+	setenv("SYSKIT_PROC", src, 1);
+	snprintf(src, sizeof(src), "%s/sys", twin);
+	setenv("SYSKIT_SYS", src, 1);
+	errno = 0;
+	rb = cgroup_read(&b);
+	eb = errno;
+	done();
+	nftw(twin, twin_rm, 16, FTW_DEPTH | FTW_PHYS);
+
+	snprintf(msg, sizeof(msg), "%s: fast path differs", name);
+	if (ra != rb || (ra == -1 && ea != eb) || (ra == 0 &&
+	    (a.version != b.version || strcmp(a.path, b.path) != 0 ||
+	    strcmp(a.cpu_path, b.cpu_path) != 0 || a.has_cpu != b.has_cpu ||
+	    a.cpu_quota_us != b.cpu_quota_us ||
+	    a.cpu_period_us != b.cpu_period_us ||
+	    a.cpu_limit != b.cpu_limit ||
+	    a.has_mem_limit != b.has_mem_limit ||
+	    a.has_mem_current != b.has_mem_current ||
+	    a.has_mem_peak != b.has_mem_peak ||
+	    a.has_mem_stat != b.has_mem_stat || a.mem_limit != b.mem_limit ||
+	    a.mem_current != b.mem_current || a.mem_peak != b.mem_peak ||
+	    a.mem_inactive_file != b.mem_inactive_file ||
+	    a.has_pids_limit != b.has_pids_limit ||
+	    a.has_pids_current != b.has_pids_current ||
+	    a.pids_limit != b.pids_limit ||
+	    a.pids_current != b.pids_current)))
+		unit_fail(__FILE__, __LINE__, msg);
+}
+
+static void
+t_twins(void)
+{
+	twin_check("cgroup-none", 0);
+	twin_check("cgroup-v2bad", 0);
+	twin_check("cgroup-v2ctr", 0);
+	twin_check("cgroup-v2nested", 0);
+	twin_check("cgroup-v2nons", 0);
+	twin_check("cgroup-v2fallback", 0);
+	twin_check("cgroup-v1quota", 1);
+	twin_check("cgroup-v1box", 1);
+	twin_check("cgroup-v1nons", 1);
+}
+
+static void
 t_env_container(void)
 {
 	char kind[32];
@@ -450,6 +763,13 @@ test_cgroup(void)
 	unit_run("cgroup v2 fallback", t_v2fallback);
 	unit_run("cgroup v1 quota", t_v1quota);
 	unit_run("cgroup v1 box", t_v1box);
+	unit_run("cgroup v1 no namespace, child cgroup", t_v1nons);
+	unit_run("cgroup v2 mounted off /sys/fs/cgroup", t_v2odd);
+	unit_run("cgroup v2 fast path", t_v2fast);
+	unit_run("cgroup v2 look-alike v1 directory", t_v2decoy);
+	unit_run("cgroup v2 long self/cgroup", t_v2long);
+	unit_run("cgroup read mask", t_mask);
+	unit_run("cgroup fast path agrees with mountinfo", t_twins);
 	unit_run("cgroup env container", t_env_container);
 	unit_run("cgroup none", t_none);
 	unit_run("cgroup malformed", t_malformed);
