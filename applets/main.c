@@ -81,6 +81,12 @@ finish(int rc)
 static int
 run_applet(const struct applet *a, int argc, char *argv[])
 {
+	static char outbuf[64 * 1024];
+
+	/* one write per 64 KiB for programs (musl's default buffer is
+	 * 1 KiB); a terminal keeps its line buffering */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	set_progname(a->name);
 	/* getopt names the program by argv[0] in its messages */
 	argv[0] = progname;
@@ -135,7 +141,7 @@ install(int argc, char *argv[])
 		return EXIT_NO;
 	}
 	self[n] = '\0';
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dfd = openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {
 		warn("cannot open %s", dir);
 		return EXIT_NO;

@@ -16,7 +16,9 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <linux/ethtool.h>
 #include <linux/if_packet.h>
+#include <linux/sockios.h>
 #include <pwd.h>
 #include <grp.h>
 #include <sched.h>
@@ -231,9 +233,9 @@ read_osrel(struct osrel *o)
 	int fd;
 
 	memset(o, 0, sizeof(*o));
-	fd = open("/etc/os-release", O_RDONLY | O_CLOEXEC);
+	fd = openat(AT_FDCWD, "/etc/os-release", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		fd = open("/usr/lib/os-release", O_RDONLY | O_CLOEXEC);
+		fd = openat(AT_FDCWD, "/usr/lib/os-release", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	n = read(fd, buf, sizeof(buf) - 1);
@@ -286,9 +288,9 @@ host_users(struct ctx *c, struct rep *h)
 	char s[260];
 	int fd;
 
-	fd = open("/run/utmp", O_RDONLY | O_CLOEXEC);
+	fd = openat(AT_FDCWD, "/run/utmp", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		fd = open("/var/run/utmp", O_RDONLY | O_CLOEXEC);
+		fd = openat(AT_FDCWD, "/var/run/utmp", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;		/* no utmp (newer Debian): no users, not an error */
 	while (read(fd, &u, sizeof(u)) == (ssize_t)sizeof(u)) {
@@ -1005,9 +1007,97 @@ disk_values(const struct diskstat *d, uint64_t v[NDISK])
 	v[8] = d->io_ms;
 }
 
+/* The entries of <sys>/REL, sorted (so output is stable). */
+static int
+sys_list(const char *rel, char ***out)
+{
+	char path[PATH_MAX];
+	struct dirent **ents = NULL;
+	int n, i, k = 0;
+
+	*out = NULL;
+	snprintf(path, sizeof(path), "%s/%s", sys_root(), rel);
+	n = scandir(path, &ents, NULL, alphasort);
+	if (n < 0)
+		return -1;
+	*out = calloc((size_t)n + 1, sizeof(char *));
+	for (i = 0; i < n; i++) {
+		if (*out != NULL && ents[i]->d_name[0] != '.')
+			(*out)[k++] = strdup(ents[i]->d_name);
+		free(ents[i]);
+	}
+	free(ents);
+	return k;
+}
+
+static void
+list_free(char **l, int n)
+{
+	int i;
+
+	for (i = 0; l != NULL && i < n; i++)
+		free(l[i]);
+	free(l);
+}
+
+static int
+sys_list_class(const char *name, char ***out)
+{
+	char rel[128];
+
+	snprintf(rel, sizeof(rel), "class/%s", name);
+	return sys_list(rel, out);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+
+	if (x == NULL || y == NULL)
+		return x == y ? 0 : x == NULL ? -1 : 1;
+	return strcmp(x, y);
+}
+
+/* Whole disks: the names under <sys>/block, listed once (a '/' in a
+ * diskstats name is a '!' there). */
+struct blocks {
+	char	**names;
+	int	 n;
+};
+
+static int
+block_is_whole(const struct blocks *b, const char *name)
+{
+	char key[64], *k = key;
+	size_t i;
+
+	for (i = 0; name[i] != '\0' && i < sizeof(key) - 1; i++)
+		key[i] = name[i] == '/' ? '!' : name[i];
+	key[i] = '\0';
+	return b->n > 0 && bsearch(&k, b->names, (size_t)b->n,
+	    sizeof(char *), cmp_str) != NULL;
+}
+
+/* A stacked device (device-mapper, md, bcache) has members under
+ * slaves/; loop devices and plain disks never do, so their directory is
+ * not opened. */
+static int
+block_is_stacked(const char *name)
+{
+	static const char *leaf[] = { "loop", "ram", "zram", "sd", "vd",
+	    "xvd", "hd", "nvme", "mmcblk", "sr", "fd" };
+	size_t i;
+
+	for (i = 0; i < nitems(leaf); i++)
+		if (strncmp(name, leaf[i], strlen(leaf[i])) == 0)
+			return 0;
+	return proc_disk_is_stacked(name) == 1;
+}
+
 /* node_exporter's node_disk_* families, for whole disks. */
 static void
-disk_prom(struct ctx *c, struct diskstat *ds, int n)
+disk_prom(struct ctx *c, const struct blocks *b, struct diskstat *ds, int n)
 {
 	static const struct {
 		const char *name, *type, *help;
@@ -1028,7 +1118,7 @@ disk_prom(struct ctx *c, struct diskstat *ds, int n)
 	int i, k = 0;
 
 	for (i = 0; i < n; i++)		/* keep the whole disks */
-		if (proc_disk_is_whole(ds[i].name) == 1)
+		if (block_is_whole(b, ds[i].name))
 			ds[k++] = ds[i];
 	for (f = 0; f < nitems(fam); f++) {
 		prom_family(&c->prom, fam[f].name, fam[f].type, fam[f].help);
@@ -1051,6 +1141,7 @@ static void
 disk_io(struct ctx *c, struct rep *o)
 {
 	struct diskstat *ds = NULL;
+	struct blocks b;
 	struct rep *arr, *t;
 	uint64_t tot[NDISK] = { 0 }, v[NDISK];
 	int n = 0, i;
@@ -1066,10 +1157,10 @@ disk_io(struct ctx *c, struct rep *o)
 		missing(c, o, "io", "diskstats");
 		return;
 	}
+	b.n = sys_list("block", &b.names);
 	if (c->pr) {
-		disk_prom(c, ds, n);
-		free(ds);
-		return;
+		disk_prom(c, &b, ds, n);
+		goto out;
 	}
 	t = rep_obj(o, "io");
 	arr = rep_arr(t, "perdisk");
@@ -1078,9 +1169,9 @@ disk_io(struct ctx *c, struct rep *o)
 		int stacked;
 		struct rep *e;
 
-		if (proc_disk_is_whole(d->name) != 1)
+		if (!block_is_whole(&b, d->name))
 			continue;
-		stacked = proc_disk_is_stacked(d->name) == 1;
+		stacked = block_is_stacked(d->name);
 		e = rep_obj(arr, NULL);
 		rep_str(e, "name", d->name);
 		disk_values(d, v);
@@ -1091,6 +1182,8 @@ disk_io(struct ctx *c, struct rep *o)
 			counters_add(tot, v, NDISK);
 	}
 	counters_rep(rep_obj(t, "total"), disk_fields, tot, NDISK);
+out:
+	list_free(b.names, b.n);
 	free(ds);
 }
 
@@ -1262,14 +1355,53 @@ struct ifstat {
 	int	 have;
 };
 
+/* This machine's interface, as psutil asks: SIOCGIFFLAGS, SIOCGIFMTU and
+ * ethtool's GSET on one socket, three calls and no files. */
+static int
+if_stats_ioctl(int sock, const char *name, struct ifstat *s)
+{
+	struct ethtool_cmd ec;
+	struct ifreq ifr;
+	uint32_t speed;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (strlen(name) >= sizeof(ifr.ifr_name))
+		return -1;
+	strcpy(ifr.ifr_name, name);
+	if (ioctl(sock, SIOCGIFFLAGS, &ifr) != 0)
+		return -1;
+	s->flags = (unsigned short)ifr.ifr_flags;
+	s->up = (s->flags & IFF_RUNNING) != 0;
+	s->have = 1;
+	if (ioctl(sock, SIOCGIFMTU, &ifr) == 0)
+		s->mtu = (uint64_t)ifr.ifr_mtu;
+	memset(&ec, 0, sizeof(ec));
+	ec.cmd = ETHTOOL_GSET;
+	ifr.ifr_data = (void *)&ec;
+	if (ioctl(sock, SIOCETHTOOL, &ifr) != 0)
+		return 0;	/* no ethtool (lo, wifi): unknown, as psutil */
+	speed = ((uint32_t)ec.speed_hi << 16) | ec.speed;
+	if (speed != (uint32_t)-1 && speed != 0xffff)
+		s->speed = speed;
+	if (ec.duplex == DUPLEX_FULL)
+		s->duplex = "full";
+	else if (ec.duplex == DUPLEX_HALF)
+		s->duplex = "half";
+	return 0;
+}
+
+/* Interface stats from ioctls on this machine (sock >= 0), else from
+ * <sys>/class/net. */
 static void
-if_stats(const char *name, struct ifstat *s)
+if_stats(int sock, const char *name, struct ifstat *s)
 {
 	char rel[128], buf[64];
 	uint64_t v;
 
 	memset(s, 0, sizeof(*s));
 	s->duplex = "unknown";
+	if (sock >= 0 && if_stats_ioctl(sock, name, s) == 0)
+		return;
 	snprintf(rel, sizeof(rel), "class/net/%s/flags", name);
 	if (proc_read_str(sys_root(), rel, buf, sizeof(buf)) == 0) {
 		s->flags = (unsigned)strtoul(buf, NULL, 16);
@@ -1454,7 +1586,7 @@ net_values(const struct netdev *d, uint64_t v[NNET])
 }
 
 static void
-net_prom(struct ctx *c, const struct netdev *nd, int n)
+net_prom(struct ctx *c, int sock, const struct netdev *nd, int n)
 {
 	static const struct {
 		const char *name, *help;
@@ -1498,7 +1630,7 @@ net_prom(struct ctx *c, const struct netdev *nd, int n)
 	for (i = 0; i < n; i++) {
 		struct ifstat s;
 
-		if_stats(nd[i].name, &s);
+		if_stats(sock, nd[i].name, &s);
 		if (s.mtu > 0)
 			prom_sample(&c->prom, "node_network_mtu_bytes",
 			    (double)s.mtu, "device", nd[i].name, NULL);
@@ -1512,7 +1644,7 @@ sec_net(struct ctx *c)
 	struct ifaddrs *ifa = NULL;
 	struct rep *o, *arr;
 	uint64_t tot[NNET] = { 0 }, v[NNET];
-	int n = 0, i, have_ifa;
+	int n = 0, i, have_ifa, sock;
 
 	if (proc_netdev(&nd, &n) != 0) {
 		if (c->pr) {
@@ -1524,10 +1656,10 @@ sec_net(struct ctx *c)
 			missing(c, c->root, "net", "net/dev");
 		return;
 	}
+	sock = c->foreign ? -1 : socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (c->pr) {
-		net_prom(c, nd, n);
-		free(nd);
-		return;
+		net_prom(c, sock, nd, n);
+		goto out;
 	}
 	have_ifa = !c->foreign && getifaddrs(&ifa) == 0;
 	o = rep_obj(c->root, "net");
@@ -1542,7 +1674,7 @@ sec_net(struct ctx *c)
 		net_values(d, v);
 		counters_rep(e, net_fields, v, NNET);
 		counters_add(tot, v, NNET);
-		if_stats(d->name, &s);
+		if_stats(sock, d->name, &s);
 		if (s.have) {
 			if_flags(flags, sizeof(flags), s.flags);
 			rep_bool(e, "is_up", s.up);
@@ -1568,6 +1700,9 @@ sec_net(struct ctx *c)
 	counters_rep(rep_obj(o, "io_total"), net_fields, tot, NNET);
 	if (ifa != NULL)
 		freeifaddrs(ifa);
+out:
+	if (sock >= 0)
+		close(sock);
 	free(nd);
 }
 
@@ -1758,39 +1893,6 @@ sys_str(const char *dir, const char *ent, const char *file, char *buf,
 	return proc_read_str(sys_root(), rel, buf, len);
 }
 
-/* The entries of <sys>/class/NAME, sorted (so output is stable). */
-static int
-class_list(const char *name, char ***out)
-{
-	char path[PATH_MAX];
-	struct dirent **ents = NULL;
-	int n, i, k = 0;
-
-	*out = NULL;
-	snprintf(path, sizeof(path), "%s/class/%s", sys_root(), name);
-	n = scandir(path, &ents, NULL, alphasort);
-	if (n < 0)
-		return -1;
-	*out = calloc((size_t)n + 1, sizeof(char *));
-	for (i = 0; i < n; i++) {
-		if (*out != NULL && ents[i]->d_name[0] != '.')
-			(*out)[k++] = strdup(ents[i]->d_name);
-		free(ents[i]);
-	}
-	free(ents);
-	return k;
-}
-
-static void
-class_free(char **l, int n)
-{
-	int i;
-
-	for (i = 0; l != NULL && i < n; i++)
-		free(l[i]);
-	free(l);
-}
-
 struct hwsens {
 	char	 chip[64], label[128];
 	double	 current, high, crit;
@@ -1829,75 +1931,71 @@ sensor_emit(struct ctx *c, struct rep *arr, const struct hwsens *h, int fan)
 		rep_null(e, "critical", NULL);
 }
 
-/* hwmon temp*_input and fan*_input, as psutil's sensors_temperatures()
- * and sensors_fans(); thermal zones as psutil adds them. */
+/* One hwmon chip's temp*_input or fan*_input sensors. */
 static void
-sensors_hwmon(struct ctx *c, struct rep *temps, struct rep *fans, int fan)
+hwmon_chip(struct ctx *c, const char *dir, const char *chip, struct rep *arr,
+    int fan)
 {
-	char **hw = NULL;
+	const char *kind = fan ? "fan" : "temp";
+	struct hwsens h;
+	char f[64];
+	int64_t v;
+	int k;
+
+	for (k = 1; k < 64; k++) {
+		memset(&h, 0, sizeof(h));
+		snprintf(f, sizeof(f), "%s%d_input", kind, k);
+		if (sys_num("hwmon", dir, f, &v) != 0)
+			continue;
+		snprintf(h.chip, sizeof(h.chip), "%s", chip);
+		h.current = fan ? (double)v : v / 1000.0;
+		snprintf(f, sizeof(f), "%s%d_label", kind, k);
+		if (sys_str("hwmon", dir, f, h.label, sizeof(h.label)) != 0)
+			h.label[0] = '\0';
+		if (!fan) {
+			snprintf(f, sizeof(f), "temp%d_max", k);
+			if (sys_num("hwmon", dir, f, &v) == 0) {
+				h.high = v / 1000.0;
+				h.has_high = 1;
+			}
+			snprintf(f, sizeof(f), "temp%d_crit", k);
+			if (sys_num("hwmon", dir, f, &v) == 0) {
+				h.crit = v / 1000.0;
+				h.has_crit = 1;
+			}
+		}
+		sensor_emit(c, arr, &h, fan);
+	}
+}
+
+/* Thermal zones, as psutil adds them: the zone's type is the chip. */
+static void
+thermal_zones(struct ctx *c, struct rep *temps)
+{
+	char **tz = NULL;
 	int n, i, k;
 
-	n = class_list("hwmon", &hw);
-	for (i = 0; i < n; i++) {
-		char chip[64];
-
-		if (hw[i] == NULL)
-			continue;
-		if (sys_str("hwmon", hw[i], "name", chip, sizeof(chip)) != 0)
-			snprintf(chip, sizeof(chip), "%s", hw[i]);
-		for (k = 1; k < 64; k++) {
-			struct hwsens h;
-			char f[64];
-			int64_t v;
-
-			memset(&h, 0, sizeof(h));
-			snprintf(f, sizeof(f), "%s%d_input", fan ? "fan" : "temp", k);
-			if (sys_num("hwmon", hw[i], f, &v) != 0)
-				continue;
-			snprintf(h.chip, sizeof(h.chip), "%s", chip);
-			h.current = fan ? (double)v : v / 1000.0;
-			snprintf(f, sizeof(f), "%s%d_label", fan ? "fan" : "temp", k);
-			if (sys_str("hwmon", hw[i], f, h.label, sizeof(h.label)) != 0)
-				h.label[0] = '\0';
-			if (!fan) {
-				snprintf(f, sizeof(f), "temp%d_max", k);
-				if (sys_num("hwmon", hw[i], f, &v) == 0) {
-					h.high = v / 1000.0;
-					h.has_high = 1;
-				}
-				snprintf(f, sizeof(f), "temp%d_crit", k);
-				if (sys_num("hwmon", hw[i], f, &v) == 0) {
-					h.crit = v / 1000.0;
-					h.has_crit = 1;
-				}
-			}
-			sensor_emit(c, fan ? fans : temps, &h, fan);
-		}
-	}
-	class_free(hw, n);
-	if (fan)
-		return;
-	n = class_list("thermal", &hw);
+	n = sys_list_class("thermal", &tz);
 	for (i = 0; i < n; i++) {
 		struct hwsens h;
 		int64_t v;
 
-		if (hw[i] == NULL || strncmp(hw[i], "thermal_zone", 12) != 0)
+		if (tz[i] == NULL || strncmp(tz[i], "thermal_zone", 12) != 0)
 			continue;
 		memset(&h, 0, sizeof(h));
-		if (sys_num("thermal", hw[i], "temp", &v) != 0)
+		if (sys_num("thermal", tz[i], "temp", &v) != 0)
 			continue;
 		h.current = v / 1000.0;
-		if (sys_str("thermal", hw[i], "type", h.chip, sizeof(h.chip)) != 0)
-			snprintf(h.chip, sizeof(h.chip), "%s", hw[i]);
+		if (sys_str("thermal", tz[i], "type", h.chip, sizeof(h.chip)) != 0)
+			snprintf(h.chip, sizeof(h.chip), "%s", tz[i]);
 		for (k = 0; k < 32; k++) {
 			char f[64], type[32];
 
 			snprintf(f, sizeof(f), "trip_point_%d_type", k);
-			if (sys_str("thermal", hw[i], f, type, sizeof(type)) != 0)
+			if (sys_str("thermal", tz[i], f, type, sizeof(type)) != 0)
 				break;
 			snprintf(f, sizeof(f), "trip_point_%d_temp", k);
-			if (sys_num("thermal", hw[i], f, &v) != 0)
+			if (sys_num("thermal", tz[i], f, &v) != 0)
 				continue;
 			if (strcmp(type, "critical") == 0) {
 				h.crit = v / 1000.0;
@@ -1910,7 +2008,38 @@ sensors_hwmon(struct ctx *c, struct rep *temps, struct rep *fans, int fan)
 		}
 		sensor_emit(c, temps, &h, 0);
 	}
-	class_free(hw, n);
+	list_free(tz, n);
+}
+
+/* hwmon temperatures and fans, as psutil's sensors_temperatures() and
+ * sensors_fans(), in one pass over the chips; then the thermal zones. */
+static void
+sensors_hwmon(struct ctx *c, struct rep *temps, struct rep *fans)
+{
+	char **hw = NULL, chip[64];
+	int n, i;
+
+	n = sys_list_class("hwmon", &hw);
+	for (i = 0; i < n; i++) {
+		if (hw[i] == NULL)
+			continue;
+		if (sys_str("hwmon", hw[i], "name", chip, sizeof(chip)) != 0)
+			snprintf(chip, sizeof(chip), "%s", hw[i]);
+		hwmon_chip(c, hw[i], chip, temps, 0);
+		if (!c->pr)
+			hwmon_chip(c, hw[i], chip, fans, 1);
+	}
+	if (c->pr) {	/* one family at a time */
+		for (i = 0; i < n; i++) {
+			if (hw[i] == NULL)
+				continue;
+			if (sys_str("hwmon", hw[i], "name", chip, sizeof(chip)) != 0)
+				snprintf(chip, sizeof(chip), "%s", hw[i]);
+			hwmon_chip(c, hw[i], chip, fans, 1);
+		}
+	}
+	list_free(hw, n);
+	thermal_zones(c, temps);
 }
 
 /* psutil's sensors_battery(): BAT0, BAT1, BATT or battery; percent from
@@ -1924,7 +2053,7 @@ sensors_battery(struct ctx *c, struct rep *o)
 	int n, i, plugged = -1;
 	struct rep *b;
 
-	n = class_list("power_supply", &ps);
+	n = sys_list_class("power_supply", &ps);
 	for (i = 0; i < n && bat == NULL; i++) {
 		char type[32];
 
@@ -1989,7 +2118,7 @@ sensors_battery(struct ctx *c, struct rep *o)
 	else
 		rep_null(b, "secsleft", "unknown");
 out:
-	class_free(ps, n);
+	list_free(ps, n);
 }
 
 static void
@@ -2002,8 +2131,7 @@ sec_sensors(struct ctx *c)
 		temps = rep_arr(o, "temperatures");
 		fans = rep_arr(o, "fans");
 	}
-	sensors_hwmon(c, temps, fans, 0);
-	sensors_hwmon(c, temps, fans, 1);
+	sensors_hwmon(c, temps, fans);
 	sensors_battery(c, o);
 }
 

@@ -77,7 +77,7 @@ read_file(const char *path, char *buf, size_t cap, size_t *lenp)
 	char extra;
 	int fd, saved;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
 	while ((r = read(fd, buf, cap - 1)) == -1 && errno == EINTR)
 		;

@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -875,7 +876,59 @@ enum rep_type {
 	R_NULL,
 };
 
+/*
+ * The nodes and strings of one report live in an arena of chunks freed
+ * together: a report has hundreds of small pieces, and a malloc and free
+ * each (musl maps and unmaps pages for them) cost more than the report.
+ */
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t		 used, cap;
+	max_align_t	 data[];
+};
+
+struct arena {
+	struct arena_chunk *head;
+};
+
+#define ARENA_CHUNK	(16 * 1024)
+
+static void *
+arena_alloc(struct arena *a, size_t n)
+{
+	struct arena_chunk *c = a->head;
+	size_t align = sizeof(max_align_t), cap;
+	void *p;
+
+	n = (n + align - 1) / align * align;
+	if (c == NULL || c->cap - c->used < n) {
+		cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+		if ((c = malloc(sizeof(*c) + cap)) == NULL)
+			return NULL;
+		c->used = 0;
+		c->cap = cap;
+		c->next = a->head;
+		a->head = c;
+	}
+	p = (char *)c->data + c->used;
+	c->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+static char *
+arena_strdup(struct arena *a, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d;
+
+	if ((d = arena_alloc(a, n)) != NULL)
+		memcpy(d, s, n);
+	return d;
+}
+
 struct rep {
+	struct arena	*ar;		/* shared by the whole tree */
 	enum rep_type	 type;
 	enum rep_unit	 unit;
 	char		*key;		/* NULL in an array */
@@ -906,13 +959,13 @@ rep_add(struct rep *parent, const char *key, enum rep_type type)
 		errno = EINVAL;
 		return NULL;
 	}
-	if ((n = calloc(1, sizeof(*n))) == NULL)
+	if ((n = arena_alloc(parent->ar, sizeof(*n))) == NULL)
 		return NULL;
+	n->ar = parent->ar;
 	n->type = type;
-	if (parent->type == R_OBJ && (n->key = strdup(key)) == NULL) {
-		free(n);
+	if (parent->type == R_OBJ &&
+	    (n->key = arena_strdup(n->ar, key)) == NULL)
 		return NULL;
-	}
 	if (parent->last != NULL)
 		parent->last->next = n;
 	else
@@ -925,10 +978,17 @@ rep_add(struct rep *parent, const char *key, enum rep_type type)
 struct rep *
 rep_new(void)
 {
+	struct arena *a;
 	struct rep *r;
 
-	if ((r = calloc(1, sizeof(*r))) != NULL)
-		r->type = R_OBJ;
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return NULL;
+	if ((r = arena_alloc(a, sizeof(*r))) == NULL) {
+		free(a);
+		return NULL;
+	}
+	r->ar = a;
+	r->type = R_OBJ;
 	return r;
 }
 
@@ -952,7 +1012,7 @@ rep_str(struct rep *parent, const char *key, const char *s)
 
 	if ((n = rep_add(parent, key, s != NULL ? R_STR : R_NULL)) == NULL)
 		return NULL;
-	if (s != NULL && (n->s = strdup(s)) == NULL) {
+	if (s != NULL && (n->s = arena_strdup(n->ar, s)) == NULL) {
 		n->type = R_NULL;
 		return NULL;
 	}
@@ -1013,25 +1073,26 @@ rep_null(struct rep *parent, const char *key, const char *reason)
 
 	if ((n = rep_add(parent, key, R_NULL)) == NULL)
 		return NULL;
-	if (reason != NULL && (n->s = strdup(reason)) == NULL)
+	if (reason != NULL && (n->s = arena_strdup(n->ar, reason)) == NULL)
 		return NULL;
 	return n;
 }
 
+/* Frees the whole tree r belongs to: call it on the root. */
 void
 rep_free(struct rep *r)
 {
-	struct rep *c, *next;
+	struct arena_chunk *c, *next;
+	struct arena *a;
 
 	if (r == NULL)
 		return;
-	for (c = r->child; c != NULL; c = next) {
+	a = r->ar;
+	for (c = a->head; c != NULL; c = next) {
 		next = c->next;
-		rep_free(c);
+		free(c);
 	}
-	free(r->key);
-	free(r->s);
-	free(r);
+	free(a);
 }
 
 static int

@@ -134,6 +134,6 @@ struct rep *rep_null(struct rep *parent, const char *key, const char *reason);
  * indented blocks, arrays of objects as tables), JSON (pretty), or
  * key=value with dotted paths (array items by index). */
 int	rep_print(struct rep *r, FILE *f, enum rep_fmt fmt);
-void	rep_free(struct rep *r);
+void	rep_free(struct rep *r);		/* the whole tree: call it on the root */
 
 #endif

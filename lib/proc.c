@@ -240,35 +240,38 @@ join_path(char *buf, size_t len, const char *root, const char *rel)
 
 /*
  * No fstat to size the buffer: it costs a call per file and /proc says 0.
- * Most files fit the first 4 KiB; a seq_file may return short before its
- * end, so reading stops only at a read of 0.
+ * Most files fit 8 KiB, so they are read on the stack and copied into a
+ * buffer of their size (a 4 KiB malloc costs musl an mmap and a munmap);
+ * larger ones go on in a growing heap buffer.  A seq_file may return short
+ * before its end, so reading stops only at a read of 0.
  */
 char *
 proc_slurp(const char *root, const char *rel, size_t *lenp)
 {
-	char path[PATH_MAX], *buf = NULL, *nbuf;
-	size_t cap = 4096, len = 0;
+	char path[PATH_MAX], stackbuf[8192], *heap = NULL, *nbuf;
+	size_t cap = sizeof(stackbuf), len = 0;
 	ssize_t r;
 	int fd, saved;
 
 	if (join_path(path, sizeof(path), root, rel) == -1)
 		return NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC)) == -1)
 		return NULL;
-	if ((buf = malloc(cap)) == NULL)
-		goto fail;
 	for (;;) {
 		if (len == cap - 1) {
 			if (cap >= SLURP_MAX) {
 				errno = EFBIG;
 				goto fail;
 			}
-			if ((nbuf = realloc(buf, cap * 2)) == NULL)
+			if ((nbuf = realloc(heap, cap * 2)) == NULL)
 				goto fail;
-			buf = nbuf;
+			if (heap == NULL)
+				memcpy(nbuf, stackbuf, len);
+			heap = nbuf;
 			cap *= 2;
 		}
-		r = read(fd, buf + len, cap - 1 - len);
+		r = read(fd, (heap != NULL ? heap : stackbuf) + len,
+		    cap - 1 - len);
 		if (r == -1) {
 			if (errno == EINTR)
 				continue;
@@ -279,13 +282,18 @@ proc_slurp(const char *root, const char *rel, size_t *lenp)
 		len += (size_t)r;
 	}
 	close(fd);
-	buf[len] = '\0';
+	if (heap == NULL) {
+		if ((heap = malloc(len + 1)) == NULL)
+			return NULL;
+		memcpy(heap, stackbuf, len);
+	}
+	heap[len] = '\0';
 	if (lenp != NULL)
 		*lenp = len;
-	return buf;
+	return heap;
 fail:
 	saved = errno;
-	free(buf);
+	free(heap);
 	close(fd);
 	errno = saved;
 	return NULL;
@@ -305,7 +313,7 @@ proc_read_str(const char *root, const char *rel, char *buf, size_t len)
 	}
 	if (join_path(path, sizeof(path), root, rel) == -1)
 		return -1;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
 	for (;;) {
 		if (got < len - 1)
@@ -1324,7 +1332,7 @@ proc_cpu_physical(void)
 
 	if (join_path(path, sizeof(path), sys_root(),
 	    "devices/system/cpu") == 0 &&
-	    (dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+	    (dfd = openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
 		/* core_cpus_list is the new name; psutil prefers it and
 		 * uses thread_siblings_list only if no cpu has it. */
 		n = count_topology(dfd, "core_cpus_list");
@@ -1482,7 +1490,7 @@ proc_disk_is_stacked(const char *name)
 
 	if (block_path(path, sizeof(path), name, "slaves") == -1)
 		return 0;
-	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+	if ((fd = openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return 0;
 	if ((d = fdopendir(fd)) == NULL) {
 		close(fd);

@@ -1020,7 +1020,7 @@ sock_map_pids(struct socklist *sl)
 		ret = 0;
 		goto out;
 	}
-	rootfd = open(proc_root(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	rootfd = openat(AT_FDCWD, proc_root(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd == -1)
 		goto out;
 	/* the DIR gets its own fd: rootfd stays for the openat calls */

@@ -371,7 +371,7 @@ same_text() {
 
 # ---- prometheus: every series once
 
-@test "prometheus: no series twice, even with two thermal zones of one type" {
+@test "prometheus: no family declared twice, no series twice (two thermal zones of one type)" {
 	local t=$BATS_TEST_TMPDIR
 	fx noswap
 	# laptops often have several "acpitz" zones
@@ -381,6 +381,8 @@ same_text() {
 	for f in v1box v2ctr noswap dup; do
 		[ "$f" = dup ] && export SYSKIT_SYS=$t/sys || fx "$f"
 		sysinfo --format prometheus > "$t/prom" || return 1
+		run sh -c "grep '^# TYPE' '$t/prom' | sort | uniq -d"
+		assert_output ""
 		run sh -c "grep -v '^#' '$t/prom' | sed 's/ [^ ]*\$//' | sort | uniq -d"
 		assert_output ""
 	done
@@ -425,6 +427,20 @@ same_text() {
 	# the message names the file, whatever the format
 	run --separate-stderr sysinfo pressure --json
 	assert_equal "$stderr" "syskit sysinfo: $SYSKIT_PROC/pressure/cpu: malformed content"
+}
+
+@test "bad: a malformed stat read by host and cpu: one line, and a missing uptime stays missing" {
+	local t=$BATS_TEST_TMPDIR
+	cp -R "$FIXTURES/sysinfo-bad/proc" "$t/proc"
+	echo "cpu  1 2 x 4" > "$t/proc/stat"
+	export SYSKIT_PROC=$t/proc SYSKIT_SYS=$FIXTURES/sysinfo-bad/sys
+	run --separate-stderr sysinfo host cpu --json
+	assert_failure 1
+	json_ok
+	run jget "[d['host'].get(k) for k in ('boot_time', 'boot_time_error', 'uptime', 'uptime_error')] + [d['cpu']['times'], d['cpu']['times_error']]"
+	assert_output '[null, "malformed content", null, "No such file or directory", null, "malformed content"]'
+	run --separate-stderr sysinfo host cpu --json
+	assert_equal "$stderr" "syskit sysinfo: $SYSKIT_PROC/stat: malformed content"
 }
 
 @test "bad: no cpuinfo, no diskstats: nulls with reasons, exit 0" {
