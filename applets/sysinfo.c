@@ -106,22 +106,39 @@ struct ctx {
 	struct proc_stat st;
 	int		 have_mi, mi_errno;
 	struct meminfo	 mi;
+	char		 warned[16][32];	/* malformed files said already */
+	int		 nwarned;
 };
 
-/* Say why a value is missing: a malformed file is an error (one line on
- * stderr, exit 1 at the end); a missing or unreadable one is a null. */
+/* A malformed file under the proc root is an error: one line on stderr,
+ * once whichever sections read it, and exit 1 at the end. */
 static void
-missing(struct ctx *c, struct rep *parent, const char *key, const char *what)
+malformed(struct ctx *c, const char *rel)
 {
-	int e = errno;
+	int i;
 
-	if (e == EINVAL) {
-		warnx("%s: malformed content", what);
-		c->rc = 1;
+	for (i = 0; i < c->nwarned; i++)
+		if (strcmp(c->warned[i], rel) == 0)
+			return;
+	if (c->nwarned < (int)nitems(c->warned))
+		snprintf(c->warned[c->nwarned++], sizeof(c->warned[0]), "%s",
+		    rel);
+	warnx("%s/%s: malformed content", proc_root(), rel);
+	c->rc = 1;
+}
+
+/* Say why a value is missing, from the errno err of reading rel: a
+ * malformed file is an error; a missing or unreadable one is a null. */
+static void
+missing(struct ctx *c, struct rep *parent, const char *key, const char *rel,
+    int err)
+{
+	if (err == EINVAL) {
+		malformed(c, rel);
 		rep_null(parent, key, "malformed content");
 		return;
 	}
-	rep_null(parent, key, strerror(e));
+	rep_null(parent, key, strerror(err));
 }
 
 static double
@@ -187,6 +204,58 @@ cgroup(struct ctx *c)
 	return c->have_cg == 1 ? &c->cg : NULL;
 }
 
+/* The entries of <sys>/REL, sorted (so output is stable). */
+static int
+sys_list(const char *rel, char ***out)
+{
+	char path[PATH_MAX];
+	struct dirent **ents = NULL;
+	int n, i, k = 0;
+
+	*out = NULL;
+	snprintf(path, sizeof(path), "%s/%s", sys_root(), rel);
+	n = scandir(path, &ents, NULL, alphasort);
+	if (n < 0)
+		return -1;
+	*out = calloc((size_t)n + 1, sizeof(char *));
+	for (i = 0; i < n; i++) {
+		if (*out != NULL && ents[i]->d_name[0] != '.')
+			(*out)[k++] = strdup(ents[i]->d_name);
+		free(ents[i]);
+	}
+	free(ents);
+	return k;
+}
+
+static void
+list_free(char **l, int n)
+{
+	int i;
+
+	for (i = 0; l != NULL && i < n; i++)
+		free(l[i]);
+	free(l);
+}
+
+static int
+sys_list_class(const char *name, char ***out)
+{
+	char rel[128];
+
+	snprintf(rel, sizeof(rel), "class/%s", name);
+	return sys_list(rel, out);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+
+	if (x == NULL || y == NULL)
+		return x == y ? 0 : x == NULL ? -1 : 1;
+	return strcmp(x, y);
+}
+
 /* /proc/stat, read once for host and cpu. */
 static struct proc_stat *
 get_stat(struct ctx *c)
@@ -194,10 +263,8 @@ get_stat(struct ctx *c)
 	if (c->have_st == 0) {
 		c->have_st = proc_stat(&c->st) == 0 ? 1 : -1;
 		c->st_errno = errno;
-		if (c->have_st < 0 && errno == EINVAL) {
-			warnx("%s/stat: malformed content", proc_root());
-			c->rc = 1;
-		}
+		if (c->have_st < 0 && c->st_errno == EINVAL)
+			malformed(c, "stat");
 	}
 	errno = c->st_errno;
 	return c->have_st == 1 ? &c->st : NULL;
@@ -346,17 +413,21 @@ sec_host(struct ctx *c)
 	struct winsize ws;
 	double up, idle;
 	int have_un, have_os, have_la, have_up, have_bt;
+	int la_err, up_err, st_err;
 	uint64_t btime = 0;
 
 	have_un = uname(&un) == 0;
 	have_os = read_osrel(&os) == 0;
 	have_la = proc_loadavg(&la) == 0;
-	if (!have_la && errno == EINVAL) {
-		warnx("%s/loadavg: malformed content", proc_root());
-		c->rc = 1;
-	}
+	la_err = errno;
+	if (!have_la && la_err == EINVAL)
+		malformed(c, "loadavg");
 	have_up = proc_uptime(&up, &idle) == 0;
+	up_err = errno;
+	if (!have_up && up_err == EINVAL)
+		malformed(c, "uptime");
 	st = get_stat(c);
+	st_err = st == NULL ? errno : ENOENT;	/* no btime line: ENOENT */
 	have_bt = st != NULL && st->btime != 0;
 	if (have_bt)
 		btime = st->btime;
@@ -416,11 +487,11 @@ sec_host(struct ctx *c)
 	if (have_bt)
 		rep_u64(h, "boot_time", btime, UNIT_EPOCH);
 	else
-		missing(c, h, "boot_time", "stat");
+		missing(c, h, "boot_time", "stat", st_err);
 	if (have_up)
 		rep_f64(h, "uptime", up, UNIT_SECS);
 	else
-		missing(c, h, "uptime", "uptime");
+		missing(c, h, "uptime", "uptime", up_err);
 	if (have_la) {
 		rep_f64(h, "load1", la.load1, UNIT_NONE);
 		rep_f64(h, "load5", la.load5, UNIT_NONE);
@@ -428,9 +499,9 @@ sec_host(struct ctx *c)
 		rep_u64(h, "procs_running", la.running, UNIT_NONE);
 		rep_u64(h, "procs_total", la.total, UNIT_NONE);
 	} else {
-		rep_null(h, "load1", strerror(ENOENT));
-		rep_null(h, "load5", strerror(ENOENT));
-		rep_null(h, "load15", strerror(ENOENT));
+		missing(c, h, "load1", "loadavg", la_err);
+		missing(c, h, "load5", "loadavg", la_err);
+		missing(c, h, "load15", "loadavg", la_err);
 	}
 	host_user(h);
 	if (isatty(STDOUT_FILENO) &&
@@ -516,41 +587,79 @@ struct cpufreq {
 	int	 n;
 };
 
-/* psutil's cpu_freq(): the mean over CPUs of cpufreq's current, min and
- * max; /proc/cpuinfo's "cpu MHz" where there is no cpufreq. */
+/* Is NAME "PREFIX<digits>"? */
+static int
+numbered(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return strncmp(name, prefix, n) == 0 && name[n] != '\0' &&
+	    strspn(name + n, "0123456789") == strlen(name + n);
+}
+
+/*
+ * psutil's cpu_freq(): over the cpufreq policies (else cpuN/cpufreq), the
+ * mean of scaling_min_freq, scaling_max_freq and the current frequency,
+ * which is /proc/cpuinfo's "cpu MHz" when it has one line per policy (the
+ * kernel's cached value) and scaling_cur_freq otherwise; without cpufreq,
+ * cpuinfo's MHz and no min or max.
+ */
+/* One cpufreq file of a policy (base/policyN/file) or a CPU
+ * (base/cpuN/cpufreq/file), in kHz. */
+static int
+freq_read(const char *base, const char *ent, int percpu, const char *file,
+    uint64_t *v)
+{
+	char rel[256];
+
+	if (percpu)
+		snprintf(rel, sizeof(rel), "%s/%s/cpufreq/%s", base, ent, file);
+	else
+		snprintf(rel, sizeof(rel), "%s/%s/%s", base, ent, file);
+	return proc_read_u64(sys_root(), rel, v);
+}
+
 static int
 cpu_freq(struct cpufreq *f, const struct cpuinfo *ci, int have_ci)
 {
-	char rel[128];
+	const char *base = "devices/system/cpu/cpufreq";
+	char **ents = NULL;
 	uint64_t v;
-	int i, online;
+	int n, i, k = 0, percpu = 0;
 
 	memset(f, 0, sizeof(*f));
-	online = proc_cpu_online();
-	for (i = 0; i < online && i < 4096; i++) {
-		snprintf(rel, sizeof(rel),
-		    "devices/system/cpu/cpu%d/cpufreq/scaling_cur_freq", i);
-		if (proc_read_u64(sys_root(), rel, &v) != 0) {
-			snprintf(rel, sizeof(rel),
-			    "devices/system/cpu/cpu%d/cpufreq/cpuinfo_cur_freq", i);
-			if (proc_read_u64(sys_root(), rel, &v) != 0)
-				continue;
-		}
-		f->cur += v / 1000.0;
-		snprintf(rel, sizeof(rel),
-		    "devices/system/cpu/cpu%d/cpufreq/cpuinfo_min_freq", i);
-		if (proc_read_u64(sys_root(), rel, &v) == 0)
+	n = sys_list(base, &ents);
+	for (i = 0; i < n; i++)
+		if (ents[i] != NULL && numbered(ents[i], "policy"))
+			k++;
+	if (k == 0) {
+		list_free(ents, n);
+		base = "devices/system/cpu";
+		percpu = 1;
+		n = sys_list(base, &ents);
+	}
+	for (i = 0; i < n; i++) {
+		if (ents[i] == NULL || !(numbered(ents[i], "policy") ||
+		    numbered(ents[i], "cpu")))
+			continue;
+		if (freq_read(base, ents[i], percpu, "scaling_max_freq", &v) != 0)
+			continue;	/* no cpufreq for this one */
+		f->max += v / 1000.0;
+		if (freq_read(base, ents[i], percpu, "scaling_min_freq", &v) == 0)
 			f->min += v / 1000.0;
-		snprintf(rel, sizeof(rel),
-		    "devices/system/cpu/cpu%d/cpufreq/cpuinfo_max_freq", i);
-		if (proc_read_u64(sys_root(), rel, &v) == 0)
-			f->max += v / 1000.0;
+		if (freq_read(base, ents[i], percpu, "scaling_cur_freq", &v) != 0 &&
+		    freq_read(base, ents[i], percpu, "cpuinfo_cur_freq", &v) != 0)
+			v = 0;
+		f->cur += v / 1000.0;
 		f->n++;
 	}
+	list_free(ents, n);
 	if (f->n > 0) {
 		f->cur /= f->n;
 		f->min /= f->n;
 		f->max /= f->n;
+		if (have_ci && ci->mhz > 0 && ci->nproc == f->n)
+			f->cur = ci->mhz;
 		return 0;
 	}
 	if (have_ci && ci->mhz > 0) {
@@ -627,6 +736,7 @@ sec_cpu(struct ctx *c, int effective_only)
 	struct cgroup_info *cg;
 	struct rep *o, *arr;
 	int have_st, have_st2 = 0, have_ci, have_f, logical, phys, usable, eff;
+	int st_err;
 	int i;
 
 	usable = cpu_usable(c);
@@ -642,6 +752,7 @@ sec_cpu(struct ctx *c, int effective_only)
 	memset(&st, 0, sizeof(st));
 	memset(&st2, 0, sizeof(st2));
 	stp = get_stat(c);
+	st_err = errno;
 	have_st = stp != NULL;
 	if (have_st)
 		st = *stp;	/* a shallow copy: the ctx owns the arrays */
@@ -686,7 +797,7 @@ sec_cpu(struct ctx *c, int effective_only)
 	} else
 		rep_null(o, "freq", "no cpufreq and no cpu MHz");
 	if (!have_st) {
-		missing(c, o, "times", "stat");
+		missing(c, o, "times", "stat", st_err);
 		goto out;
 	}
 	if (have_st2) {
@@ -799,17 +910,16 @@ static int
 read_meminfo(struct ctx *c, struct meminfo *mi)
 {
 	if (c->have_mi == 0) {
-		if (proc_meminfo(&c->mi) == 0 && (c->mi.has & MI_MEMTOTAL))
-			c->have_mi = 1;
-		else {
-			c->have_mi = -1;
-			if (errno == EINVAL || (c->mi.has & MI_MEMTOTAL) == 0) {
-				warnx("%s/meminfo: malformed content",
-				    proc_root());
-				c->rc = 1;
-				errno = EINVAL;
-			}
+		if (proc_meminfo(&c->mi) != 0)
 			c->mi_errno = errno;
+		else if (!(c->mi.has & MI_MEMTOTAL))
+			c->mi_errno = EINVAL;	/* no MemTotal */
+		else
+			c->have_mi = 1;
+		if (c->have_mi != 1) {
+			c->have_mi = -1;
+			if (c->mi_errno == EINVAL)
+				malformed(c, "meminfo");
 		}
 	}
 	if (c->have_mi < 0) {
@@ -877,7 +987,7 @@ sec_swap(struct ctx *c)
 	struct vmstat vm;
 	struct rep *o;
 	uint64_t used, page = (uint64_t)sysconf(_SC_PAGESIZE);
-	int have_vm;
+	int have_vm, vm_err;
 
 	memset(&mi, 0, sizeof(mi));
 	if (read_meminfo(c, &mi) != 0) {
@@ -887,6 +997,7 @@ sec_swap(struct ctx *c)
 	}
 	memset(&vm, 0, sizeof(vm));
 	have_vm = proc_vmstat(&vm) == 0;
+	vm_err = errno;
 	used = mi.swap_total >= mi.swap_free ? mi.swap_total - mi.swap_free : 0;
 	if (c->pr) {
 		if (mi.has & MI_MEMTOTAL && have_vm) {
@@ -910,10 +1021,8 @@ sec_swap(struct ctx *c)
 		rep_u64(o, "sin", vm.pswpin * page, UNIT_BYTES);
 		rep_u64(o, "sout", vm.pswpout * page, UNIT_BYTES);
 	} else {
-		if (!have_vm && errno == EINVAL) {
-			warnx("%s/vmstat: malformed content", proc_root());
-			c->rc = 1;
-		}
+		if (!have_vm && vm_err == EINVAL)
+			malformed(c, "vmstat");
 		rep_null(o, "sin", "no pswpin in vmstat");
 		rep_null(o, "sout", "no pswpout in vmstat");
 	}
@@ -1007,58 +1116,6 @@ disk_values(const struct diskstat *d, uint64_t v[NDISK])
 	v[8] = d->io_ms;
 }
 
-/* The entries of <sys>/REL, sorted (so output is stable). */
-static int
-sys_list(const char *rel, char ***out)
-{
-	char path[PATH_MAX];
-	struct dirent **ents = NULL;
-	int n, i, k = 0;
-
-	*out = NULL;
-	snprintf(path, sizeof(path), "%s/%s", sys_root(), rel);
-	n = scandir(path, &ents, NULL, alphasort);
-	if (n < 0)
-		return -1;
-	*out = calloc((size_t)n + 1, sizeof(char *));
-	for (i = 0; i < n; i++) {
-		if (*out != NULL && ents[i]->d_name[0] != '.')
-			(*out)[k++] = strdup(ents[i]->d_name);
-		free(ents[i]);
-	}
-	free(ents);
-	return k;
-}
-
-static void
-list_free(char **l, int n)
-{
-	int i;
-
-	for (i = 0; l != NULL && i < n; i++)
-		free(l[i]);
-	free(l);
-}
-
-static int
-sys_list_class(const char *name, char ***out)
-{
-	char rel[128];
-
-	snprintf(rel, sizeof(rel), "class/%s", name);
-	return sys_list(rel, out);
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	const char *x = *(char *const *)a, *y = *(char *const *)b;
-
-	if (x == NULL || y == NULL)
-		return x == y ? 0 : x == NULL ? -1 : 1;
-	return strcmp(x, y);
-}
-
 /* Whole disks: the names under <sys>/block, listed once (a '/' in a
  * diskstats name is a '!' there). */
 struct blocks {
@@ -1147,14 +1204,7 @@ disk_io(struct ctx *c, struct rep *o)
 	int n = 0, i;
 
 	if (proc_diskstats(&ds, &n) != 0) {
-		if (c->pr) {
-			if (errno == EINVAL) {
-				warnx("%s/diskstats: malformed content", proc_root());
-				c->rc = 1;
-			}
-			return;
-		}
-		missing(c, o, "io", "diskstats");
+		missing(c, o, "io", "diskstats", errno);
 		return;
 	}
 	b.n = sys_list("block", &b.names);
@@ -1325,14 +1375,9 @@ sec_disk(struct ctx *c)
 	if (!c->pr)
 		o = rep_obj(c->root, "disk");
 	memset(&ms, 0, sizeof(ms));
-	if (proc_mountinfo(&ms) != 0) {
-		if (!c->pr)
-			missing(c, o, "partitions", "self/mountinfo");
-		else if (errno == EINVAL) {
-			warnx("%s/self/mountinfo: malformed content", proc_root());
-			c->rc = 1;
-		}
-	} else if ((n = partitions(c, &ms, &pt)) < 0) {
+	if (proc_mountinfo(&ms) != 0)
+		missing(c, o, "partitions", "self/mountinfo", errno);
+	else if ((n = partitions(c, &ms, &pt)) < 0) {
 		warn("disk");
 		c->rc = 1;
 	} else if (c->pr)
@@ -1647,13 +1692,7 @@ sec_net(struct ctx *c)
 	int n = 0, i, have_ifa, sock;
 
 	if (proc_netdev(&nd, &n) != 0) {
-		if (c->pr) {
-			if (errno == EINVAL) {
-				warnx("%s/net/dev: malformed content", proc_root());
-				c->rc = 1;
-			}
-		} else
-			missing(c, c->root, "net", "net/dev");
+		missing(c, c->root, "net", "net/dev", errno);
 		return;
 	}
 	sock = c->foreign ? -1 : socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -1812,8 +1851,9 @@ sec_conn(struct ctx *c)
 
 	memset(&sl, 0, sizeof(sl));
 	if (sock_list(c->kinds, &sl) != 0) {
-		if (!c->pr)
-			missing(c, c->root, "conn", "net");
+		if (c->fmt == F_TEXT)	/* the table has no place for a null */
+			warn("cannot read the sockets");
+		missing(c, c->root, "conn", "net", errno);
 		return;
 	}
 	if (c->pids)
@@ -1893,101 +1933,106 @@ sys_str(const char *dir, const char *ent, const char *file, char *buf,
 	return proc_read_str(sys_root(), rel, buf, len);
 }
 
+/* One temperature or fan reading. */
 struct hwsens {
-	char	 chip[64], label[128];
+	char	 chip[64];	/* hwmon name, or the thermal zone's type */
+	char	 id[32];	/* chip label for Prometheus: unique */
+	char	 sensor[32];	/* temp1, fan2, or the zone number */
+	char	 label[128];
 	double	 current, high, crit;
-	int	 has_high, has_crit;
+	int	 has_high, has_crit, zone;
 };
 
-static void
-sensor_emit(struct ctx *c, struct rep *arr, const struct hwsens *h, int fan)
+struct sensors {
+	struct hwsens *s;
+	int	 n, cap;
+	int	 ntemp;		/* the first ntemp are temperatures, then fans */
+};
+
+static struct hwsens *
+sensors_add(struct sensors *ss)
 {
-	struct rep *e;
+	struct hwsens *n;
 
-	if (c->pr) {
-		const char *name = fan ? "node_hwmon_fan_rpm" :
-		    "node_hwmon_temp_celsius";
+	if (ss->n == ss->cap) {
+		int cap = ss->cap ? ss->cap * 2 : 16;
 
-		prom_family(&c->prom, name, "gauge", fan ?
-		    "Hardware monitor for fan revolutions per minute (input)" :
-		    "Hardware monitor for temperature (input)");
-		prom_sample(&c->prom, name, h->current, "chip", h->chip,
-		    "sensor", h->label, NULL);
-		return;
+		if ((n = reallocarray(ss->s, (size_t)cap, sizeof(*n))) == NULL)
+			return NULL;
+		ss->s = n;
+		ss->cap = cap;
 	}
-	e = rep_obj(arr, NULL);
-	rep_str(e, "chip", h->chip);
-	rep_str(e, "label", h->label);
-	rep_f64(e, "current", h->current, fan ? UNIT_NONE : UNIT_CELSIUS);
-	if (fan)
-		return;
-	if (h->has_high)
-		rep_f64(e, "high", h->high, UNIT_CELSIUS);
-	else
-		rep_null(e, "high", NULL);
-	if (h->has_crit)
-		rep_f64(e, "critical", h->crit, UNIT_CELSIUS);
-	else
-		rep_null(e, "critical", NULL);
+	n = &ss->s[ss->n++];
+	memset(n, 0, sizeof(*n));
+	return n;
 }
 
-/* One hwmon chip's temp*_input or fan*_input sensors. */
-static void
-hwmon_chip(struct ctx *c, const char *dir, const char *chip, struct rep *arr,
-    int fan)
+/* One hwmon chip's temp*_input or fan*_input, as psutil reads them.
+ * Returns how many input files there were (read or not). */
+static int
+hwmon_chip(struct sensors *ss, const char *dir, const char *chip,
+    const char *id, int fan)
 {
 	const char *kind = fan ? "fan" : "temp";
-	struct hwsens h;
+	struct hwsens *h;
 	char f[64];
 	int64_t v;
-	int k;
+	int k, seen = 0;
 
 	for (k = 1; k < 64; k++) {
-		memset(&h, 0, sizeof(h));
 		snprintf(f, sizeof(f), "%s%d_input", kind, k);
-		if (sys_num("hwmon", dir, f, &v) != 0)
+		if (sys_num("hwmon", dir, f, &v) != 0) {
+			seen += errno != ENOENT;
 			continue;
-		snprintf(h.chip, sizeof(h.chip), "%s", chip);
-		h.current = fan ? (double)v : v / 1000.0;
-		snprintf(f, sizeof(f), "%s%d_label", kind, k);
-		if (sys_str("hwmon", dir, f, h.label, sizeof(h.label)) != 0)
-			h.label[0] = '\0';
-		if (!fan) {
-			snprintf(f, sizeof(f), "temp%d_max", k);
-			if (sys_num("hwmon", dir, f, &v) == 0) {
-				h.high = v / 1000.0;
-				h.has_high = 1;
-			}
-			snprintf(f, sizeof(f), "temp%d_crit", k);
-			if (sys_num("hwmon", dir, f, &v) == 0) {
-				h.crit = v / 1000.0;
-				h.has_crit = 1;
-			}
 		}
-		sensor_emit(c, arr, &h, fan);
+		seen++;
+		if ((h = sensors_add(ss)) == NULL)
+			break;
+		snprintf(h->chip, sizeof(h->chip), "%s", chip);
+		snprintf(h->id, sizeof(h->id), "%s", id);
+		snprintf(h->sensor, sizeof(h->sensor), "%s%d", kind, k);
+		h->current = fan ? (double)v : v / 1000.0;
+		snprintf(f, sizeof(f), "%s%d_label", kind, k);
+		if (sys_str("hwmon", dir, f, h->label, sizeof(h->label)) != 0)
+			h->label[0] = '\0';
+		if (fan)
+			continue;
+		snprintf(f, sizeof(f), "temp%d_max", k);
+		if (sys_num("hwmon", dir, f, &v) == 0) {
+			h->high = v / 1000.0;
+			h->has_high = 1;
+		}
+		snprintf(f, sizeof(f), "temp%d_crit", k);
+		if (sys_num("hwmon", dir, f, &v) == 0) {
+			h->crit = v / 1000.0;
+			h->has_crit = 1;
+		}
 	}
+	return seen;
 }
 
-/* Thermal zones, as psutil adds them: the zone's type is the chip. */
+/* Thermal zones, which psutil reads only when hwmon has no temperature:
+ * the zone's type is the chip, its "critical" and "high" trip points. */
 static void
-thermal_zones(struct ctx *c, struct rep *temps)
+thermal_zones(struct sensors *ss)
 {
 	char **tz = NULL;
 	int n, i, k;
 
 	n = sys_list_class("thermal", &tz);
 	for (i = 0; i < n; i++) {
-		struct hwsens h;
+		struct hwsens *h;
 		int64_t v;
 
-		if (tz[i] == NULL || strncmp(tz[i], "thermal_zone", 12) != 0)
+		if (tz[i] == NULL || !numbered(tz[i], "thermal_zone") ||
+		    sys_num("thermal", tz[i], "temp", &v) != 0 ||
+		    (h = sensors_add(ss)) == NULL)
 			continue;
-		memset(&h, 0, sizeof(h));
-		if (sys_num("thermal", tz[i], "temp", &v) != 0)
-			continue;
-		h.current = v / 1000.0;
-		if (sys_str("thermal", tz[i], "type", h.chip, sizeof(h.chip)) != 0)
-			snprintf(h.chip, sizeof(h.chip), "%s", tz[i]);
+		h->current = v / 1000.0;
+		h->zone = (int)strtol(tz[i] + strlen("thermal_zone"), NULL, 10);
+		if (sys_str("thermal", tz[i], "type", h->chip, sizeof(h->chip)) != 0)
+			snprintf(h->chip, sizeof(h->chip), "%s", tz[i]);
+		snprintf(h->sensor, sizeof(h->sensor), "%d", h->zone);
 		for (k = 0; k < 32; k++) {
 			char f[64], type[32];
 
@@ -1998,26 +2043,24 @@ thermal_zones(struct ctx *c, struct rep *temps)
 			if (sys_num("thermal", tz[i], f, &v) != 0)
 				continue;
 			if (strcmp(type, "critical") == 0) {
-				h.crit = v / 1000.0;
-				h.has_crit = 1;
-			} else if (strcmp(type, "high") == 0 ||
-			    strcmp(type, "hot") == 0) {
-				h.high = v / 1000.0;
-				h.has_high = 1;
+				h->crit = v / 1000.0;
+				h->has_crit = 1;
+			} else if (strcmp(type, "high") == 0) {
+				h->high = v / 1000.0;
+				h->has_high = 1;
 			}
 		}
-		sensor_emit(c, temps, &h, 0);
 	}
 	list_free(tz, n);
 }
 
-/* hwmon temperatures and fans, as psutil's sensors_temperatures() and
- * sensors_fans(), in one pass over the chips; then the thermal zones. */
+/* Temperatures (hwmon, else thermal zones), then fans, as psutil's
+ * sensors_temperatures() and sensors_fans(). */
 static void
-sensors_hwmon(struct ctx *c, struct rep *temps, struct rep *fans)
+sensors_read(struct sensors *ss, int *zones)
 {
-	char **hw = NULL, chip[64];
-	int n, i;
+	char **hw = NULL, chip[64], id[32];
+	int n, i, j, ntemp = 0;
 
 	n = sys_list_class("hwmon", &hw);
 	for (i = 0; i < n; i++) {
@@ -2025,21 +2068,92 @@ sensors_hwmon(struct ctx *c, struct rep *temps, struct rep *fans)
 			continue;
 		if (sys_str("hwmon", hw[i], "name", chip, sizeof(chip)) != 0)
 			snprintf(chip, sizeof(chip), "%s", hw[i]);
-		hwmon_chip(c, hw[i], chip, temps, 0);
-		if (!c->pr)
-			hwmon_chip(c, hw[i], chip, fans, 1);
+		ntemp += hwmon_chip(ss, hw[i], chip, chip, 0);
 	}
-	if (c->pr) {	/* one family at a time */
-		for (i = 0; i < n; i++) {
-			if (hw[i] == NULL)
-				continue;
-			if (sys_str("hwmon", hw[i], "name", chip, sizeof(chip)) != 0)
-				snprintf(chip, sizeof(chip), "%s", hw[i]);
-			hwmon_chip(c, hw[i], chip, fans, 1);
-		}
+	*zones = ntemp == 0;
+	if (*zones)
+		thermal_zones(ss);
+	ss->ntemp = ss->n;
+	for (i = 0; i < n; i++) {
+		if (hw[i] == NULL)
+			continue;
+		if (sys_str("hwmon", hw[i], "name", chip, sizeof(chip)) != 0)
+			snprintf(chip, sizeof(chip), "%s", hw[i]);
+		hwmon_chip(ss, hw[i], chip, chip, 1);
 	}
 	list_free(hw, n);
-	thermal_zones(c, temps);
+	/* two chips of one name (two NVMe drives) keep apart in Prometheus */
+	for (i = 0; i < ss->n; i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(ss->s[i].id, ss->s[j].id) == 0 &&
+			    strcmp(ss->s[i].sensor, ss->s[j].sensor) == 0) {
+				snprintf(id, sizeof(id), "%.20s_%d", ss->s[i].chip, i);
+				memcpy(ss->s[i].id, id, sizeof(id));
+				break;
+			}
+}
+
+static void
+sensors_rep(struct rep *arr, const struct hwsens *h, int fan)
+{
+	struct rep *e = rep_obj(arr, NULL);
+
+	rep_str(e, "chip", h->chip);
+	rep_str(e, "label", h->label);
+	rep_f64(e, "current", h->current, fan ? UNIT_NONE : UNIT_CELSIUS);
+	if (fan)
+		return;
+	if (h->has_high)
+		rep_f64(e, "high", h->high, UNIT_CELSIUS);
+	else
+		rep_null(e, "high", "not reported");
+	if (h->has_crit)
+		rep_f64(e, "critical", h->crit, UNIT_CELSIUS);
+	else
+		rep_null(e, "critical", "not reported");
+}
+
+/* node_exporter's families: hwmon temperatures and fans by chip and
+ * sensor (temp1, fan1) with the labels apart, thermal zones by type and
+ * zone. */
+static void
+sensors_prom(struct ctx *c, const struct sensors *ss, int zones)
+{
+	const struct hwsens *h;
+	char zone[16];
+	int i;
+
+	if (!zones && ss->ntemp > 0)
+		prom_family(&c->prom, "node_hwmon_temp_celsius", "gauge",
+		    "Hardware monitor for temperature (input)");
+	for (i = 0; i < ss->ntemp && !zones; i++)
+		prom_sample(&c->prom, "node_hwmon_temp_celsius",
+		    ss->s[i].current, "chip", ss->s[i].id, "sensor",
+		    ss->s[i].sensor, NULL);
+	if (zones && ss->ntemp > 0)
+		prom_family(&c->prom, "node_thermal_zone_temp", "gauge",
+		    "Zone temperature in Celsius");
+	for (i = 0; i < ss->ntemp && zones; i++) {
+		h = &ss->s[i];
+		snprintf(zone, sizeof(zone), "%d", h->zone);
+		prom_sample(&c->prom, "node_thermal_zone_temp", h->current,
+		    "type", h->chip, "zone", zone, NULL);
+	}
+	if (ss->n > ss->ntemp)
+		prom_family(&c->prom, "node_hwmon_fan_rpm", "gauge",
+		    "Hardware monitor for fan revolutions per minute (input)");
+	for (i = ss->ntemp; i < ss->n; i++)
+		prom_sample(&c->prom, "node_hwmon_fan_rpm", ss->s[i].current,
+		    "chip", ss->s[i].id, "sensor", ss->s[i].sensor, NULL);
+	for (i = 0; i < ss->n; i++) {
+		h = &ss->s[i];
+		if (h->label[0] == '\0' || (zones && i < ss->ntemp))
+			continue;
+		prom_family(&c->prom, "node_hwmon_sensor_label", "gauge",
+		    "Label for given chip and sensor");
+		prom_sample(&c->prom, "node_hwmon_sensor_label", 1, "chip",
+		    h->id, "label", h->label, "sensor", h->sensor, NULL);
+	}
 }
 
 /* psutil's sensors_battery(): BAT0, BAT1, BATT or battery; percent from
@@ -2124,15 +2238,25 @@ out:
 static void
 sec_sensors(struct ctx *c)
 {
-	struct rep *o = NULL, *temps = NULL, *fans = NULL;
+	struct sensors ss;
+	struct rep *o, *temps, *fans;
+	int zones, i;
 
-	if (!c->pr) {
-		o = rep_obj(c->root, "sensors");
-		temps = rep_arr(o, "temperatures");
-		fans = rep_arr(o, "fans");
+	memset(&ss, 0, sizeof(ss));
+	sensors_read(&ss, &zones);
+	if (c->pr) {
+		sensors_prom(c, &ss, zones);
+		sensors_battery(c, NULL);
+		free(ss.s);
+		return;
 	}
-	sensors_hwmon(c, temps, fans);
+	o = rep_obj(c->root, "sensors");
+	temps = rep_arr(o, "temperatures");
+	fans = rep_arr(o, "fans");
+	for (i = 0; i < ss.n; i++)
+		sensors_rep(i < ss.ntemp ? temps : fans, &ss.s[i], i >= ss.ntemp);
 	sensors_battery(c, o);
+	free(ss.s);
 }
 
 /* ---- limits ---- */
@@ -2277,12 +2401,7 @@ sec_pressure(struct ctx *c)
 		memset(&p, 0, sizeof(p));
 		snprintf(what, sizeof(what), "pressure/%s", res[i]);
 		if (proc_psi(res[i], &p) != 0) {
-			if (!c->pr)
-				missing(c, o, res[i], what);
-			else if (errno == EINVAL) {
-				warnx("%s/%s: malformed content", proc_root(), what);
-				c->rc = 1;
-			}
+			missing(c, o, res[i], what, errno);
 			continue;
 		}
 		if (!c->pr) {
@@ -2628,17 +2747,16 @@ sysinfo_main(int argc, char *argv[])
 		sec_limits(&c);
 	if (want & S_PRESSURE)
 		sec_pressure(&c);
-	if (c.root != NULL) {
+	if (c.root != NULL)
 		rep_print(c.root, stdout, c.fmt == F_JSON ? REP_JSON :
 		    c.fmt == F_KV ? REP_KV : REP_TEXT);
-		rep_free(c.root);
-	}
 	/* the socket table for people comes last, after the other sections */
 	if ((want & S_CONN) && c.fmt == F_TEXT) {
 		if (want != S_CONN)
 			putchar('\n');
 		sec_conn(&c);
 	}
+	rep_free(c.root);
 	proc_stat_free(&c.st);
 	return c.rc;
 }

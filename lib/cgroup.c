@@ -956,10 +956,11 @@ int
 cgroup_in_container(char *kind, size_t len)
 {
 	const char *env, *k = NULL;
-	/* Marker files describe this machine, not a fixture tree. */
+	/* The environment and marker files describe this machine, not a
+	 * fixture tree. */
 	int own = strcmp(proc_root(), "/proc") == 0;
 
-	if ((env = getenv("container")) != NULL)
+	if (own && (env = getenv("container")) != NULL)
 		k = env[0] != '\0' ? env : "container-env";
 	else if (own && access("/.dockerenv", F_OK) == 0)
 		k = "docker";

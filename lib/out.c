@@ -320,8 +320,19 @@ fmt_double(char *buf, size_t len, double v, int prec)
 
 	if (v > -EXACT_INT && v < EXACT_INT && (double)(int64_t)v == v)
 		snprintf(buf, len, "%" PRId64, (int64_t)v);
-	else
-		snprintf(buf, len, "%.*g", prec, v);
+	else {
+		/* the shortest form, up to prec digits, that reads back as v
+		 * (27.8, not 27.800000000000001) */
+		int digits;
+
+		for (digits = 15; digits < prec; digits++) {
+			snprintf(buf, len, "%.*g", digits, v);
+			if (strtod(buf, NULL) == v)
+				break;
+		}
+		if (digits >= prec)
+			snprintf(buf, len, "%.*g", prec, v);
+	}
 	for (p = buf; *p != '\0'; p++)
 		if (*p == ',')
 			*p = '.';

@@ -320,6 +320,9 @@ same_text() {
 	assert_success
 }
 
+# Prometheus: the families in the JSON order (temperatures, then fans):
+# node_hwmon_temp_celsius is one block, the thermal zones standing in for
+# the hwmon temperatures there are none of.
 @test "noswap: prometheus mem cpu pressure sensors, exactly" {
 	fx noswap
 	run same_text prom.txt "" sysinfo mem cpu pressure sensors --format prometheus
@@ -380,6 +383,7 @@ same_text() {
 	echo 39000 > "$t/sys/class/thermal/thermal_zone2/temp"
 	for f in v1box v2ctr noswap dup; do
 		[ "$f" = dup ] && export SYSKIT_SYS=$t/sys || fx "$f"
+		echo "tree $f"
 		sysinfo --format prometheus > "$t/prom" || return 1
 		run sh -c "grep '^# TYPE' '$t/prom' | sort | uniq -d"
 		assert_output ""

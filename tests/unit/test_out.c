@@ -464,7 +464,7 @@ t_prom(void)
 	    "up +Inf\n"
 	    "up -Inf\n"
 	    "up 1e+20\n"
-	    "up 0.10000000000000001\n"
+	    "up 0.1\n"
 	    "up -3\n"
 	    "# HELP cpu_seconds_total CPU time\n"
 	    "# TYPE cpu_seconds_total counter\n");
