@@ -141,7 +141,7 @@ static|static-test)
 fuzz)
 	build_deps
 	need clang libclang-rt-14-dev
-	make fuzz
+	make fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
 	;;
 *)
 	die "unknown command: $cmd (build, test, asan, static, static-test, fuzz)"

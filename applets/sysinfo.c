@@ -2275,6 +2275,19 @@ static const struct {
 	{ "stack", RLIMIT_STACK },
 };
 
+/* RLIM_INFINITY is -1 for programs, as psutil's Process.rlimit() gives
+ * it, and "unlimited" for people. */
+static void
+rlimit_value(const struct ctx *c, struct rep *e, const char *key, rlim_t v)
+{
+	if (v != RLIM_INFINITY)
+		rep_u64(e, key, (uint64_t)v, UNIT_NONE);
+	else if (c->fmt == F_TEXT)
+		rep_str(e, key, "unlimited");
+	else
+		rep_i64(e, key, -1, UNIT_NONE);
+}
+
 static void
 limit_value(struct rep *o, const char *key, uint64_t v, enum rep_unit u)
 {
@@ -2360,10 +2373,8 @@ sec_limits(struct ctx *c)
 			continue;
 		e = rep_obj(arr, NULL);
 		rep_str(e, "resource", rlimits[i].name);
-		rep_i64(e, "soft", rl.rlim_cur == RLIM_INFINITY ? -1 :
-		    (int64_t)rl.rlim_cur, UNIT_NONE);
-		rep_i64(e, "hard", rl.rlim_max == RLIM_INFINITY ? -1 :
-		    (int64_t)rl.rlim_max, UNIT_NONE);
+		rlimit_value(c, e, "soft", rl.rlim_cur);
+		rlimit_value(c, e, "hard", rl.rlim_max);
 	}
 }
 
