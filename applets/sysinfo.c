@@ -2288,10 +2288,15 @@ rlimit_value(const struct ctx *c, struct rep *e, const char *key, rlim_t v)
 		rep_i64(e, key, -1, UNIT_NONE);
 }
 
+/* A cgroup value: null with why when it could not be read, null with
+ * "unlimited" for no limit. */
 static void
-limit_value(struct rep *o, const char *key, uint64_t v, enum rep_unit u)
+limit_value(struct rep *o, const char *key, int has, uint64_t v,
+    enum rep_unit u, const char *why)
 {
-	if (v == CG_UNLIMITED)
+	if (!has)
+		rep_null(o, key, why);
+	else if (v == CG_UNLIMITED)
 		rep_null(o, key, "unlimited");
 	else
 		rep_u64(o, key, v, u);
@@ -2338,26 +2343,16 @@ sec_limits(struct ctx *c)
 			rep_null(k, "cpu_period_us", "unlimited");
 			rep_null(k, "cpu_limit", "unlimited");
 		}
-		if (cg->has_mem_limit)
-			limit_value(k, "memory_limit", cg->mem_limit, UNIT_BYTES);
-		else
-			rep_null(k, "memory_limit", "no memory controller");
-		if (cg->has_mem_current)
-			rep_u64(k, "memory_current", cg->mem_current, UNIT_BYTES);
-		else
-			rep_null(k, "memory_current", "no memory controller");
-		if (cg->has_mem_peak)
-			rep_u64(k, "memory_peak", cg->mem_peak, UNIT_BYTES);
-		else
-			rep_null(k, "memory_peak", "no memory peak file");
-		if (cg->has_pids_limit)
-			limit_value(k, "pids_limit", cg->pids_limit, UNIT_NONE);
-		else
-			rep_null(k, "pids_limit", "no pids controller");
-		if (cg->has_pids_current)
-			rep_u64(k, "pids_current", cg->pids_current, UNIT_NONE);
-		else
-			rep_null(k, "pids_current", "no pids controller");
+		limit_value(k, "memory_limit", cg->has_mem_limit,
+		    cg->mem_limit, UNIT_BYTES, "no memory controller");
+		limit_value(k, "memory_current", cg->has_mem_current,
+		    cg->mem_current, UNIT_BYTES, "no memory controller");
+		limit_value(k, "memory_peak", cg->has_mem_peak, cg->mem_peak,
+		    UNIT_BYTES, "no memory peak file");
+		limit_value(k, "pids_limit", cg->has_pids_limit,
+		    cg->pids_limit, UNIT_NONE, "no pids controller");
+		limit_value(k, "pids_current", cg->has_pids_current,
+		    cg->pids_current, UNIT_NONE, "no pids controller");
 	}
 	rep_bool(o, "container", inctr == 1);
 	if (inctr == 1)
