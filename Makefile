@@ -15,7 +15,10 @@ ifeq ($(WERROR),1)
 WARN	+= -Werror
 endif
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -D_GNU_SOURCE -MMD -MP
-LDLIBS	?= -lbsd -lm
+# libbsd after libc and --as-needed: it is loaded only for what libc lacks
+# (strtonum, pidfile_*, ...), not for reallocarray, so a process that uses
+# none of it does not pay for loading it at every start.
+LDLIBS	?= -Wl,--as-needed -lc -lbsd -lm
 ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 LIB_SRCS = lib/args.c lib/cgroup.c lib/out.c lib/proc.c lib/sock.c

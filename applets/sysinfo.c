@@ -147,12 +147,23 @@ ticks(uint64_t t)
 	return (double)t / (double)proc_clk_tck();
 }
 
+/* x >= 0 rounded to digits decimals (1 or 2), half up: without libm,
+ * whose loading alone would cost more than sysinfo mem does. */
+static double
+round_to(double x, int digits)
+{
+	double m = digits == 2 ? 100.0 : 10.0;
+
+	return (double)(uint64_t)(x * m + 0.5) / m;
+}
+
+/* psutil's usage_percent: one decimal. */
 static double
 pct(double part, double whole)
 {
-	if (whole <= 0)
+	if (whole <= 0 || part <= 0)
 		return 0;
-	return round(part / whole * 1000.0) / 10.0;
+	return round_to(part / whole * 100.0, 1);
 }
 
 /* A set of counters under psutil's names: one table, used for each item
@@ -579,7 +590,7 @@ cpu_busy_pct(const struct cpu_times *a, const struct cpu_times *b)
 	if (all <= 0 || busy <= 0)
 		return 0;
 	busy = busy / all * 100;
-	return busy > 100 ? 100 : round(busy * 10) / 10;
+	return busy > 100 ? 100 : round_to(busy, 1);
 }
 
 struct cpufreq {
@@ -2218,7 +2229,7 @@ sensors_battery(struct ctx *c, struct rep *o)
 		goto out;
 	}
 	b = rep_obj(o, "battery");
-	rep_f64(b, "percent", round(percent * 100) / 100, UNIT_PCT);
+	rep_f64(b, "percent", round_to(percent < 0 ? 0 : percent, 2), UNIT_PCT);
 	if (plugged >= 0)
 		rep_bool(b, "power_plugged", plugged);
 	else
@@ -2714,10 +2725,10 @@ sysinfo_main(int argc, char *argv[])
 	/* read only the cgroup files the asked sections need */
 	if (want == 0 || (want & S_CPU))
 		c.cg_mask |= CG_CPU;
-	if (want == 0 || (want & S_MEM))
-		c.cg_mask |= CG_MEM;
+	if (want == 0 || (want & S_MEM))	/* prometheus: usage always */
+		c.cg_mask |= CG_MEM | (c.fmt != F_PROM ? CG_MEM_LIMITED : 0);
 	if (want & S_LIMITS)
-		c.cg_mask |= CG_ALL;
+		c.cg_mask = CG_ALL;
 	if (effective) {
 		c.cg_mask = CG_CPU;
 		return sec_cpu(&c, 1);

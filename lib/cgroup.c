@@ -771,13 +771,15 @@ read_mem_stat(struct cgroup_info *ci, const struct hier *h, int v1)
 }
 
 static int
-read_mem(struct cgroup_info *ci, const struct hier *h, int v1)
+read_mem(struct cgroup_info *ci, const struct hier *h, int v1, int what)
 {
 	if (read_limit_chain(h, v1 ? "memory.limit_in_bytes" : "memory.max",
 	    &ci->mem_limit, &ci->has_mem_limit) == -1)
 		return -1;
 	if (!ci->has_mem_limit)
 		ci->mem_limit = CG_UNLIMITED;
+	if ((what & CG_MEM_LIMITED) && ci->mem_limit == CG_UNLIMITED)
+		return 0;
 	if (read_count(h, v1 ? "memory.usage_in_bytes" : "memory.current",
 	    &ci->mem_current, &ci->has_mem_current) == -1)
 		return -1;
@@ -832,7 +834,7 @@ read_all(struct cgroup_info *ci, struct cgctx *cx, int what)
 			set_path(ci->cpu_path, sizeof(ci->cpu_path), cpu->path);
 		if ((what & CG_CPU) && hc && read_cpu(ci, cpu, 1) == -1)
 			goto out;
-		if ((what & CG_MEM) && hm && read_mem(ci, mem, 1) == -1)
+		if ((what & CG_MEM) && hm && read_mem(ci, mem, 1, what) == -1)
 			goto out;
 		if ((what & CG_PIDS) &&
 		    ((hv = find_hier(cx, "pids", pids)) == -1 ||
@@ -846,7 +848,7 @@ read_all(struct cgroup_info *ci, struct cgctx *cx, int what)
 			set_path(ci->path, sizeof(ci->path), mem->path);
 			set_path(ci->cpu_path, sizeof(ci->cpu_path), mem->path);
 			if (((what & CG_CPU) && read_cpu(ci, mem, 0) == -1) ||
-			    ((what & CG_MEM) && read_mem(ci, mem, 0) == -1) ||
+			    ((what & CG_MEM) && read_mem(ci, mem, 0, what) == -1) ||
 			    ((what & CG_PIDS) && read_pids(ci, mem) == -1))
 				goto out;
 		}

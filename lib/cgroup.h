@@ -44,6 +44,9 @@ struct cgroup_info {
 #define CG_MEM		0x2
 #define CG_PIDS		0x4
 #define CG_ALL		0x7
+/* With CG_MEM: read usage, peak and memory.stat only under a memory limit
+ * (what a container view needs; a limits report wants them always). */
+#define CG_MEM_LIMITED	0x8
 
 /* Fill *ci for the calling process.  Fields that could not be read keep
  * their has_* at 0; only a malformed file is an error (EINVAL). */
