@@ -539,6 +539,17 @@ t_mask(void)
 	CHECK_PATH(ci.cpu_path, "/");
 	CHECK(!ci.has_cpu && ci.has_mem_current && ci.has_mem_stat);
 	CHECK_U64(ci.mem_current, 4665344);
+	/* no memory limit: CG_MEM_LIMITED reads the limit alone */
+	CHECK(cgroup_read_mask(&ci, CG_MEM | CG_MEM_LIMITED) == 0);
+	CHECK(ci.has_mem_limit && ci.mem_limit == CG_UNLIMITED);
+	CHECK(!ci.has_mem_current && !ci.has_mem_peak && !ci.has_mem_stat);
+	done();
+
+	/* under a limit it reads usage, peak and memory.stat as well */
+	use_fixture("cgroup-v2fast");
+	CHECK(cgroup_read_mask(&ci, CG_MEM | CG_MEM_LIMITED) == 0);
+	CHECK_U64(ci.mem_limit, 2147483648);
+	CHECK(ci.has_mem_current && ci.has_mem_stat);
 	done();
 
 	/* A malformed file that is not asked for is not read. */
