@@ -550,9 +550,79 @@ struct tbl_col {
 	size_t	 width;
 };
 
+/* ---- arena ---- */
+
+/*
+ * The pieces of a report or a table live in an arena of chunks freed
+ * together: there are thousands of small ones, and a malloc and free each
+ * (musl maps and unmaps pages for them) cost more than the output.  Chunks
+ * double up to 1 MiB, so a large table takes few of them.
+ */
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t		 used, cap;
+	max_align_t	 data[];
+};
+
+struct arena {
+	struct arena_chunk *head;
+};
+
+#define ARENA_CHUNK	(16 * 1024)
+#define ARENA_MAXCHUNK	(1024 * 1024)
+
+static void *
+arena_alloc(struct arena *a, size_t n)
+{
+	struct arena_chunk *c = a->head;
+	size_t align = sizeof(max_align_t), cap;
+	void *p;
+
+	n = (n + align - 1) / align * align;
+	if (c == NULL || c->cap - c->used < n) {
+		cap = c == NULL ? ARENA_CHUNK : c->cap < ARENA_MAXCHUNK ?
+		    c->cap * 2 : ARENA_MAXCHUNK;
+		if (cap < n)
+			cap = n;
+		if ((c = malloc(sizeof(*c) + cap)) == NULL)
+			return NULL;
+		c->used = 0;
+		c->cap = cap;
+		c->next = a->head;
+		a->head = c;
+	}
+	p = (char *)c->data + c->used;
+	c->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+static char *
+arena_strdup(struct arena *a, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d;
+
+	if ((d = arena_alloc(a, n)) != NULL)
+		memcpy(d, s, n);
+	return d;
+}
+
+static void
+arena_free(struct arena *a)
+{
+	struct arena_chunk *c, *next;
+
+	for (c = a->head; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
+	a->head = NULL;
+}
+
 struct tbl_row {
-	char	**cell;
-	size_t	  n, cap;
+	char	**cell;		/* ncol slots, from the arena */
+	size_t	  n;
 };
 
 struct tbl {
@@ -560,6 +630,7 @@ struct tbl {
 	size_t		 ncol, capcol;
 	struct tbl_row	*row;
 	size_t		 nrow, caprow;
+	struct arena	 ar;		/* cells and their strings */
 };
 
 /*
@@ -614,7 +685,12 @@ tbl_row(struct tbl *t)
 	if ((r = grow(t->row, &t->caprow, t->nrow, sizeof(*r))) == NULL)
 		return -1;
 	t->row = r;
-	memset(&t->row[t->nrow], 0, sizeof(*t->row));
+	r += t->nrow;
+	r->n = 0;
+	r->cell = NULL;
+	if (t->ncol > 0 &&
+	    (r->cell = arena_alloc(&t->ar, t->ncol * sizeof(char *))) == NULL)
+		return -1;
 	t->nrow++;
 	return 0;
 }
@@ -623,17 +699,18 @@ int
 tbl_cell(struct tbl *t, const char *s)
 {
 	struct tbl_row *r;
-	char **cell, *c;
+	char *c;
 
 	if (t->nrow == 0) {
 		errno = EINVAL;
 		return -1;
 	}
 	r = &t->row[t->nrow - 1];
-	if ((cell = grow(r->cell, &r->cap, r->n, sizeof(*cell))) == NULL)
+	if (r->n >= t->ncol) {		/* more cells than columns */
+		errno = EINVAL;
 		return -1;
-	r->cell = cell;
-	if ((c = strdup(s != NULL ? s : "")) == NULL)
+	}
+	if ((c = arena_strdup(&t->ar, s != NULL ? s : "")) == NULL)
 		return -1;
 	r->cell[r->n++] = c;
 	return 0;
@@ -643,21 +720,25 @@ int
 tbl_cellf(struct tbl *t, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
+	char small[128], *s = small;
 	int n, rc;
 
+	/* most cells are short: format once on the stack */
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return -1;
-	if ((s = malloc((size_t)n + 1)) == NULL)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	if ((size_t)n >= sizeof(small)) {
+		if ((s = malloc((size_t)n + 1)) == NULL)
+			return -1;
+		va_start(ap, fmt);
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	rc = tbl_cell(t, s);
-	free(s);
+	if (s != small)
+		free(s);
 	return rc;
 }
 
@@ -729,18 +810,14 @@ tbl_print(struct tbl *t, FILE *f, int flags)
 void
 tbl_free(struct tbl *t)
 {
-	size_t i, j;
+	size_t i;
 
 	if (t == NULL)
 		return;
 	for (i = 0; i < t->ncol; i++)
 		free(t->col[i].name);
 	free(t->col);
-	for (j = 0; j < t->nrow; j++) {
-		for (i = 0; i < t->row[j].n; i++)
-			free(t->row[j].cell[i]);
-		free(t->row[j].cell);
-	}
+	arena_free(&t->ar);
 	free(t->row);
 	free(t);
 }
@@ -886,57 +963,6 @@ enum rep_type {
 	R_BOOL,
 	R_NULL,
 };
-
-/*
- * The nodes and strings of one report live in an arena of chunks freed
- * together: a report has hundreds of small pieces, and a malloc and free
- * each (musl maps and unmaps pages for them) cost more than the report.
- */
-struct arena_chunk {
-	struct arena_chunk *next;
-	size_t		 used, cap;
-	max_align_t	 data[];
-};
-
-struct arena {
-	struct arena_chunk *head;
-};
-
-#define ARENA_CHUNK	(16 * 1024)
-
-static void *
-arena_alloc(struct arena *a, size_t n)
-{
-	struct arena_chunk *c = a->head;
-	size_t align = sizeof(max_align_t), cap;
-	void *p;
-
-	n = (n + align - 1) / align * align;
-	if (c == NULL || c->cap - c->used < n) {
-		cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
-		if ((c = malloc(sizeof(*c) + cap)) == NULL)
-			return NULL;
-		c->used = 0;
-		c->cap = cap;
-		c->next = a->head;
-		a->head = c;
-	}
-	p = (char *)c->data + c->used;
-	c->used += n;
-	memset(p, 0, n);
-	return p;
-}
-
-static char *
-arena_strdup(struct arena *a, const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d;
-
-	if ((d = arena_alloc(a, n)) != NULL)
-		memcpy(d, s, n);
-	return d;
-}
 
 struct rep {
 	struct arena	*ar;		/* shared by the whole tree */
@@ -1093,16 +1119,12 @@ rep_null(struct rep *parent, const char *key, const char *reason)
 void
 rep_free(struct rep *r)
 {
-	struct arena_chunk *c, *next;
 	struct arena *a;
 
 	if (r == NULL)
 		return;
 	a = r->ar;
-	for (c = a->head; c != NULL; c = next) {
-		next = c->next;
-		free(c);
-	}
+	arena_free(a);
 	free(a);
 }
 
