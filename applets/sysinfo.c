@@ -941,6 +941,21 @@ read_meminfo(struct ctx *c, struct meminfo *mi)
 	return 0;
 }
 
+/* psutil's available: MemAvailable, or the kernel's own estimate where
+ * the line is missing; free where it would exceed the total. */
+static uint64_t
+mem_available(const struct meminfo *mi)
+{
+	uint64_t avail;
+
+	avail = (mi->has & MI_MEMAVAILABLE) ? mi->mem_available :
+	    proc_mem_available_estimate(mi);
+	if (avail > mi->mem_total)
+		avail = mi->mem_free <= mi->mem_total ? mi->mem_free :
+		    mi->mem_total;
+	return avail;
+}
+
 static void
 sec_mem(struct ctx *c)
 {
@@ -951,8 +966,7 @@ sec_mem(struct ctx *c)
 
 	memset(&mi, 0, sizeof(mi));
 	if (read_meminfo(c, &mi) != 0) {
-		if (!c->pr)
-			rep_null(c->root, "mem", strerror(errno));
+		missing(c, c->root, "mem", "meminfo", errno);
 		return;
 	}
 	if (c->pr) {
@@ -970,10 +984,7 @@ sec_mem(struct ctx *c)
 			    (double)cg->mem_current);
 		return;
 	}
-	avail = (mi.has & MI_MEMAVAILABLE) ? mi.mem_available :
-	    proc_mem_available_estimate(&mi);
-	if (avail > mi.mem_total)
-		avail = mi.mem_total;
+	avail = mem_available(&mi);
 	used = mi.mem_total - avail;
 	o = rep_obj(c->root, "mem");
 	rep_u64(o, "total", mi.mem_total, UNIT_BYTES);
@@ -1002,8 +1013,7 @@ sec_swap(struct ctx *c)
 
 	memset(&mi, 0, sizeof(mi));
 	if (read_meminfo(c, &mi) != 0) {
-		if (!c->pr)
-			rep_null(c->root, "swap", strerror(errno));
+		missing(c, c->root, "swap", "meminfo", errno);
 		return;
 	}
 	memset(&vm, 0, sizeof(vm));
@@ -2477,10 +2487,7 @@ summary_mem(struct ctx *c, struct tbl *t)
 		summary_line(t, "memory", "-");
 		return;
 	}
-	avail = (mi.has & MI_MEMAVAILABLE) ? mi.mem_available :
-	    proc_mem_available_estimate(&mi);
-	if (avail > mi.mem_total)
-		avail = mi.mem_total;
+	avail = mem_available(&mi);
 	used = mi.mem_total - avail;
 	summary_line(t, "memory", "%s used of %s (%.1f%%), %s available",
 	    out_iec(a, sizeof(a), used), out_iec(b, sizeof(b), mi.mem_total),
