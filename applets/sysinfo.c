@@ -303,17 +303,43 @@ osrel_value(char *dst, size_t len, const char *v)
 	dst[n] = '\0';
 }
 
+/*
+ * Open a file of the system being described: this machine's, or for a
+ * foreign SYSKIT_PROC (a container's /proc, a fixture) the file under that
+ * tree's root, the directory that holds its proc/.
+ */
 static int
-read_osrel(struct osrel *o)
+sys_file_open(const struct ctx *c, const char *abspath)
+{
+	char path[PATH_MAX];
+	const char *root = proc_root();
+	size_t n = strlen(root);
+
+	if (!c->foreign)
+		return openat(AT_FDCWD, abspath, O_RDONLY | O_CLOEXEC);
+	while (n > 1 && root[n - 1] == '/')	/* "tree/proc/" */
+		n--;
+	while (n > 0 && root[n - 1] != '/')	/* drop "proc" */
+		n--;
+	if ((size_t)snprintf(path, sizeof(path), "%.*s%s", (int)n, root,
+	    abspath + 1) >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+}
+
+static int
+read_osrel(const struct ctx *c, struct osrel *o)
 {
 	char buf[4096], *line;
 	ssize_t n;
 	int fd;
 
 	memset(o, 0, sizeof(*o));
-	fd = openat(AT_FDCWD, "/etc/os-release", O_RDONLY | O_CLOEXEC);
+	fd = sys_file_open(c, "/etc/os-release");
 	if (fd < 0)
-		fd = openat(AT_FDCWD, "/usr/lib/os-release", O_RDONLY | O_CLOEXEC);
+		fd = sys_file_open(c, "/usr/lib/os-release");
 	if (fd < 0)
 		return -1;
 	n = read(fd, buf, sizeof(buf) - 1);
@@ -366,9 +392,9 @@ host_users(struct ctx *c, struct rep *h)
 	char s[260];
 	int fd;
 
-	fd = openat(AT_FDCWD, "/run/utmp", O_RDONLY | O_CLOEXEC);
+	fd = sys_file_open(c, "/run/utmp");
 	if (fd < 0)
-		fd = openat(AT_FDCWD, "/var/run/utmp", O_RDONLY | O_CLOEXEC);
+		fd = sys_file_open(c, "/var/run/utmp");
 	if (fd < 0)
 		return;		/* no utmp (newer Debian): no users, not an error */
 	while (read(fd, &u, sizeof(u)) == (ssize_t)sizeof(u)) {
@@ -428,7 +454,7 @@ sec_host(struct ctx *c)
 	uint64_t btime = 0;
 
 	have_un = uname(&un) == 0;
-	have_os = read_osrel(&os) == 0;
+	have_os = read_osrel(c, &os) == 0;
 	have_la = proc_loadavg(&la) == 0;
 	la_err = errno;
 	if (!have_la && la_err == EINVAL)
@@ -2589,7 +2615,7 @@ summary(struct ctx *c)
 	tbl_col(t, "", TBL_LEFT);
 	if (uname(&un) == 0) {
 		summary_line(t, "host", "%s", un.nodename);
-		if (read_osrel(&os) == 0)
+		if (read_osrel(c, &os) == 0)
 			summary_line(t, "os", "%s", os.pretty[0] != '\0' ?
 			    os.pretty : os.name);
 		summary_line(t, "kernel", "%s %s %s", un.sysname, un.release,

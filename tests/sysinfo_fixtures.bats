@@ -496,3 +496,27 @@ same_text() {
 	[ "$status" -le 1 ]
 	json_ok
 }
+
+# A foreign tree answers for its own os-release and utmp (tree/etc,
+# tree/run beside tree/proc): utmp holds a BOOT_TIME, two USER_PROCESS and
+# a DEAD_PROCESS record (glibc's 384-byte layout); only the users count.
+@test "v1box: host os-release and logged-in users come from the tree" {
+	fx v1box
+	run sysinfo host --json
+	assert_success
+	run jget "(d['host']['os_name'], d['host']['os_version'], [(u['name'], u['terminal'], u['host'], u['started'], u['pid']) for u in d['host']['users']])"
+	assert_output '["Fixture Linux", "9", [["alice", "pts/0", "10.0.0.5", 1795810000, 1234], ["bob\u001b[31m", "tty1", "", 1795812000, 1400]]]'
+	# for people, the escape in a name is shown, not sent to the terminal
+	run sysinfo host
+	assert_success
+	assert_line --regexp '^    bob\\033\[31m +tty1 '
+	refute_output --partial $'\e'
+}
+
+@test "a tree without utmp has no users, not an error" {
+	fx noswap
+	run sysinfo host --json
+	assert_success
+	run jget "d['host']['users']"
+	assert_output '[]'
+}
