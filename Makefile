@@ -21,18 +21,24 @@ ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -D_GNU_SOURCE -MMD -MP
 LDLIBS	?= -Wl,--as-needed -lc -lbsd -lm
 ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_LDFLAGS)
 
-LIB_SRCS = lib/args.c lib/cgroup.c lib/out.c lib/proc.c lib/sock.c
-APPLET_SRCS = applets/main.c applets/sysinfo.c
+LIB_SRCS = lib/args.c lib/cgroup.c lib/loop.c lib/out.c lib/proc.c \
+	   lib/reap.c lib/sock.c lib/spawn.c
+APPLET_SRCS = applets/main.c applets/ps.c applets/run.c applets/sysinfo.c
 UNIT_SRCS = tests/unit/main.c tests/unit/test_args.c tests/unit/test_cgroup.c \
-	    tests/unit/test_out.c tests/unit/test_proc.c tests/unit/test_sock.c
-FUZZ_TARGETS = args cgroup diskstats meminfo mountinfo netdev sockdiag stat
+	    tests/unit/test_loop.c tests/unit/test_out.c tests/unit/test_proc.c \
+	    tests/unit/test_proc_pid.c tests/unit/test_reap.c \
+	    tests/unit/test_sock.c tests/unit/test_spawn.c
+FUZZ_TARGETS = args cgroup diskstats meminfo mountinfo netdev pidstat \
+	       runopts sockdiag stat
+# small programs the bats suites run, built beside the binary
+HELPERS = $(O)/pshelper $(O)/nosys
 
 LIB_OBJS = $(LIB_SRCS:%.c=$(O)/obj/%.o)
 APPLET_OBJS = $(APPLET_SRCS:%.c=$(O)/obj/%.o)
 UNIT_OBJS = $(UNIT_SRCS:%.c=$(O)/obj/%.o)
 APPLETS = $(shell sed -n 's/^APPLET.\([a-z0-9_]*\),.*/\1/p' applets/applets.h)
 
-all: $(O)/syskit $(O)/unit links
+all: $(O)/syskit $(O)/unit links $(HELPERS)
 
 $(O)/syskit: $(APPLET_OBJS) $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -77,8 +83,16 @@ build/fuzz/%: fuzz/%.c $(LIB_SRCS)
 	@mkdir -p build/fuzz
 	clang -std=gnu11 -D_GNU_SOURCE $(FUZZ_FLAGS) -o $@ $< $(LIB_SRCS) -lbsd -lm
 
+$(O)/pshelper: tests/helpers/pshelper.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -lpthread
+$(O)/nosys: tests/helpers/nosys.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
 clean:
-	rm -rf build/obj build/syskit build/unit build/bin build/asan build/static build/fuzz
+	rm -rf build/obj build/syskit build/unit build/bin build/asan build/static \
+	    build/fuzz build/pshelper build/nosys
 
 .PHONY: all unit links asan static fuzz clean
 

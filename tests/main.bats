@@ -81,6 +81,7 @@ bats_require_minimum_version 1.5.0
 	# a second install replaces the links
 	run syskit --install -s "$d"
 	assert_success
+	rm -rf "$d"
 	run syskit --install /nonexistent/dir
 	assert_failure 1
 	assert_output --partial 'cannot open /nonexistent/dir'

@@ -32,9 +32,13 @@ main(void)
 {
 	test_args();
 	test_cgroup();
+	test_loop();
 	test_out();
 	test_proc();
+	test_proc_pid();
+	test_reap();
 	test_sock();
+	test_spawn();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }

@@ -41,8 +41,12 @@ void	unit_fail(const char *file, int line, const char *what);
 /* The suites, one per lib module. */
 void	test_args(void);
 void	test_cgroup(void);
+void	test_loop(void);
 void	test_out(void);
 void	test_proc(void);
+void	test_proc_pid(void);
+void	test_reap(void);
 void	test_sock(void);
+void	test_spawn(void);
 
 #endif

@@ -1,0 +1,612 @@
+#!/usr/bin/env bats
+# ps: selection, formats, layout, names that try to fool a terminal,
+# forest, sort, threads, races, JSON; checked against procps-ng ps and
+# psutil on this machine, and on the captured tree tests/fixtures/ps-basic.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+PSHELPER=$(dirname "$SYSKIT_BIN")/pshelper
+PROCPS=/usr/bin/ps
+
+# helpers.bash's setup, and: our children, killed and reaped in teardown.
+eval "$(declare -f setup | sed '1s/^setup/helpers_setup/')"
+setup() {
+	helpers_setup
+	KIDS=()
+	[ -x "$PSHELPER" ] || skip "no $PSHELPER (make builds it)"
+}
+
+teardown() {
+	local p
+	for p in "${KIDS[@]}"; do
+		# a setsid child leads a group: its descendants go with it
+		kill -9 -- "-$p" 2>/dev/null || true
+		kill -9 "$p" 2>/dev/null || true
+	done
+	for p in "${KIDS[@]}"; do
+		wait "$p" 2>/dev/null || true
+	done
+}
+
+# spawn ARGS...: run ARGS in the background, its pid in $PID once it has
+# started (the helper prints its pid when it is set up).
+spawn() {
+	local out=$BATS_TEST_TMPDIR/spawn.$RANDOM
+	"$@" >"$out" 3>&- &
+	PID=$!
+	KIDS+=("$PID")
+	local i
+	for i in $(seq 100); do
+		[ -s "$out" ] && return 0
+		sleep 0.02
+	done
+	echo "spawn: $* did not start" >&2
+	return 1
+}
+
+need_procps() {
+	[ -x "$PROCPS" ] && "$PROCPS" --version 2>/dev/null | grep -q procps-ng ||
+	    skip "procps-ng ps is not installed"
+}
+
+# procps_same ARGS...: procps ps ARGS, syskit ps ARGS, procps ps ARGS again;
+# the header must match, and every row that procps printed alike in both
+# of its runs (a process that lived through all three, unchanged) must be
+# in syskit's output, equal.  Rows are keyed by PID (and LWP/SPID), or by
+# the whole line when there is no PID column.  This shell and the bats
+# processes above it are busy while the runs go on: their rows are left
+# out.  Tried three times before failing (other processes may be busy).
+procps_same() {
+	need_procps
+	local try d=$BATS_TEST_TMPDIR/procps_same busy p
+	busy=$(p=$$; while [ "$p" -gt 1 ]; do echo "$p"; p=$(awk '{ sub(/.*\) /, ""); print $2 }' /proc/$p/stat); done)
+	mkdir -p "$d"
+	for try in 1 2 3; do
+		"$PROCPS" "$@" >"$d/a" 2>&1 || true
+		ps "$@" >"$d/b" 2>&1 || true
+		"$PROCPS" "$@" >"$d/c" 2>&1 || true
+		if BUSY="$busy" $PY - "$d" "$*" >"$d/why" <<'EOF'
+import os, sys
+d, args = sys.argv[1:3]
+busy = set(os.environ["BUSY"].split())
+a, b, c = (open(os.path.join(d, f), errors="replace").read().split("\n") for f in "abc")
+def rows(lines, head):
+    h = head.split()
+    keys = [i for i, t in enumerate(h) if t in ("PID", "LWP", "SPID", "TID")]
+    out = {}
+    for l in lines:
+        f = l.split()
+        if not l.strip():
+            continue
+        if not keys:
+            if not l.endswith("ps " + args):	# the ps run itself
+                out[l] = l
+        elif len(f) > max(keys) and f[keys[0]] not in busy:
+            out[tuple(f[i] for i in keys)] = l
+    return out
+if a[0] != b[0]:
+    print("headers differ:\nprocps: %r\nsyskit: %r" % (a[0], b[0]))
+    sys.exit(1)
+import re
+ra, rb, rc = (rows(x[1:], a[0]) for x in (a, b, c))
+# A control character: procps prints '?' (a space for a newline in a
+# command line), syskit escapes it (\n, \033, and \\ for a backslash).
+vis = re.compile(r"\\([0-7]{3}|[abtnvfr\\])")
+def variants(l):
+    out = {l}
+    for nl in (" ", "?"):
+        out.add(vis.sub(lambda m: "\\" if m.group(1) == "\\" else
+                        nl if m.group(1) == "n" else "?", l))
+    return out
+if rb and not isinstance(next(iter(rb)), tuple):
+    # rows keyed by their text: ours as procps would print them
+    rb = {v: v for l in rb for v in variants(l)}
+stable = [k for k in ra if k in rc and ra[k] == rc[k]]
+bad = [k for k in stable if k not in rb or ra[k] not in variants(rb[k])]
+for k in bad[:10]:
+    print("procps: %r\nsyskit: %r" % (ra[k], rb.get(k)))
+sys.exit(1 if bad else 0)
+EOF
+		then
+			return 0
+		fi
+	done
+	echo "ps $*:"
+	cat "$d/why"
+	return 1
+}
+
+# jx EXPR: jget on the JSON saved in $J (run replaces $output).
+jx() {
+	output=$J jget "$1"
+}
+
+# pids_of OUTPUT: the PID column of ps output, sorted.
+pids_of() {
+	printf '%s\n' "$1" | awk 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "PID") c = i; next } { print $c }' | sort -n
+}
+
+@test "--help prints usage to stdout; every option in it is in the man page" {
+	run ps --help
+	assert_success
+	assert_line --index 0 'usage: ps [options]'
+	local opt
+	for opt in $(ps --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
+		grep -qE -- "Fl $(printf '%s' "${opt#-}" | sed 's/-/\\\\?-/g')" "$TOP/man/ps.1" ||
+		    grep -qF -- "${opt#--}" "$TOP/man/ps.1" || {
+			echo "man/ps.1 lacks $opt"
+			return 1
+		}
+	done
+}
+
+@test "ps L lists the keys; the man page describes every one" {
+	run ps L
+	assert_success
+	[ "${#lines[@]}" -ge 60 ]
+	local k
+	for k in $(ps L | awk '{print $1}'); do
+		grep -qE "^\.It Cm $(printf '%s' "$k" | sed 's/%/\\%/')( |$)" "$TOP/man/ps.1" || {
+			echo "man/ps.1 lacks key $k"
+			return 1
+		}
+	done
+	# the issue's keys are all there
+	for k in pid ppid pgid sid tpgid tty user ruser uid ruid group gid stat s \
+	    state ni pri psr policy %cpu pcpu %mem pmem vsz rss sz pss uss swap \
+	    shr time cputime etime etimes start stime lstart comm args cmd exe \
+	    cwd nlwp fds wchan rbytes wbytes rchar wchar cgroup cgname oom \
+	    oom_score_adj label env container; do
+		run ps -o "$k" -p $$
+		assert_success
+	done
+}
+
+@test "no selection: this user's processes on this terminal, as procps" {
+	procps_same
+	run ps
+	assert_success
+	assert_line --index 0 --regexp '^ +PID TTY +TIME CMD$'
+}
+
+@test "selection: -e -A -a -d -N, BSD a x ax aux, as procps" {
+	procps_same -e
+	procps_same -A
+	procps_same -a
+	procps_same -d
+	procps_same -ad
+	procps_same -e -N
+	procps_same -N
+	procps_same x
+	procps_same a
+	procps_same ax
+	procps_same aux
+	procps_same -aux
+	procps_same r
+	# -e lists every process that lives through the run
+	spawn "$PSHELPER" -s 20
+	run ps -e
+	assert_success
+	assert_line --regexp "^ *$PID "
+}
+
+@test "selection by lists: -p --pid -q --ppid -u -U -g -G -s --sid -t -C, commas, blanks, repeats" {
+	spawn "$PSHELPER" -n pslista -s 20
+	local a=$PID
+	spawn "$PSHELPER" -n pslistb -s 20
+	local b=$PID
+	run ps -o pid= -p "$a,$b"
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | tr -d ' ')" "$(printf '%s\n%s\n' "$a" "$b" | sort -n)"
+	run ps -o pid= -p "$a $b" -p "$a"
+	assert_success
+	assert_equal "${#lines[@]}" 2
+	run ps -o pid= --pid "$b"
+	assert_equal "$(echo $output)" "$b"
+	run ps -o pid= "$b"
+	assert_equal "$(echo $output)" "$b"
+	# -q: those pids, in the order given
+	run ps -o pid= -q "$b,$a"
+	assert_equal "$(echo $output)" "$b $a"
+	run ps -o pid= --ppid $$
+	assert_success
+	assert_line --regexp "^ *$a$"
+	assert_line --regexp "^ *$b$"
+	run ps -o pid= -C pslista
+	assert_equal "$(echo $output)" "$a"
+	run ps -o pid= -C pslista,pslistb
+	assert_equal "${#lines[@]}" 2
+	run ps -o pid= -s "$(ps -o sid= -p $$ | tr -d ' ')"
+	assert_line --regexp "^ *$a$"
+	procps_same -u "$(id -u)"
+	procps_same --user "$(id -un)"
+	procps_same -U "$(id -u)"
+	procps_same -g "$(id -g)"
+	procps_same -G "$(id -gn)"
+	procps_same --ppid 2
+	procps_same --sid "$(ps -o sid= -p $$ | tr -d ' ')"
+	procps_same -t -
+	procps_same -C bash,sh
+	procps_same -p 1,2 -p 3
+	procps_same "+$(ps -o sid= -p $$ | tr -d ' ')"
+}
+
+@test "formats: default, -f -F -l -j -lf -jf u j l, as procps" {
+	procps_same -e
+	procps_same -ef
+	procps_same -eF
+	procps_same -el
+	procps_same -ej
+	procps_same -elf
+	procps_same -ejf
+	procps_same axu
+	procps_same axj
+	procps_same axl
+	procps_same -ef --no-headers
+	procps_same ax h
+}
+
+@test "-o, -O, O: key=header, key:width, several -o, as procps" {
+	procps_same -eo pid,ppid,pgid,sid,uid,stat,ni,rss,vsz,comm
+	procps_same -eo args
+	procps_same -eo etimes,time
+	procps_same -e -o pid,user=User,comm= -o ppid:9
+	procps_same -e -o pid,user:3,group:4,tty:2
+	procps_same -e -O ppid,rss
+	procps_same ax O ppid
+	procps_same -e -o pid,tname,tpgid,pgrp,sess,s,state,f,pri,opri,ni,psr,policy,nlwp,sz
+	procps_same -e -o pid,%mem,vsz,rss,lstart,stime,start_time,start,bsdtime,cputime,etime
+	procps_same -e -o pid,euid,ruid,suid,fsuid,egid,rgid,sgid,user,ruser,group,rgroup
+	procps_same -e -o pid,exe
+	procps_same -e -o pid,wchan,majflt
+}
+
+@test "-o pid= -p \$\$ prints the pid alone: no header, padded as procps" {
+	run ps -o pid= -p $$
+	assert_success
+	assert_equal "${#lines[@]}" 1
+	[ "$output" -eq $$ ]
+	assert_equal "$output" "$(printf '%5d' $$)"
+	need_procps
+	assert_equal "$output" "$("$PROCPS" -o pid= -p $$)"
+}
+
+@test "header and columns line up: right for numbers, left for text" {
+	spawn "$PSHELPER" -n aligned -s 20
+	run ps -o pid,ppid,user,stat,rss,comm -p "$PID"
+	assert_success
+	local h=${lines[0]} r=${lines[1]}
+	# right aligned: each number ends where its header ends
+	local col
+	for col in PID PPID RSS; do
+		local end=$(( $(awk -v s="$h" -v w="$col" 'BEGIN { print index(s, " " w " ") + length(w) }') ))
+		[ "${r:end-1:1}" != " " ] || { echo "$col: $h / $r"; return 1; }
+		[ "${r:end:1}" = " " ] || { echo "$col: $h / $r"; return 1; }
+	done
+	# left aligned: the text starts under its header
+	local at=$(awk -v s="$h" 'BEGIN { print index(s, "USER") - 1 }')
+	[ "${r:at:1}" != " " ] && [ "${r:at-1:1}" = " " ]
+	at=$(awk -v s="$h" 'BEGIN { print index(s, "COMMAND") - 1 }')
+	assert_equal "${r:at}" aligned
+}
+
+@test "width: no truncation into a pipe; COLUMNS, --cols, -w, -ww as procps" {
+	spawn bash -c 'exec -a "$(printf "long%.0s" $(seq 80))" '"$PSHELPER"' -s 20'
+	run ps -o args= -p "$PID"
+	assert_success
+	[ "${#output}" -gt 320 ]
+	procps_same -ef --cols 60
+	COLUMNS=40 procps_same -ef
+	COLUMNS=40 procps_same -efw
+	COLUMNS=40 procps_same -efww
+	procps_same -o pid,args,comm --cols 30 -e
+	# on a terminal: the screen's width (a multiple of it, if the
+	# header needs more), as procps; through script(1) for a tty
+	command -v script >/dev/null || skip "no script(1)"
+	run script -qec "stty rows 24 cols 70; ps -ef" /dev/null
+	assert_success
+	local l mine
+	for l in "${lines[@]}"; do
+		l=${l%$'\r'}
+		[ "${#l}" -le 70 ] || { echo "too wide: $l"; return 1; }
+	done
+	mine=$output
+	run script -qec "stty rows 24 cols 70; $PROCPS -ef" /dev/null
+	assert_equal "$(printf '%s\n' "$mine" | head -n 3)" "$(printf '%s\n' "$output" | head -n 3)"
+}
+
+@test "names with spaces, parentheses, newlines and escape sequences are shown escaped" {
+	local esc=$'\033'
+	spawn bash -c "exec -a \$'evil \\033]0;pwned\\a (x) y' $PSHELPER -n \$'a) (b\\nc' -s 20"
+	run ps -o pid,comm,args -p "$PID"
+	assert_success
+	assert_equal "${#lines[@]}" 2
+	assert_line --index 1 --regexp "^ *$PID a\\) \\(b\\\\nc +evil \\\\033\\]0;pwned\\\\a \\(x\\) y -n a\\) \\(b\\\\nc -s 20$"
+	# no control character reaches the terminal
+	run bash -c "ps -o comm,args -p $PID | LC_ALL=C grep -c '[[:cntrl:]]'"
+	assert_output 0
+	# a stat line with ") (" in the name parses: the other fields are right
+	run ps -o ppid=,stat=,nlwp= -p "$PID"
+	assert_output --regexp "^ *$$ S +1$"
+	# JSON has the raw text, escaped as JSON
+	run ps --json -p "$PID"
+	assert_success
+	json_ok
+	J=$output
+	run jx "d[0]['name']"
+	assert_output $'a) (b\nc'
+	run jx "d[0]['cmdline'][0]"
+	assert_output "evil ${esc}]0;pwned"$'\a'" (x) y"
+	# --match finds it by its command line
+	run ps -o pid= --match 'pwned.*\(x\) y'
+	assert_equal "$(echo $output)" "$PID"
+}
+
+@test "--forest and -H draw a known tree; as procps" {
+	local top
+	spawn setsid bash -c "$PSHELPER -n leaf1 -s 20 >/dev/null & sleep 0.05; bash -c '$PSHELPER -n leaf2 -s 20 >/dev/null & sleep 0.05; $PSHELPER -n leaf3 -s 20 >/dev/null & wait' & sleep 0.3; echo ready; wait"
+	top=$PID
+	local sid
+	sid=$(ps -o sid= -p "$top" | tr -d ' ')
+	run ps --forest -o comm -s "$sid"
+	assert_success
+	assert_equal "$output" "COMMAND
+setsid
+ \\_ leaf1
+ \\_ bash
+     \\_ leaf2
+     \\_ leaf3" || {
+		# setsid execs bash when it is not a group leader
+		assert_equal "$output" "COMMAND
+bash
+ \\_ leaf1
+ \\_ bash
+     \\_ leaf2
+     \\_ leaf3"
+	}
+	run ps -H -o comm -s "$sid"
+	assert_line --index 2 '  leaf1'
+	assert_line --index 4 '    leaf2'
+	procps_same --forest -s "$sid" -o pid,ppid,comm
+	procps_same -ef --forest
+	procps_same -eH
+	procps_same axf
+	procps_same -ejH
+}
+
+@test "--sort: keys, order, descending; as procps" {
+	run ps -e --sort=-pid -o pid=
+	assert_success
+	assert_equal "$output" "$(printf '%s\n' "$output" | sort -rn)"
+	run ps -e --sort=pid -o pid=
+	assert_equal "$output" "$(printf '%s\n' "$output" | sort -n)"
+	run ps -e --sort=ppid,-pid -o ppid=,pid=
+	assert_equal "$output" "$(printf '%s\n' "$output" | sort -k1,1n -k2,2rn)"
+	run ps -e k -pid -o pid=
+	assert_equal "$output" "$(printf '%s\n' "$output" | sort -rn)"
+	run ps -e --sort=comm -o comm=
+	assert_equal "$output" "$(printf '%s\n' "$output" | LC_ALL=C sort -s)"
+	procps_same -e --sort=ppid,-pid -o pid,ppid,comm
+	procps_same -e --sort=-vsz -o pid,vsz
+	procps_same -ef --sort=user,pid
+	run ps --sort=nosuchkey
+	assert_failure 2
+}
+
+@test "threads: -L -T H show each thread; NLWP counts them; as procps" {
+	spawn "$PSHELPER" -n threaded -t 3 -s 20
+	run ps -L -o pid=,lwp=,nlwp=,comm= -p "$PID"
+	assert_success
+	assert_equal "${#lines[@]}" 4
+	assert_equal "$(printf '%s\n' "$output" | awk '{print $1}' | sort -u)" "$PID"
+	assert_equal "$(printf '%s\n' "$output" | awk '{print $2}' | sort -u | wc -l)" 4
+	assert_equal "$(printf '%s\n' "$output" | awk '{print $3}' | sort -u)" 4
+	run ps -T -p "$PID"
+	assert_line --index 0 --regexp '^ +PID +SPID TTY +TIME CMD$'
+	run ps H -o pid= -p "$PID"
+	assert_equal "${#lines[@]}" 4
+	procps_same -L -p "$PID"
+	procps_same -T -p "$PID"
+	procps_same -eLf
+	procps_same -eT
+	run ps -L --forest
+	assert_failure 2
+}
+
+@test "processes that exit mid-scan are skipped silently (spawn and reap while listing)" {
+	spawn bash -c 'echo go; end=$((SECONDS + 4)); while [ $SECONDS -lt $end ]; do for i in 1 2 3 4 5 6 7 8; do /bin/true & done; wait; done'
+	local i
+	for i in $(seq 15); do
+		for args in "-ef" "aux" "-eLf" "-ef --forest" "--json -e" "-e -o pid,exe,fds,env,cgroup,rbytes,wchan" "-e -o pid,pss"; do
+			run --separate-stderr ps $args
+			[ "$status" -eq 0 ] || { echo "ps $args: $status $stderr"; return 1; }
+			[ -z "$stderr" ] || { echo "ps $args: $stderr"; return 1; }
+		done
+	done
+	run ps --json -e
+	json_ok
+}
+
+@test "--json: psutil's names and units; the test's processes equal psutil's values" {
+	spawn bash -c "exec -a 'named (x)' $PSHELPER -n jsonkid -t 2 -s 20"
+	local a=$PID
+	spawn "$PSHELPER" -n jsonkid2 -r 'rewritten title here' -s 20
+	local b=$PID
+	run ps --json -p "$a,$b"
+	assert_success
+	json_ok
+	printf '%s' "$output" > "$BATS_TEST_TMPDIR/ps.json"
+	run $PY - "$BATS_TEST_TMPDIR/ps.json" "$a" "$b" <<'EOF'
+import json, sys, psutil
+got = {p["pid"]: p for p in json.load(open(sys.argv[1]))}
+bad = 0
+for pid in map(int, sys.argv[2:]):
+    p = psutil.Process(pid)
+    want = {
+        "pid": p.pid, "ppid": p.ppid(), "name": p.name(), "cmdline": p.cmdline(),
+        "create_time": p.create_time(), "rss": p.memory_info().rss,
+        "vms": p.memory_info().vms, "num_threads": p.num_threads(),
+        "username": p.username(), "status": p.status(), "num_fds": p.num_fds(),
+        "exe": p.exe(), "terminal": p.terminal(), "nice": p.nice(),
+    }
+    g = dict(got[pid])
+    g["rss"] = g["memory_info"]["rss"]
+    g["vms"] = g["memory_info"]["vms"]
+    for k, v in want.items():
+        if k == "create_time" and abs(g[k] - v) < 1e-6:
+            continue
+        if g.get(k) != v:
+            print("pid %d %s: syskit %r, psutil %r" % (pid, k, g.get(k), v))
+            bad = 1
+    ct = p.cpu_times()
+    if abs(g["cpu_times"]["user"] - ct.user) > 0.05:
+        print("pid %d cpu_times.user: %r %r" % (pid, g["cpu_times"], ct))
+        bad = 1
+sys.exit(bad)
+EOF
+	assert_success
+	# the rewritten command line is split on spaces, as psutil does
+	run ps --json -p "$b"
+	J=$output
+	run jx "d[0]['cmdline'][:3]"
+	assert_output '["rewritten", "title", "here"]'
+	run ps --json -p 999999
+	assert_failure 1
+	assert_output '[]'
+}
+
+@test "--json with -o: the keys asked, sizes in bytes, times in seconds" {
+	spawn "$PSHELPER" -n jsono -s 20
+	run ps --json -o pid,comm,rss,vsz,%cpu,args,tty,etimes,user -p "$PID"
+	assert_success
+	json_ok
+	J=$output
+	run jx "sorted(d[0].keys())"
+	assert_output '["args", "comm", "etimes", "pcpu", "pid", "rss", "tty", "user", "vsz"]'
+	local rss
+	rss=$(ps -o rss= -p "$PID")
+	run jx "d[0]['rss'] == 1024 * $rss"
+	assert_output True
+	run jx "d[0]['tty'] is None and d[0]['comm'] == 'jsono'"
+	assert_output True
+}
+
+@test "--sample: %CPU over the interval, as top shows it" {
+	spawn bash -c 'echo go; while :; do :; done'
+	local busy=$PID
+	spawn "$PSHELPER" -s 20
+	local idle=$PID
+	run ps --sample 0.5 -o pid=,%cpu= -p "$busy,$idle"
+	assert_success
+	local b i
+	b=$(printf '%s\n' "$output" | awk -v p="$busy" '$1 == p { print int($2) }')
+	i=$(printf '%s\n' "$output" | awk -v p="$idle" '$1 == p { print $2 }')
+	[ "$b" -ge 20 ] || { echo "busy: $output"; return 1; }
+	assert_equal "$i" 0.0
+	run ps --sample 0.2 --json -p "$busy"
+	json_ok
+	J=$output
+	run jx "d[0]['cpu_percent'] > 20"
+	assert_output True
+	run ps --sample nonsense
+	assert_failure 2
+}
+
+@test "--match: an extended regex on the command line, alone or with a selection" {
+	spawn "$PSHELPER" -n matchme -s 21
+	run ps -o pid= --match 'pshelper -n match[a-z]+ -s 21$'
+	assert_success
+	assert_equal "$(echo $output)" "$PID"
+	run ps -o pid= --match 'pshelper -n matchme' -p 1
+	assert_failure 1
+	run ps --match '('
+	assert_failure 2
+	assert_output --partial 'bad --match'
+}
+
+@test "exit status: 1 when nothing matched (header kept), 2 for bad options with one line" {
+	run --separate-stderr ps -p 999999
+	assert_failure 1
+	assert_output --regexp '^ +PID TTY +TIME CMD$'
+	for bad in "-o nosuchkey" "-p 0" "-p abc" "-u no_such_user_xyz" "--bogus" "-Z" "-o pid:0" "-o ," "--sort=" "-q 1 -p 2" "-L -T" "--cols 0" "L x"; do
+		run --separate-stderr ps $bad
+		[ "$status" -eq 2 ] || { echo "ps $bad: status $status"; return 1; }
+		assert_equal "${#stderr_lines[@]}" 1
+		assert_equal "$output" ""
+	done
+	run ps --version
+	assert_success
+	assert_output --regexp '^ps from syskit '
+}
+
+@test "a file we may not read shows -, never an error" {
+	[ "$(id -u)" = 0 ] || skip "needs root to become another user"
+	command -v setpriv >/dev/null || skip "no setpriv"
+	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$SYSKIT_BIN" ps -o pid,exe,cwd,fds,env -p $$
+	assert_success
+	assert_equal "$stderr" ""
+	assert_line --index 1 --regexp "^ *$$ - +- +- -$"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$SYSKIT_BIN" ps --json -p $$
+	J=$output
+	run jx "(d[0]['exe'], d[0]['num_fds'])"
+	assert_output '[null, null]'
+}
+
+# ---- the captured tree (SYSKIT_PROC): exact output ----
+
+fx() {
+	export SYSKIT_PROC=$FIXTURES/ps-basic/proc TZ=UTC
+}
+
+@test "fixture: kernel thread, zombie, ') (' name, escapes: every column" {
+	fx
+	run ps -e -o pid,ppid,pgid,sid,tty,stat,ni,rss,vsz,time,etimes,comm,args
+	assert_success
+	assert_output "  PID  PPID  PGID   SID TT       STAT  NI   RSS    VSZ     TIME ELAPSED COMMAND         COMMAND
+    1     0     1     1 ?        Ss     0  1588   2476 00:00:18    9999 init            /sbin/init splash
+    2     0     0     0 ?        S      0     0      0 00:00:00    9999 kthreadd        [kthreadd]
+   50     1    50    50 pts/0    Ss+    0  1588   2476 00:00:07    2000 a) (b           x) (y z -n a) (b -s 60
+   60     1    60    60 ?        Ss     0  1676   2476 00:00:00    1000 zparent         /tmp/pshelper -z -n zparent -s 60
+   61    60    60    60 ?        Z      0     0      0 00:00:00     999 zparent         [zparent] <defunct>
+   70     1    70    70 ?        Ssl    0  1680  18868 00:00:04     500 threaded        /tmp/pshelper -t 2 -n threaded -s 60
+   80     1    80    80 ?        Ss     0  1588   2476 00:00:00     100 evil\\n\\033[31m  printf \\033]0;pwned\\a a\\tb"
+}
+
+@test "fixture: forest, threads, start times, container, missing files" {
+	fx
+	run ps -ef --forest
+	assert_success
+	assert_line --index 4 'root        60     1  0  2023 ?        00:00:00 /tmp/pshelper -z -n zparent -s 60'
+	assert_line --index 5 'root        61    60  0  2023 ?        00:00:00  \_ [zparent] <defunct>'
+	run ps -L -o pid,lwp,nlwp,time,comm -p 70
+	assert_output "  PID   LWP NLWP     TIME COMMAND
+   70    70    3 00:00:04 threaded
+   70    71    3 00:00:02 threaded
+   70    72    3 00:00:03 threaded"
+	run ps -o pid,lstart,container,cgname,fds,env,rbytes -p 1,50,2
+	assert_output "  PID                  STARTED CONTAINER    CGNAME                      FDS ENVIRONMENT                     RBYTES
+    1 Tue Nov 14 22:13:20 2023 -            init.scope                    3 HOME=/ TERM=linux                   -
+    2 Tue Nov 14 22:13:20 2023 -            -                             - -                                   -
+   50 Wed Nov 15 00:26:40 2023 0123456789ab docker-0123456789abcdef0123   - -                                   -"
+	run ps -o pid=,%cpu=,%mem=,c= -p 1,50
+	assert_output "    1  0.1  0.0  0
+   50  0.3  0.0  0"
+}
+
+@test "fixture: --json for a kernel thread, a zombie, a container" {
+	fx
+	run ps --json -p 2,61,50
+	assert_success
+	json_ok
+	J=$output
+	run jx "[(p['pid'], p['name'], p['cmdline'], p['status']) for p in d]"
+	assert_output '[[2, "kthreadd", [], "sleeping"], [50, "a) (b", ["x) (y z", "-n", "a) (b", "-s", "60"], "sleeping"], [61, "zparent", [], "zombie"]]'
+	run jx "d[1]['create_time']"
+	assert_output 1700008000
+	run ps --json -o pid,container -p 50
+	J=$output
+	run jx "d[0]['container']"
+	assert_output 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+}
