@@ -2169,6 +2169,10 @@ want(struct ctx *c, struct row *r)
 		} else
 			args = r->st.comm;	/* pgrep -f: the name, then */
 		ok = regexec(&o->match, args, 0, NULL, 0) == 0;
+		/* as pgrep, never ourselves: our own command line holds
+		 * the pattern */
+		if (ok && r->pid == getpid())
+			ok = 0;
 	}
 	return ok;
 }

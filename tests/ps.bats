@@ -520,6 +520,10 @@ EOF
 	assert_equal "$(echo $output)" "$PID"
 	run ps -o pid= --match 'pshelper -n matchme' -p 1
 	assert_failure 1
+	# as pgrep, never itself, though its own command line matches
+	run ps -o pid= --match 'no-such-process-but-this-ps'
+	assert_failure 1
+	assert_output ''
 	run ps --match '('
 	assert_failure 2
 	assert_output --partial 'bad --match'
