@@ -238,16 +238,13 @@ vis_unit(const unsigned char *s, size_t n, char *e)
 	size_t k, i;
 	int ok;
 
+	/* a backslash stays itself, as procps and ls show it: only what a
+	 * terminal would act on is escaped */
 	k = utf8_next(s, n, &cp, &ok);
-	if (ok && cp >= 0x20 && cp != 0x7f && cp != '\\' &&
-	    (cp < 0x80 || cp > 0x9f)) {
+	if (ok && cp >= 0x20 && cp != 0x7f && (cp < 0x80 || cp > 0x9f)) {
 		memcpy(e, s, k);
 		e[k] = '\0';
 		return k;
-	}
-	if (s[0] == '\\') {
-		strcpy(e, "\\\\");
-		return 1;
 	}
 	if (s[0] != '\0' && (p = strchr(cesc, s[0])) != NULL) {
 		e[0] = '\\';

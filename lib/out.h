@@ -23,8 +23,9 @@
 char	*out_iec(char *buf, size_t len, uint64_t bytes);
 /* Human duration: "45s", "3m 05s", "2h 03m", "4d 02h". */
 char	*out_duration(char *buf, size_t len, double secs);
-/* Copy untrusted text with control characters and invalid bytes escaped
- * (C style, as strnvis VIS_CSTYLE|VIS_OCTAL|VIS_TAB|VIS_NL); always terminates. */
+/* Copy untrusted text with control characters (C0, DEL, C1) and invalid
+ * UTF-8 escaped C style (\n, \033); a backslash stays as it is, as procps
+ * shows it.  Always terminates, never cuts an escape or a character. */
 char	*out_vis(char *dst, size_t len, const char *src, size_t srclen);
 
 /* ---- JSON, streaming ---- */

@@ -98,7 +98,7 @@ t_vis(void)
 
 #define VIS(src) out_vis(b, sizeof(b), (src), sizeof(src) - 1)
 	CHECK_STR(VIS("plain text"), "plain text");
-	CHECK_STR(VIS("a\tb\nc\\d\r"), "a\\tb\\nc\\\\d\\r");
+	CHECK_STR(VIS("a\tb\nc\\d\r"), "a\\tb\\nc\\d\\r");
 	CHECK_STR(VIS("\x1b[31mred"), "\\033[31mred");
 	CHECK_STR(VIS("del\x7f"), "del\\177");
 	CHECK_STR(VIS("nul\0x"), "nul\\000x");
