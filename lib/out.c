@@ -354,9 +354,9 @@ json_indent(struct json *j, int depth)
 {
 	int i;
 
-	putc('\n', j->f);
+	putc_unlocked('\n', j->f);
 	for (i = 0; i < depth; i++)
-		fputs("  ", j->f);
+		fputs_unlocked("  ", j->f);
 }
 
 /*
@@ -374,14 +374,14 @@ json_begin(struct json *j, const char *key)
 		return 1;
 	st = &j->first[j->depth];
 	if (!(*st & J_EMPTY))
-		putc(',', j->f);
+		putc_unlocked(',', j->f);
 	*st &= ~J_EMPTY;
 	if (j->pretty)
 		json_indent(j, j->depth);
 	if (!(*st & J_ARRAY)) {
 		json_quote(j->f, key != NULL ? key : "", key != NULL ?
 		    strlen(key) : 0);
-		fputs(j->pretty ? ": " : ":", j->f);
+		fputs_unlocked(j->pretty ? ": " : ":", j->f);
 	}
 	return 1;
 }
@@ -391,9 +391,9 @@ json_open(struct json *j, const char *key, int array)
 {
 	if (json_begin(j, key)) {
 		if (j->depth + 1 >= JSON_MAXDEPTH)
-			fputs("null", j->f);	/* too deep: keep it valid */
+			fputs_unlocked("null", j->f);	/* too deep: keep it valid */
 		else {
-			putc(array ? '[' : '{', j->f);
+			putc_unlocked(array ? '[' : '{', j->f);
 			j->first[j->depth + 1] = J_EMPTY | (array ? J_ARRAY : 0);
 		}
 	}
@@ -419,18 +419,18 @@ json_end(struct json *j)
 	unsigned char st;
 
 	if (j->depth == 0) {
-		putc('\n', j->f);
+		putc_unlocked('\n', j->f);
 		return;
 	}
 	if (j->depth < JSON_MAXDEPTH) {
 		st = j->first[j->depth];
 		if (j->pretty && !(st & J_EMPTY))
 			json_indent(j, j->depth - 1);
-		putc(st & J_ARRAY ? ']' : '}', j->f);
+		putc_unlocked(st & J_ARRAY ? ']' : '}', j->f);
 	}
 	j->depth--;
 	if (j->depth == 0)
-		putc('\n', j->f);
+		putc_unlocked('\n', j->f);
 }
 
 void
@@ -441,43 +441,43 @@ json_quote(FILE *f, const char *str, size_t n)
 	uint32_t cp;
 	int ok;
 
-	putc('"', f);
+	putc_unlocked('"', f);
 	while (n > 0) {
 		unsigned char c = s[run];
 
 		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
 			if (++run < n)
 				continue;
-			fwrite(s, 1, run, f);
+			fwrite_unlocked(s, 1, run, f);
 			break;
 		}
-		fwrite(s, 1, run, f);
+		fwrite_unlocked(s, 1, run, f);
 		s += run;
 		n -= run;
 		run = 0;
 		k = utf8_next(s, n, &cp, &ok);
 		if (ok && cp >= 0x80)
-			fwrite(s, 1, k, f);
+			fwrite_unlocked(s, 1, k, f);
 		else if (!ok)
-			fputs("\\ufffd", f);
+			fputs_unlocked("\\ufffd", f);
 		else if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
 		else if (c == '\n')
-			fputs("\\n", f);
+			fputs_unlocked("\\n", f);
 		else if (c == '\t')
-			fputs("\\t", f);
+			fputs_unlocked("\\t", f);
 		else if (c == '\r')
-			fputs("\\r", f);
+			fputs_unlocked("\\r", f);
 		else if (c == '\b')
-			fputs("\\b", f);
+			fputs_unlocked("\\b", f);
 		else if (c == '\f')
-			fputs("\\f", f);
+			fputs_unlocked("\\f", f);
 		else
 			fprintf(f, "\\u%04x", c);
 		s += k;
 		n -= k;
 	}
-	putc('"', f);
+	putc_unlocked('"', f);
 }
 
 void
@@ -521,7 +521,7 @@ json_f64(struct json *j, const char *key, double v)
 	}
 	if (json_begin(j, key)) {
 		fmt_double(buf, sizeof(buf), v, 15);
-		fputs(buf, j->f);
+		fputs_unlocked(buf, j->f);
 	}
 }
 
@@ -529,14 +529,14 @@ void
 json_bool(struct json *j, const char *key, int v)
 {
 	if (json_begin(j, key))
-		fputs(v ? "true" : "false", j->f);
+		fputs_unlocked(v ? "true" : "false", j->f);
 }
 
 void
 json_null(struct json *j, const char *key)
 {
 	if (json_begin(j, key))
-		fputs("null", j->f);
+		fputs_unlocked("null", j->f);
 }
 
 /* ---- aligned table ---- */
@@ -743,7 +743,7 @@ static void
 put_spaces(FILE *f, size_t n)
 {
 	while (n-- > 0)
-		putc(' ', f);
+		putc_unlocked(' ', f);
 }
 
 /*
@@ -765,13 +765,13 @@ tbl_line(struct tbl *t, FILE *f, char *const *cell, size_t ncell)
 			pend += t->col[i].width - w;
 		if (*s != '\0') {
 			put_spaces(f, pend);
-			fputs(s, f);
+			fputs_unlocked(s, f);
 			pend = 0;
 		}
 		if (t->col[i].align != TBL_RIGHT)
 			pend += t->col[i].width - w;
 	}
-	putc('\n', f);
+	putc_unlocked('\n', f);
 }
 
 int
@@ -844,18 +844,18 @@ kv_str(FILE *f, const char *key, const char *v)
 		v = "";
 	fprintf(f, "%s=", key);
 	if (kv_plain(v))
-		fputs(v, f);
+		fputs_unlocked(v, f);
 	else {
-		putc('\'', f);
+		putc_unlocked('\'', f);
 		for (; *v != '\0'; v++) {
 			if (*v == '\'')
-				fputs("'\\''", f);
+				fputs_unlocked("'\\''", f);
 			else
-				putc(*v, f);
+				putc_unlocked(*v, f);
 		}
-		putc('\'', f);
+		putc_unlocked('\'', f);
 	}
-	putc('\n', f);
+	putc_unlocked('\n', f);
 }
 
 void
@@ -892,11 +892,11 @@ prom_help(FILE *f, const char *s)
 {
 	for (; *s != '\0'; s++) {
 		if (*s == '\\')
-			fputs("\\\\", f);
+			fputs_unlocked("\\\\", f);
 		else if (*s == '\n')
-			fputs("\\n", f);
+			fputs_unlocked("\\n", f);
 		else
-			putc(*s, f);
+			putc_unlocked(*s, f);
 	}
 }
 
@@ -921,7 +921,7 @@ prom_sample(struct prom *p, const char *name, double v, ...)
 	va_list ap;
 	int n = 0;
 
-	fputs(name, p->f);
+	fputs_unlocked(name, p->f);
 	va_start(ap, v);
 	while ((k = va_arg(ap, const char *)) != NULL) {
 		lv = va_arg(ap, const char *);
@@ -930,15 +930,15 @@ prom_sample(struct prom *p, const char *name, double v, ...)
 			if (*lv == '\\' || *lv == '"')
 				fprintf(p->f, "\\%c", *lv);
 			else if (*lv == '\n')
-				fputs("\\n", p->f);
+				fputs_unlocked("\\n", p->f);
 			else
-				putc(*lv, p->f);
+				putc_unlocked(*lv, p->f);
 		}
-		putc('"', p->f);
+		putc_unlocked('"', p->f);
 	}
 	va_end(ap);
 	if (n > 0)
-		putc('}', p->f);
+		putc_unlocked('}', p->f);
 	if (isnan(v))
 		snprintf(buf, sizeof(buf), "NaN");
 	else if (isinf(v))
@@ -1523,7 +1523,7 @@ put_indented(FILE *f, const char *text, size_t len, int indent)
 		if (text[i] != '\n')
 			continue;
 		put_spaces(f, (size_t)indent);
-		fwrite(text + start, 1, i + 1 - start, f);
+		fwrite_unlocked(text + start, 1, i + 1 - start, f);
 		start = i + 1;
 	}
 }
@@ -1615,7 +1615,7 @@ text_members(const struct rep *obj, FILE *f, int indent, int top)
 		int kind = is_line(c) ? 1 : 2;
 
 		if (top && prev != 0 && (kind == 2 || prev == 2))
-			putc('\n', f);
+			putc_unlocked('\n', f);
 		prev = kind;
 		if (kind == 2) {
 			if (text_block(c, key, f, indent) == -1)
@@ -1629,12 +1629,12 @@ text_members(const struct rep *obj, FILE *f, int indent, int top)
 			return -1;
 		}
 		put_spaces(f, (size_t)indent);
-		fputs(k, f);
+		fputs_unlocked(k, f);
 		if (*v != '\0') {
 			put_spaces(f, keyw - str_width(k) + 2);
-			fputs(v, f);
+			fputs_unlocked(v, f);
 		}
-		putc('\n', f);
+		putc_unlocked('\n', f);
 		free(k);
 		free(v);
 	}
