@@ -245,14 +245,21 @@ join_path(char *buf, size_t len, const char *root, const char *rel)
  * larger ones go on in a growing heap buffer.  A seq_file may return short
  * before its end, so reading stops only at a read of 0.
  */
-char *
-proc_slurp(const char *root, const char *rel, size_t *lenp)
+/*
+ * Read root/rel whole, NUL-terminated, into the caller's stack buffer when
+ * it fits (most files do), else into a growing heap buffer left in *heap.
+ * Returns the text, or NULL with errno.
+ */
+static char *
+slurp_into(const char *root, const char *rel, char *stackbuf, size_t scap,
+    char **heap, size_t *lenp)
 {
-	char path[PATH_MAX], stackbuf[8192], *heap = NULL, *nbuf;
-	size_t cap = sizeof(stackbuf), len = 0;
+	char path[PATH_MAX], *nbuf;
+	size_t cap = scap, len = 0;
 	ssize_t r;
 	int fd, saved;
 
+	*heap = NULL;
 	if (join_path(path, sizeof(path), root, rel) == -1)
 		return NULL;
 	if ((fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC)) == -1)
@@ -263,14 +270,14 @@ proc_slurp(const char *root, const char *rel, size_t *lenp)
 				errno = EFBIG;
 				goto fail;
 			}
-			if ((nbuf = realloc(heap, cap * 2)) == NULL)
+			if ((nbuf = realloc(*heap, cap * 2)) == NULL)
 				goto fail;
-			if (heap == NULL)
+			if (*heap == NULL)
 				memcpy(nbuf, stackbuf, len);
-			heap = nbuf;
+			*heap = nbuf;
 			cap *= 2;
 		}
-		r = read(fd, (heap != NULL ? heap : stackbuf) + len,
+		r = read(fd, (*heap != NULL ? *heap : stackbuf) + len,
 		    cap - 1 - len);
 		if (r == -1) {
 			if (errno == EINTR)
@@ -282,21 +289,59 @@ proc_slurp(const char *root, const char *rel, size_t *lenp)
 		len += (size_t)r;
 	}
 	close(fd);
-	if (heap == NULL) {
-		if ((heap = malloc(len + 1)) == NULL)
-			return NULL;
-		memcpy(heap, stackbuf, len);
-	}
-	heap[len] = '\0';
+	nbuf = *heap != NULL ? *heap : stackbuf;
+	nbuf[len] = '\0';
 	if (lenp != NULL)
 		*lenp = len;
-	return heap;
+	return nbuf;
 fail:
 	saved = errno;
-	free(heap);
+	free(*heap);
+	*heap = NULL;
 	close(fd);
 	errno = saved;
 	return NULL;
+}
+
+char *
+proc_slurp(const char *root, const char *rel, size_t *lenp)
+{
+	char stackbuf[8192], *heap, *text, *out;
+	size_t len;
+
+	if ((text = slurp_into(root, rel, stackbuf, sizeof(stackbuf), &heap,
+	    &len)) == NULL)
+		return NULL;
+	if (heap != NULL)
+		out = heap;
+	else if ((out = malloc(len + 1)) != NULL)
+		memcpy(out, text, len + 1);
+	if (out != NULL && lenp != NULL)
+		*lenp = len;
+	return out;
+}
+
+/*
+ * The system readers parse a file and are done with its text: it stays on
+ * the stack (no malloc, copy and free per file) unless it is large.
+ */
+struct pbuf {
+	char	 stack[8192];
+	char	*heap;
+};
+
+static char *
+pbuf_read(struct pbuf *b, const char *rel, size_t *lenp)
+{
+	return slurp_into(proc_root(), rel, b->stack, sizeof(b->stack),
+	    &b->heap, lenp);
+}
+
+static void
+pbuf_free(struct pbuf *b)
+{
+	free(b->heap);
+	b->heap = NULL;
 }
 
 int
@@ -520,14 +565,15 @@ bad:
 int
 proc_meminfo(struct meminfo *mi)
 {
+	struct pbuf pb;
 	char *buf;
 	size_t len;
 	int rv;
 
-	if ((buf = proc_slurp(proc_root(), "meminfo", &len)) == NULL)
+	if ((buf = pbuf_read(&pb, "meminfo", &len)) == NULL)
 		return -1;
 	rv = proc_meminfo_parse(buf, len, mi);
-	free(buf);
+	pbuf_free(&pb);
 	return rv;
 }
 
@@ -536,11 +582,12 @@ static int
 zoneinfo_low(uint64_t *pages)
 {
 	const char *p, *end, *ls, *le, *ts, *te, *q;
+	struct pbuf pb;
 	char *buf;
 	size_t len;
 	uint64_t v, sum = 0;
 
-	if ((buf = proc_slurp(proc_root(), "zoneinfo", &len)) == NULL)
+	if ((buf = pbuf_read(&pb, "zoneinfo", &len)) == NULL)
 		return -1;
 	p = buf;
 	end = buf + len;
@@ -554,7 +601,7 @@ zoneinfo_low(uint64_t *pages)
 		if (next_tok(&q, le, &ts, &te) && parse_u64(ts, te, &v) == 0)
 			sum = sat_add(sum, v);
 	}
-	free(buf);
+	pbuf_free(&pb);
 	*pages = sum;
 	return 0;
 }
@@ -642,14 +689,15 @@ proc_vmstat_parse(const char *buf, size_t len, struct vmstat *vm)
 int
 proc_vmstat(struct vmstat *vm)
 {
+	struct pbuf pb;
 	char *buf;
 	size_t len;
 	int rv;
 
-	if ((buf = proc_slurp(proc_root(), "vmstat", &len)) == NULL)
+	if ((buf = pbuf_read(&pb, "vmstat", &len)) == NULL)
 		return -1;
 	rv = proc_vmstat_parse(buf, len, vm);
-	free(buf);
+	pbuf_free(&pb);
 	return rv;
 }
 
@@ -786,16 +834,17 @@ fail:
 int
 proc_stat(struct proc_stat *st)
 {
+	struct pbuf pb;
 	char *buf;
 	size_t len;
 	int rv;
 
-	if ((buf = proc_slurp(proc_root(), "stat", &len)) == NULL) {
+	if ((buf = pbuf_read(&pb, "stat", &len)) == NULL) {
 		memset(st, 0, sizeof(*st));
 		return -1;
 	}
 	rv = proc_stat_parse(buf, len, st);
-	free(buf);
+	pbuf_free(&pb);
 	return rv;
 }
 
@@ -856,14 +905,15 @@ bad:
 int
 proc_loadavg(struct loadavg *la)
 {
+	struct pbuf pb;
 	char *buf;
 	size_t len;
 	int rv;
 
-	if ((buf = proc_slurp(proc_root(), "loadavg", &len)) == NULL)
+	if ((buf = pbuf_read(&pb, "loadavg", &len)) == NULL)
 		return -1;
 	rv = proc_loadavg_parse(buf, len, la);
-	free(buf);
+	pbuf_free(&pb);
 	return rv;
 }
 
@@ -896,14 +946,15 @@ bad:
 int
 proc_uptime(double *up, double *idle)
 {
+	struct pbuf pb;
 	char *buf;
 	size_t len;
 	int rv;
 
-	if ((buf = proc_slurp(proc_root(), "uptime", &len)) == NULL)
+	if ((buf = pbuf_read(&pb, "uptime", &len)) == NULL)
 		return -1;
 	rv = proc_uptime_parse(buf, len, up, idle);
-	free(buf);
+	pbuf_free(&pb);
 	return rv;
 }
 
@@ -983,6 +1034,7 @@ bad:
 int
 proc_psi(const char *resource, struct psi *ps)
 {
+	struct pbuf pb;
 	char rel[64], *buf;
 	size_t len;
 	int rv, n;
@@ -997,10 +1049,10 @@ proc_psi(const char *resource, struct psi *ps)
 		errno = EINVAL;
 		return -1;
 	}
-	if ((buf = proc_slurp(proc_root(), rel, &len)) == NULL)
+	if ((buf = pbuf_read(&pb, rel, &len)) == NULL)
 		return -1;
 	rv = proc_psi_parse(buf, len, ps);
-	free(buf);
+	pbuf_free(&pb);
 	return rv;
 }
 
@@ -1143,14 +1195,15 @@ proc_cpuinfo_parse(const char *buf, size_t len, struct cpuinfo *ci)
 int
 proc_cpuinfo(struct cpuinfo *ci)
 {
+	struct pbuf pb;
 	char *buf;
 	size_t len;
 	int rv;
 
-	if ((buf = proc_slurp(proc_root(), "cpuinfo", &len)) == NULL)
+	if ((buf = pbuf_read(&pb, "cpuinfo", &len)) == NULL)
 		return -1;
 	rv = proc_cpuinfo_parse(buf, len, ci);
-	free(buf);
+	pbuf_free(&pb);
 	return rv;
 }
 
@@ -1437,16 +1490,17 @@ bad:
 int
 proc_diskstats(struct diskstat **out, int *n)
 {
+	struct pbuf pb;
 	char *buf;
 	size_t len;
 	int rv;
 
 	*out = NULL;
 	*n = 0;
-	if ((buf = proc_slurp(proc_root(), "diskstats", &len)) == NULL)
+	if ((buf = pbuf_read(&pb, "diskstats", &len)) == NULL)
 		return -1;
 	rv = proc_diskstats_parse(buf, len, out, n);
-	free(buf);
+	pbuf_free(&pb);
 	return rv;
 }
 
@@ -1584,16 +1638,17 @@ bad:
 int
 proc_netdev(struct netdev **out, int *n)
 {
+	struct pbuf pb;
 	char *buf;
 	size_t len;
 	int rv;
 
 	*out = NULL;
 	*n = 0;
-	if ((buf = proc_slurp(proc_root(), "net/dev", &len)) == NULL)
+	if ((buf = pbuf_read(&pb, "net/dev", &len)) == NULL)
 		return -1;
 	rv = proc_netdev_parse(buf, len, out, n);
-	free(buf);
+	pbuf_free(&pb);
 	return rv;
 }
 
@@ -1714,15 +1769,16 @@ fail:
 int
 proc_mountinfo(struct mounts *ms)
 {
+	struct pbuf pb;
 	char *buf;
 	size_t len;
 	int rv;
 
 	memset(ms, 0, sizeof(*ms));
-	if ((buf = proc_slurp(proc_root(), "self/mountinfo", &len)) == NULL)
+	if ((buf = pbuf_read(&pb, "self/mountinfo", &len)) == NULL)
 		return -1;
 	rv = proc_mountinfo_parse(buf, len, ms);
-	free(buf);
+	pbuf_free(&pb);
 	return rv;
 }
 
