@@ -23,23 +23,13 @@ RUNS=${RUNS:-30}
 SLOW_RUNS=${SLOW_RUNS:-10}
 WARMUP=${WARMUP:-2}
 
-say() { printf 'bench: %s\n' "$*" >&2; }
 die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
 
 cd "$(dirname "$0")/.." || die "cannot find the repo root"
 [ -f Makefile ] && [ -f applets/ps.c ] || die "$PWD is not the syskit repo"
 OUT=build/bench/ps
 mkdir -p "$OUT"
-PY=/usr/bin/python3
-
-as_root() {
-	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
-apt_install() {
-	say "installing $*"
-	as_root apt-get update -qq >/dev/null
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
-}
+. bench/common.sh
 
 # ---- tools ----
 command -v hyperfine >/dev/null || apt_install hyperfine
@@ -318,20 +308,4 @@ EOF
 "$PY" "$OUT/report.py" "$OUT"
 say "report: $OUT/ps.md"
 
-if [ "${NO_SPLICE:-0}" != 1 ]; then
-	"$PY" - "$OUT/ps.md" bench/RESULTS.md <<'EOF'
-import sys
-new = open(sys.argv[1]).read()
-path = sys.argv[2]
-text = open(path).read()
-b, e = "<!-- ps:begin -->", "<!-- ps:end -->"
-block = b + "\n" + new + e
-if b in text and e in text:
-    head, rest = text.split(b, 1)
-    text = head + block + rest.split(e, 1)[1]
-else:
-    text = text.rstrip("\n") + "\n\n" + block + "\n"
-open(path, "w").write(text)
-EOF
-	say "bench/RESULTS.md: ps section rewritten"
-fi
+splice_results ps "$OUT/ps.md"

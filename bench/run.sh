@@ -25,24 +25,13 @@ SIZE=${SIZE:-1G}
 LOOP=${LOOP:-2000}
 ROUNDS=${ROUNDS:-10}
 
-say() { printf 'bench: %s\n' "$*" >&2; }
 die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
 
 cd "$(dirname "$0")/.." || die "cannot find the repo root"
 [ -f Makefile ] && [ -f applets/run.c ] || die "$PWD is not the syskit repo"
 OUT=build/bench
 mkdir -p "$OUT"
-PY=/usr/bin/python3
-
-as_root() {
-	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
-need() {
-	command -v "$1" >/dev/null && return 0
-	say "installing $2"
-	as_root apt-get update -qq >/dev/null
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
-}
+. bench/common.sh
 need hyperfine hyperfine
 need /usr/bin/time time
 need timeout coreutils
@@ -292,23 +281,5 @@ open(os.path.join(out, "run.md"), "w").write("\n".join(L) + "\n")
 EOF
 "$PY" "$OUT/run-report.py" "$OUT" || die "report failed"
 
-if [ "${NO_SPLICE:-0}" != 1 ]; then
-	"$PY" - "$OUT/run.md" bench/RESULTS.md <<'EOF'
-import os, sys
-body = open(sys.argv[1]).read().rstrip("\n")
-path = sys.argv[2]
-B, E = "<!-- run:begin -->", "<!-- run:end -->"
-text = open(path).read() if os.path.exists(path) else "# syskit benchmarks\n"
-if B in text and E in text and text.index(B) < text.index(E):
-    head, rest = text.split(B, 1)
-    tail = rest.split(E, 1)[1]
-    text = head + B + "\n" + body + "\n" + E + tail
-else:
-    text = text.rstrip("\n") + "\n\n## run\n\n" + B + "\n" + body + "\n" + E + "\n"
-tmp = path + ".tmp"
-open(tmp, "w").write(text)
-os.replace(tmp, path)
-EOF
-	say "bench/RESULTS.md updated"
-fi
+splice_results run "$OUT/run.md"
 cat "$OUT/run.md"

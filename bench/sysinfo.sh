@@ -29,7 +29,6 @@ CONNS=${CONNS:-2000}
 LOOP=${LOOP:-2000}
 ROUNDS=${ROUNDS:-20}
 
-say() { printf 'bench: %s\n' "$*" >&2; }
 die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
 
 cd "$(dirname "$0")/.." || die "cannot find the repo root"
@@ -40,19 +39,7 @@ fi
 OUT=build/bench
 mkdir -p "$OUT"
 
-# Debian's python, where python3-psutil lives (a pyenv shim may come first
-# in PATH and have no psutil).
-PY=/usr/bin/python3
-
-as_root() {
-	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
-
-apt_install() {
-	say "installing $*"
-	as_root apt-get update -qq >/dev/null
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
-}
+. bench/common.sh
 
 # ---- tools ----
 command -v hyperfine >/dev/null || apt_install hyperfine
@@ -648,25 +635,7 @@ EOF
 "$PY" "$OUT/report.py" "$OUT" || die "report failed"
 
 # ---- splice into bench/RESULTS.md ----
-if [ "${NO_SPLICE:-0}" != 1 ]; then
-	"$PY" - "$OUT/sysinfo.md" bench/RESULTS.md <<'EOF'
-import os, sys
-body = open(sys.argv[1]).read().rstrip("\n")
-path = sys.argv[2]
-B, E = "<!-- sysinfo:begin -->", "<!-- sysinfo:end -->"
-text = open(path).read() if os.path.exists(path) else "# syskit benchmarks\n"
-if B in text and E in text and text.index(B) < text.index(E):
-    head, rest = text.split(B, 1)
-    tail = rest.split(E, 1)[1]
-    text = head + B + "\n" + body + "\n" + E + tail
-else:
-    text = text.rstrip("\n") + "\n\n## sysinfo\n\n" + B + "\n" + body + "\n" + E + "\n"
-tmp = path + ".tmp"
-open(tmp, "w").write(text)
-os.replace(tmp, path)
-EOF
-	say "bench/RESULTS.md updated"
-fi
+splice_results sysinfo "$OUT/sysinfo.md"
 
 # ---- the table, on the terminal ----
 cat "$OUT/sysinfo.md"
