@@ -3910,6 +3910,30 @@ my_tty(struct ctx *c)
 	return st.tty_nr;
 }
 
+static int
+uptime_key(const struct key *k)
+{
+	return k->id == K_C || k->id == K_PCPU || k->id == K_ETIME ||
+	    k->id == K_ETIMES;
+}
+
+/* Whether a column or a sort key is a time since the process started. */
+static int
+uses_uptime(struct ctx *c)
+{
+	int i;
+
+	if (c->o->json)
+		return 1;
+	for (i = 0; i < c->fmt.n; i++)
+		if (uptime_key(c->fmt.c[i].k))
+			return 1;
+	for (i = 0; i < c->o->sort.n; i++)
+		if (uptime_key(c->o->sort.k[i].k))
+			return 1;
+	return 0;
+}
+
 static unsigned
 needs(struct ctx *c)
 {
@@ -4066,6 +4090,10 @@ ps_main(int argc, char *argv[])
 		uptime(&c);
 		c.have_uptime = 0;	/* elapsed times as of the second look */
 	}
+	/* procps reads the uptime before the processes: a process busy
+	 * since it started shows 99 and 100, not 98 */
+	if (o.sample <= 0 && uses_uptime(&c))
+		uptime(&c);
 	if (o.json) {
 		json_init(&c.j, stdout, 0);
 		json_arr(&c.j, NULL);
