@@ -306,6 +306,18 @@ out_vis(char *dst, size_t len, const char *src, size_t srclen)
 	return vis_copy(dst, len, small, n);
 }
 
+/* Decimal digits of v, into the end of buf[24]; returns the first. */
+static char *
+u64_digits(char *end, uint64_t v)
+{
+	char *p = end;
+
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return p;
+}
+
 /*
  * A double as text with a '.' decimal point in any locale: integral values
  * below 2^53 without a fraction ("12"), others with prec digits.
@@ -314,10 +326,24 @@ static void
 fmt_double(char *buf, size_t len, double v, int prec)
 {
 	char *p;
+	size_t n;
 
-	if (v > -EXACT_INT && v < EXACT_INT && (double)(int64_t)v == v)
-		snprintf(buf, len, "%" PRId64, (int64_t)v);
-	else {
+	if (len == 0)
+		return;
+	if (v > -EXACT_INT && v < EXACT_INT && (double)(int64_t)v == v) {
+		char d[24], *q;
+		int64_t i = (int64_t)v;
+
+		q = u64_digits(d + sizeof(d), i < 0 ? -(uint64_t)i : (uint64_t)i);
+		if (i < 0)
+			*--q = '-';
+		n = (size_t)(d + sizeof(d) - q);
+		if (n >= len)
+			n = len - 1;
+		memcpy(buf, q, n);
+		buf[n] = '\0';
+		return;
+	} else {
 		/* the shortest form, up to prec digits, that reads back as v
 		 * (27.8, not 27.800000000000001) */
 		int digits;
@@ -344,19 +370,117 @@ fmt_double(char *buf, size_t len, double v, int prec)
 void
 json_init(struct json *j, FILE *f, int pretty)
 {
-	memset(j, 0, sizeof(*j));
 	j->f = f;
+	j->depth = 0;
 	j->pretty = pretty;
+	j->len = 0;
+	memset(j->first, 0, sizeof(j->first));
+}
+
+void
+json_flush(struct json *j)
+{
+	if (j->len > 0)
+		fwrite_unlocked(j->buf, 1, j->len, j->f);
+	j->len = 0;
+}
+
+static void
+jput(struct json *j, const char *s, size_t n)
+{
+	if (n > sizeof(j->buf) - j->len) {
+		json_flush(j);
+		if (n > sizeof(j->buf)) {
+			fwrite_unlocked(s, 1, n, j->f);
+			return;
+		}
+	}
+	memcpy(j->buf + j->len, s, n);
+	j->len += n;
+}
+
+static inline void
+jputc(struct json *j, char c)
+{
+	if (j->len == sizeof(j->buf))
+		json_flush(j);
+	j->buf[j->len++] = c;
+}
+
+#define jputs(j, lit)	jput((j), (lit), sizeof(lit) - 1)
+
+/* A value or a container is complete: at the outer levels, pass it on. */
+static inline void
+jdone(struct json *j)
+{
+	if (j->depth <= 1)
+		json_flush(j);
 }
 
 static void
 json_indent(struct json *j, int depth)
 {
-	int i;
+	static const char sp[] = "\n                                "
+	    "                                ";
+	size_t n = 1 + 2 * (size_t)depth;
 
-	putc_unlocked('\n', j->f);
-	for (i = 0; i < depth; i++)
-		fputs_unlocked("  ", j->f);
+	/* depth < JSON_MAXDEPTH: values deeper are not written */
+	jput(j, sp, n < sizeof(sp) - 1 ? n : sizeof(sp) - 1);
+}
+
+static void
+jquote(struct json *j, const char *str, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)str;
+	size_t run = 0, k;
+	uint32_t cp;
+	int ok;
+	char u[6];
+
+	jputc(j, '"');
+	while (n > 0) {
+		unsigned char c = s[run];
+
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			if (++run < n)
+				continue;
+			jput(j, (const char *)s, run);
+			break;
+		}
+		jput(j, (const char *)s, run);
+		s += run;
+		n -= run;
+		run = 0;
+		k = utf8_next(s, n, &cp, &ok);
+		if (ok && cp >= 0x80)
+			jput(j, (const char *)s, k);
+		else if (!ok)
+			jputs(j, "\\ufffd");
+		else if (c == '"')
+			jputs(j, "\\\"");
+		else if (c == '\\')
+			jputs(j, "\\\\");
+		else if (c == '\n')
+			jputs(j, "\\n");
+		else if (c == '\t')
+			jputs(j, "\\t");
+		else if (c == '\r')
+			jputs(j, "\\r");
+		else if (c == '\b')
+			jputs(j, "\\b");
+		else if (c == '\f')
+			jputs(j, "\\f");
+		else {
+			memcpy(u, "\\u00", 4);
+			u[4] = hex[c >> 4];
+			u[5] = hex[c & 15];
+			jput(j, u, sizeof(u));
+		}
+		s += k;
+		n -= k;
+	}
+	jputc(j, '"');
 }
 
 /*
@@ -374,14 +498,16 @@ json_begin(struct json *j, const char *key)
 		return 1;
 	st = &j->first[j->depth];
 	if (!(*st & J_EMPTY))
-		putc_unlocked(',', j->f);
+		jputc(j, ',');
 	*st &= ~J_EMPTY;
 	if (j->pretty)
 		json_indent(j, j->depth);
 	if (!(*st & J_ARRAY)) {
-		json_quote(j->f, key != NULL ? key : "", key != NULL ?
-		    strlen(key) : 0);
-		fputs_unlocked(j->pretty ? ": " : ":", j->f);
+		jquote(j, key != NULL ? key : "", key != NULL ? strlen(key) : 0);
+		if (j->pretty)
+			jputs(j, ": ");
+		else
+			jputc(j, ':');
 	}
 	return 1;
 }
@@ -391,9 +517,9 @@ json_open(struct json *j, const char *key, int array)
 {
 	if (json_begin(j, key)) {
 		if (j->depth + 1 >= JSON_MAXDEPTH)
-			fputs_unlocked("null", j->f);	/* too deep: keep it valid */
+			jputs(j, "null");	/* too deep: keep it valid */
 		else {
-			putc_unlocked(array ? '[' : '{', j->f);
+			jputc(j, array ? '[' : '{');
 			j->first[j->depth + 1] = J_EMPTY | (array ? J_ARRAY : 0);
 		}
 	}
@@ -419,65 +545,30 @@ json_end(struct json *j)
 	unsigned char st;
 
 	if (j->depth == 0) {
-		putc_unlocked('\n', j->f);
+		jputc(j, '\n');
+		json_flush(j);
 		return;
 	}
 	if (j->depth < JSON_MAXDEPTH) {
 		st = j->first[j->depth];
 		if (j->pretty && !(st & J_EMPTY))
 			json_indent(j, j->depth - 1);
-		putc_unlocked(st & J_ARRAY ? ']' : '}', j->f);
+		jputc(j, st & J_ARRAY ? ']' : '}');
 	}
 	j->depth--;
 	if (j->depth == 0)
-		putc_unlocked('\n', j->f);
+		jputc(j, '\n');
+	jdone(j);
 }
 
 void
 json_quote(FILE *f, const char *str, size_t n)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	size_t run = 0, k;
-	uint32_t cp;
-	int ok;
+	struct json j;
 
-	putc_unlocked('"', f);
-	while (n > 0) {
-		unsigned char c = s[run];
-
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-			if (++run < n)
-				continue;
-			fwrite_unlocked(s, 1, run, f);
-			break;
-		}
-		fwrite_unlocked(s, 1, run, f);
-		s += run;
-		n -= run;
-		run = 0;
-		k = utf8_next(s, n, &cp, &ok);
-		if (ok && cp >= 0x80)
-			fwrite_unlocked(s, 1, k, f);
-		else if (!ok)
-			fputs_unlocked("\\ufffd", f);
-		else if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs_unlocked("\\n", f);
-		else if (c == '\t')
-			fputs_unlocked("\\t", f);
-		else if (c == '\r')
-			fputs_unlocked("\\r", f);
-		else if (c == '\b')
-			fputs_unlocked("\\b", f);
-		else if (c == '\f')
-			fputs_unlocked("\\f", f);
-		else
-			fprintf(f, "\\u%04x", c);
-		s += k;
-		n -= k;
-	}
-	putc_unlocked('"', f);
+	json_init(&j, f, 0);
+	jquote(&j, str, n);
+	json_flush(&j);
 }
 
 void
@@ -492,22 +583,37 @@ json_str(struct json *j, const char *key, const char *s)
 void
 json_strn(struct json *j, const char *key, const char *s, size_t n)
 {
-	if (json_begin(j, key))
-		json_quote(j->f, s, n);
+	if (json_begin(j, key)) {
+		jquote(j, s, n);
+		jdone(j);
+	}
 }
 
 void
 json_u64(struct json *j, const char *key, uint64_t v)
 {
-	if (json_begin(j, key))
-		fprintf(j->f, "%" PRIu64, v);
+	char buf[24], *p;
+
+	if (json_begin(j, key)) {
+		p = u64_digits(buf + sizeof(buf), v);
+		jput(j, p, (size_t)(buf + sizeof(buf) - p));
+		jdone(j);
+	}
 }
 
 void
 json_i64(struct json *j, const char *key, int64_t v)
 {
-	if (json_begin(j, key))
-		fprintf(j->f, "%" PRId64, v);
+	char buf[24], *p;
+
+	if (json_begin(j, key)) {
+		p = u64_digits(buf + sizeof(buf), v < 0 ?
+		    -(uint64_t)v : (uint64_t)v);
+		if (v < 0)
+			*--p = '-';
+		jput(j, p, (size_t)(buf + sizeof(buf) - p));
+		jdone(j);
+	}
 }
 
 void
@@ -521,22 +627,30 @@ json_f64(struct json *j, const char *key, double v)
 	}
 	if (json_begin(j, key)) {
 		fmt_double(buf, sizeof(buf), v, 15);
-		fputs_unlocked(buf, j->f);
+		jput(j, buf, strlen(buf));
+		jdone(j);
 	}
 }
 
 void
 json_bool(struct json *j, const char *key, int v)
 {
-	if (json_begin(j, key))
-		fputs_unlocked(v ? "true" : "false", j->f);
+	if (json_begin(j, key)) {
+		if (v)
+			jputs(j, "true");
+		else
+			jputs(j, "false");
+		jdone(j);
+	}
 }
 
 void
 json_null(struct json *j, const char *key)
 {
-	if (json_begin(j, key))
-		fputs_unlocked("null", j->f);
+	if (json_begin(j, key)) {
+		jputs(j, "null");
+		jdone(j);
+	}
 }
 
 /* ---- aligned table ---- */

@@ -32,11 +32,16 @@ char	*out_vis(char *dst, size_t len, const char *src, size_t srclen);
 
 #define JSON_MAXDEPTH	32
 
+/* The writer keeps its own buffer (one stdio call per kilobytes, not per
+ * token); it hands the text to the FILE whenever a member of the outermost
+ * container, or a value at the top, is complete. */
 struct json {
 	FILE	*f;
 	int	 depth;
 	int	 pretty;		/* newline + indent between members */
 	unsigned char first[JSON_MAXDEPTH];	/* no member yet at this depth */
+	size_t	 len;
+	char	 buf[4096];
 };
 
 void	json_init(struct json *j, FILE *f, int pretty);
@@ -51,6 +56,9 @@ void	json_i64(struct json *j, const char *key, int64_t v);
 void	json_f64(struct json *j, const char *key, double v);	/* NaN, inf -> null */
 void	json_bool(struct json *j, const char *key, int v);
 void	json_null(struct json *j, const char *key);
+/* Hand what is buffered to the FILE (done by the writer at the points
+ * above; for a caller that stops in the middle). */
+void	json_flush(struct json *j);
 /* Write s as a JSON string literal (with quotes). */
 void	json_quote(FILE *f, const char *s, size_t n);
 

@@ -89,11 +89,16 @@ has_nul(const char *s, const char *e)
 	return memchr(s, '\0', (size_t)(e - s)) != NULL;
 }
 
-static int
+static inline int
 tok_eq(const char *s, const char *e, const char *word)
 {
-	size_t n = strlen(word);
+	size_t n;
 
+	/* most calls compare a line's key with the wrong word: the first
+	 * byte tells, before strlen and memcmp */
+	if (s >= e || *s != *word)
+		return *word == '\0' && s >= e;
+	n = strlen(word);
 	return (size_t)(e - s) == n && memcmp(s, word, n) == 0;
 }
 
@@ -1796,30 +1801,39 @@ proc_mounts_free(struct mounts *ms)
 int
 proc_fs_is_dev(const char *filesystems_buf, const char *fstype)
 {
-	const char *p, *end, *ls, *le, *q, *s1, *e1, *s2, *e2;
+	const char *m, *ls, *le, *q, *s1, *e1, *s2, *e2;
+	size_t n;
 
 	if (filesystems_buf == NULL || fstype == NULL) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (*fstype == '\0')
+	/* not a token: no line can hold it */
+	if (*fstype == '\0' || strpbrk(fstype, " \t\n") != NULL)
 		return 0;
-	p = filesystems_buf;
-	end = p + strlen(p);
-	while (next_line(&p, end, &ls, &le)) {
+	/* Only a line holding fstype as a token can say yes: find those
+	 * (strstr), not every line's tokens. */
+	n = strlen(fstype);
+	for (m = filesystems_buf; (m = strstr(m, fstype)) != NULL; m += n) {
+		if ((m > filesystems_buf && !is_blank(m[-1]) && m[-1] != '\n') ||
+		    (m[n] != '\0' && !is_blank(m[n]) && m[n] != '\n'))
+			continue;
+		for (ls = m; ls > filesystems_buf && ls[-1] != '\n'; ls--)
+			;
+		le = m + n + strcspn(m + n, "\n");
 		q = ls;
 		if (!next_tok(&q, le, &s1, &e1))
 			continue;
 		if (!tok_eq(s1, e1, "nodev")) {
 			/* "\text4": one field, a device file system */
-			if (tok_eq(s1, e1, fstype) && !next_tok(&q, le, &s2,
-			    &e2))
+			if (s1 == m && e1 == m + n &&
+			    !next_tok(&q, le, &s2, &e2))
 				return 1;
 			continue;
 		}
 		/* psutil keeps "nodev zfs": zfs pools have no block device
 		 * in /dev but are real disks. */
-		if (next_tok(&q, le, &s2, &e2) && tok_eq(s2, e2, fstype) &&
+		if (next_tok(&q, le, &s2, &e2) && s2 == m && e2 == m + n &&
 		    tok_eq(s2, e2, "zfs"))
 			return 1;
 	}

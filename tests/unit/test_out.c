@@ -294,6 +294,55 @@ t_json_depth(void)
 	CHECK(j.depth == 0);
 }
 
+/*
+ * The writer's own buffer: strings longer than it, members that cross its
+ * end, and what reaches the FILE when (a member of the outermost container
+ * is handed on as soon as it is complete).
+ */
+static void
+t_json_buffer(void)
+{
+	static char big[10000], want[40000];
+	char *w = want;
+	struct json j;
+	FILE *f = cap();
+	long before;
+	int i;
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[100] = '"';
+	json_init(&j, f, 0);
+	json_obj(&j, NULL);
+	json_str(&j, "big", big);
+	w += sprintf(w, "{\"big\":\"");
+	memset(w, 'x', sizeof(big) - 1);
+	w[100] = '\\';
+	memset(w + 101, 'x', sizeof(big) - 101);
+	w[101] = '"';
+	w += sizeof(big);
+	*w++ = '"';
+	/* a member of the outermost object is in the FILE once written */
+	fflush(f);
+	before = (long)cap_len;
+	CHECK(before == (long)(w - want));
+	json_arr(&j, "n");
+	for (i = 0; i < 3000; i++) {
+		json_i64(&j, NULL, i % 2 ? -i : i);
+		w += sprintf(w, "%s%d", i ? "," : ",\"n\":[", i % 2 ? -i : i);
+	}
+	/* nested members wait in the buffer: at most its size */
+	fflush(f);
+	CHECK((long)cap_len > before);
+	CHECK((long)(w - want) - (long)cap_len <= (long)sizeof(j.buf));
+	json_end(&j);
+	json_u64(&j, "max", UINT64_MAX);
+	json_f64(&j, "f", -42.0);
+	json_end(&j);
+	w += sprintf(w, "],\"max\":18446744073709551615,\"f\":-42}\n");
+	CHECK(same(got(f), want));
+	CHECK(j.len == 0);
+}
+
 /* ---- table ---- */
 
 static void
@@ -723,6 +772,7 @@ test_out(void)
 	unit_run("out: json pretty", t_json_pretty);
 	unit_run("out: json lines", t_json_lines);
 	unit_run("out: json depth", t_json_depth);
+	unit_run("out: json buffer", t_json_buffer);
 	unit_run("out: tbl", t_tbl);
 	unit_run("out: tbl right", t_tbl_right);
 	unit_run("out: tbl grow", t_tbl_grow);

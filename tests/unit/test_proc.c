@@ -974,6 +974,14 @@ test_fs_is_dev(void)
 	}
 	free(v1);
 	free(ns);
+	/* a token, whole and alone on its line, not a piece of one */
+	CHECK(proc_fs_is_dev("\text4x\n\txext4\nnodev\text4\n", "ext4") == 0);
+	CHECK(proc_fs_is_dev("\text4x\n\text4\n", "ext4") == 1);
+	CHECK(proc_fs_is_dev("ext4", "ext4") == 1);
+	CHECK(proc_fs_is_dev("\text4 more\n", "ext4") == 0);
+	CHECK(proc_fs_is_dev("\text4\n", "ext4\n") == 0);
+	CHECK(proc_fs_is_dev("nodev zfs x\n", "zfs") == 1);
+	CHECK(proc_fs_is_dev("nodev\tzfsx\n", "zfs") == 0);
 	errno = 0;
 	CHECK(proc_fs_is_dev(NULL, "ext4") == -1 && errno == EINVAL);
 }
