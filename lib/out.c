@@ -679,7 +679,7 @@ struct arena {
 	struct arena_chunk *head;
 };
 
-#define ARENA_CHUNK	(16 * 1024)
+#define ARENA_CHUNK	(128 * 1024)
 #define ARENA_MAXCHUNK	(1024 * 1024)
 
 static void *
