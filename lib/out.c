@@ -432,7 +432,9 @@ static void
 jquote(struct json *j, const char *str, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
+	static const char from[] = "\"\\\n\t\r\b\f", to[] = "\"\\ntrbf";
 	const unsigned char *s = (const unsigned char *)str;
+	const char *e;
 	size_t run = 0, k;
 	uint32_t cp;
 	int ok;
@@ -457,21 +459,11 @@ jquote(struct json *j, const char *str, size_t n)
 			jput(j, (const char *)s, k);
 		else if (!ok)
 			jputs(j, "\\ufffd");
-		else if (c == '"')
-			jputs(j, "\\\"");
-		else if (c == '\\')
-			jputs(j, "\\\\");
-		else if (c == '\n')
-			jputs(j, "\\n");
-		else if (c == '\t')
-			jputs(j, "\\t");
-		else if (c == '\r')
-			jputs(j, "\\r");
-		else if (c == '\b')
-			jputs(j, "\\b");
-		else if (c == '\f')
-			jputs(j, "\\f");
-		else {
+		else if (c != '\0' && (e = strchr(from, c)) != NULL) {
+			u[0] = '\\';
+			u[1] = to[e - from];
+			jput(j, u, 2);
+		} else {
 			memcpy(u, "\\u00", 4);
 			u[4] = hex[c >> 4];
 			u[5] = hex[c & 15];
