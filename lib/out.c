@@ -126,6 +126,12 @@ str_width(const char *s)
 	int ok;
 
 	while (n > 0) {
+		if (*p >= 0x20 && *p < 0x7f) {	/* printable ASCII */
+			w++;
+			p++;
+			n--;
+			continue;
+		}
 		k = utf8_next(p, n, &cp, &ok);
 		w += ok ? (size_t)cp_width(cp) : k;
 		p += k;
@@ -264,6 +270,20 @@ vis_copy(char *dst, size_t len, const unsigned char *s, size_t srclen)
 	char e[20];
 
 	while (srclen > 0) {
+		/* a run of printable ASCII (a backslash included) is itself */
+		for (k = 0; k < srclen && s[k] >= 0x20 && s[k] < 0x7f; k++)
+			;
+		if (k > 0) {
+			if (k >= len - used)
+				k = len - used - 1;
+			memcpy(dst + used, s, k);
+			used += k;
+			s += k;
+			srclen -= k;
+			if (used == len - 1)
+				break;
+			continue;
+		}
 		k = vis_unit(s, srclen, e);
 		el = strlen(e);
 		if (el >= len - used)
@@ -659,7 +679,8 @@ struct tbl_col {
  * The pieces of a report or a table live in an arena of chunks freed
  * together: there are thousands of small ones, and a malloc and free each
  * (musl maps and unmaps pages for them) cost more than the output.  Chunks
- * double up to 1 MiB, so a large table takes few of them.
+ * double up to 1 MiB, so a large table takes few of them.  Every piece
+ * comes zeroed.
  */
 struct arena_chunk {
 	struct arena_chunk *next;
@@ -687,7 +708,9 @@ arena_alloc(struct arena *a, size_t n)
 		    c->cap * 2 : ARENA_MAXCHUNK;
 		if (cap < n)
 			cap = n;
-		if ((c = malloc(sizeof(*c) + cap)) == NULL)
+		/* zeroed once here (a fresh mapping costs nothing to zero),
+		 * not piece by piece: nothing in a chunk is ever reused */
+		if ((c = calloc(1, sizeof(*c) + cap)) == NULL)
 			return NULL;
 		c->used = 0;
 		c->cap = cap;
@@ -696,7 +719,6 @@ arena_alloc(struct arena *a, size_t n)
 	}
 	p = (char *)c->data + c->used;
 	c->used += n;
-	memset(p, 0, n);
 	return p;
 }
 
