@@ -217,35 +217,19 @@ cgroup(struct ctx *c)
 
 /* The entries of <sys>/REL, sorted (so output is stable). */
 static int
-sys_list(const char *rel, char ***out)
+sys_list(const char *rel, char ***out)	/* one block: free() it */
 {
 	char path[PATH_MAX];
-	struct dirent **ents = NULL;
 	int n, i, k = 0;
 
-	*out = NULL;
 	snprintf(path, sizeof(path), "%s/%s", sys_root(), rel);
-	n = scandir(path, &ents, NULL, alphasort);
-	if (n < 0)
+	if ((n = proc_dir_names(path, out)) < 0)
 		return -1;
-	*out = calloc((size_t)n + 1, sizeof(char *));
-	for (i = 0; i < n; i++) {
-		if (*out != NULL && ents[i]->d_name[0] != '.')
-			(*out)[k++] = strdup(ents[i]->d_name);
-		free(ents[i]);
-	}
-	free(ents);
+	for (i = 0; i < n; i++)		/* hidden entries are not devices */
+		if ((*out)[i][0] != '.')
+			(*out)[k++] = (*out)[i];
+	(*out)[k] = NULL;
 	return k;
-}
-
-static void
-list_free(char **l, int n)
-{
-	int i;
-
-	for (i = 0; l != NULL && i < n; i++)
-		free(l[i]);
-	free(l);
 }
 
 static int
@@ -670,7 +654,7 @@ cpu_freq(struct cpufreq *f, const struct cpuinfo *ci, int have_ci)
 		if (ents[i] != NULL && numbered(ents[i], "policy"))
 			k++;
 	if (k == 0) {
-		list_free(ents, n);
+		free(ents);
 		base = "devices/system/cpu";
 		percpu = 1;
 		n = sys_list(base, &ents);
@@ -690,7 +674,7 @@ cpu_freq(struct cpufreq *f, const struct cpuinfo *ci, int have_ci)
 		f->cur += v / 1000.0;
 		f->n++;
 	}
-	list_free(ents, n);
+	free(ents);
 	if (f->n > 0) {
 		f->cur /= f->n;
 		f->min /= f->n;
@@ -1280,7 +1264,7 @@ disk_io(struct ctx *c, struct rep *o)
 	}
 	counters_rep(rep_obj(t, "total"), disk_fields, tot, NDISK);
 out:
-	list_free(b.names, b.n);
+	free(b.names);
 	free(ds);
 }
 
@@ -2098,7 +2082,7 @@ thermal_zones(struct sensors *ss)
 			}
 		}
 	}
-	list_free(tz, n);
+	free(tz);
 }
 
 /* Temperatures (hwmon, else thermal zones), then fans, as psutil's
@@ -2128,7 +2112,7 @@ sensors_read(struct sensors *ss, int *zones)
 			snprintf(chip, sizeof(chip), "%s", hw[i]);
 		hwmon_chip(ss, hw[i], chip, chip, 1);
 	}
-	list_free(hw, n);
+	free(hw);
 	/* two chips of one name (two NVMe drives) keep apart in Prometheus */
 	for (i = 0; i < ss->n; i++)
 		for (j = 0; j < i; j++)
@@ -2279,7 +2263,7 @@ sensors_battery(struct ctx *c, struct rep *o)
 	else
 		rep_null(b, "secsleft", "unknown");
 out:
-	list_free(ps, n);
+	free(ps);
 }
 
 static void

@@ -817,13 +817,10 @@ set_path(char *dst, size_t len, const char *src)
 static int
 read_all(struct cgroup_info *ci, struct cgctx *cx, int what)
 {
-	struct hier *mem, *cpu, *pids;
+	struct hier h[3], *mem = &h[0], *cpu = &h[1], *pids = &h[2];
 	int rc = -1, hm, hc, hv;
 
-	if ((mem = calloc(3, sizeof(*mem))) == NULL)
-		return -1;
-	cpu = mem + 1;
-	pids = mem + 2;
+	memset(h, 0, sizeof(h));
 	if ((hm = find_hier(cx, "memory", mem)) == -1 ||
 	    (hc = find_hier(cx, "cpu", cpu)) == -1)
 		goto out;
@@ -855,7 +852,6 @@ read_all(struct cgroup_info *ci, struct cgctx *cx, int what)
 	}
 	rc = 0;
 out:
-	free(mem);
 	return rc;
 }
 

@@ -1271,7 +1271,8 @@ static void
 rep_json(const struct rep *n, struct json *j, const char *key)
 {
 	const struct rep *c;
-	char *ekey;
+	char kbuf[64], *ekey;
+	size_t kl;
 
 	switch (n->type) {
 	case R_OBJ:
@@ -1303,12 +1304,16 @@ rep_json(const struct rep *n, struct json *j, const char *key)
 		json_null(j, key);
 		if (key == NULL || n->s == NULL)
 			break;
-		if ((ekey = malloc(strlen(key) + sizeof("_error"))) == NULL)
+		kl = strlen(key);
+		ekey = kbuf;
+		if (kl + sizeof("_error") > sizeof(kbuf) &&
+		    (ekey = malloc(kl + sizeof("_error"))) == NULL)
 			break;
-		strcpy(ekey, key);
-		strcat(ekey, "_error");
+		memcpy(ekey, key, kl);
+		memcpy(ekey + kl, "_error", sizeof("_error"));
 		json_str(j, ekey, n->s);
-		free(ekey);
+		if (ekey != kbuf)
+			free(ekey);
 		break;
 	}
 }

@@ -8,9 +8,9 @@
  * strtoull/strtod, which need a terminator and (strtod) honour the locale.
  */
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -1276,6 +1276,153 @@ proc_cpu_online(void)
 	return n > INT_MAX ? INT_MAX : (int)n;
 }
 
+static int cmp_str(const void *, const void *);
+
+/* ---- directories and name lists, without DIR or a malloc per name ---- */
+
+struct dent64 {
+	uint64_t	ino;
+	int64_t		off;
+	unsigned short	reclen;
+	unsigned char	type;
+	char		name[];
+};
+
+/*
+ * Call fn(name, arg) for each entry of the directory open at fd, from its
+ * start, "." and ".." left out, until fn returns non-zero.  Returns 0 (or
+ * fn's value), or -1 with errno when the directory cannot be read.
+ */
+static int
+dir_each(int fd, int (*fn)(const char *, void *), void *arg)
+{
+	char buf[4096] __attribute__((aligned(8)));
+	long k, off;
+	int rv;
+
+	if (lseek(fd, 0, SEEK_SET) == -1)
+		return -1;
+	while ((k = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		for (off = 0; off < k;) {
+			struct dent64 *d = (void *)(buf + off);
+
+			off += d->reclen;
+			if (d->name[0] == '.' && (d->name[1] == '\0' ||
+			    (d->name[1] == '.' && d->name[2] == '\0')))
+				continue;
+			if ((rv = fn(d->name, arg)) != 0)
+				return rv;
+		}
+	}
+	return k < 0 ? -1 : 0;
+}
+
+/* Strings gathered in one block (on the stack while they fit), then
+ * handed out as one allocation: the pointers, sorted, then the text. */
+struct names {
+	char	*buf;
+	size_t	 len, cap;
+	size_t	 n;
+	int	 err;
+	char	 small[2048];
+};
+
+static void
+names_init(struct names *nm)
+{
+	nm->buf = nm->small;
+	nm->len = nm->n = 0;
+	nm->cap = sizeof(nm->small);
+	nm->err = 0;
+}
+
+static void
+names_add(struct names *nm, const char *s, size_t n)
+{
+	size_t ncap;
+	char *nb;
+
+	if (nm->err)
+		return;
+	if (n + 1 > nm->cap - nm->len) {
+		for (ncap = nm->cap * 2; ncap - nm->len < n + 1; ncap *= 2)
+			;
+		nb = nm->buf == nm->small ? malloc(ncap) :
+		    realloc(nm->buf, ncap);
+		if (nb == NULL) {
+			nm->err = errno;
+			return;
+		}
+		if (nm->buf == nm->small)
+			memcpy(nb, nm->small, nm->len);
+		nm->buf = nb;
+		nm->cap = ncap;
+	}
+	memcpy(nm->buf + nm->len, s, n);
+	nm->buf[nm->len + n] = '\0';
+	nm->len += n + 1;
+	nm->n++;
+}
+
+/* The list, NULL-terminated and sorted (strcmp), in one free()-able
+ * block; NULL with errno on failure.  Ends nm. */
+static char **
+names_finish(struct names *nm)
+{
+	char **v = NULL, *t;
+	size_t i;
+
+	if (nm->err)
+		errno = nm->err;
+	else if ((v = malloc((nm->n + 1) * sizeof(*v) + nm->len)) != NULL) {
+		t = (char *)(v + nm->n + 1);
+		memcpy(t, nm->buf, nm->len);
+		for (i = 0; i < nm->n; i++) {
+			v[i] = t;
+			t += strlen(t) + 1;
+		}
+		v[nm->n] = NULL;
+		qsort(v, nm->n, sizeof(*v), cmp_str);
+	}
+	if (nm->buf != nm->small)
+		free(nm->buf);
+	names_init(nm);
+	return v;
+}
+
+static int
+add_name(const char *name, void *arg)
+{
+	names_add(arg, name, strlen(name));
+	return 0;
+}
+
+int
+proc_dir_names(const char *path, char ***out)
+{
+	struct names nm;
+	int fd, saved;
+	size_t n;
+
+	*out = NULL;
+	if ((fd = openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	names_init(&nm);
+	if (dir_each(fd, add_name, &nm) == -1) {
+		saved = errno;
+		close(fd);
+		free(names_finish(&nm));
+		errno = saved;
+		return -1;
+	}
+	close(fd);
+	n = nm.n;
+	if ((*out = names_finish(&nm)) == NULL)
+		return -1;
+	return n > INT_MAX ? INT_MAX : (int)n;
+}
+
 static int
 cmp_str(const void *a, const void *b)
 {
@@ -1299,86 +1446,66 @@ is_cpu_dir(const char *name)
  * The number of distinct contents of cpuN/topology/LEAF, as psutil's
  * len(set(...)) over the glob; 0 when no cpu has the file.
  */
+struct topo {
+	int		 dfd;
+	const char	*leaf;
+	struct names	 nm;
+};
+
+static int
+topo_add(const char *name, void *arg)
+{
+	struct topo *t = arg;
+	char rel[128], line[512];
+	const char *s, *e;
+	ssize_t r;
+	int fd;
+
+	if (!is_cpu_dir(name))
+		return 0;
+	if ((size_t)snprintf(rel, sizeof(rel), "%s/topology/%s", name,
+	    t->leaf) >= sizeof(rel))
+		return 0;
+	if ((fd = openat(t->dfd, rel, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;	/* offline CPUs lack topology */
+	do
+		r = read(fd, line, sizeof(line) - 1);
+	while (r == -1 && errno == EINTR);
+	close(fd);
+	if (r < 0)
+		return 0;
+	line[r] = '\0';
+	trim(line, &s, &e);
+	names_add(&t->nm, s, (size_t)(e - s));
+	return 0;
+}
+
+/*
+ * The number of distinct contents of cpuN/topology/LEAF, as psutil's
+ * len(set(...)) over the glob; 0 when no cpu has the file.
+ */
 static int
 count_topology(int dfd, const char *leaf)
 {
-	DIR *d;
-	struct dirent *de;
-	char rel[128], line[512], *arena = NULL, *na, **ptrs = NULL;
-	size_t alen = 0, acap = 0, *offs = NULL, noffs = 0, ocap = 0, i, n;
-	size_t *no;
-	ssize_t r;
-	const char *s, *e;
-	int fd, ddup, count = -1, uniq;
+	struct topo t;
+	char **v;
+	int uniq;
+	size_t i;
 
-	if ((ddup = fcntl(dfd, F_DUPFD_CLOEXEC, 0)) == -1)
-		return -1;
-	if ((d = fdopendir(ddup)) == NULL) {
-		close(ddup);
+	t.dfd = dfd;
+	t.leaf = leaf;
+	names_init(&t.nm);
+	if (dir_each(dfd, topo_add, &t) == -1) {
+		free(names_finish(&t.nm));
 		return -1;
 	}
-	rewinddir(d);
-	while ((de = readdir(d)) != NULL) {
-		if (!is_cpu_dir(de->d_name))
-			continue;
-		if ((size_t)snprintf(rel, sizeof(rel), "%s/topology/%s",
-		    de->d_name, leaf) >= sizeof(rel))
-			continue;
-		if ((fd = openat(dfd, rel, O_RDONLY | O_CLOEXEC)) == -1)
-			continue;	/* offline CPUs lack topology */
-		do
-			r = read(fd, line, sizeof(line) - 1);
-		while (r == -1 && errno == EINTR);
-		close(fd);
-		if (r < 0)
-			continue;
-		line[r] = '\0';
-		trim(line, &s, &e);
-		n = (size_t)(e - s);
-		if (alen + n + 1 > acap) {
-			size_t ncap = acap ? acap * 2 : 1024;
-
-			while (ncap < alen + n + 1)
-				ncap *= 2;
-			if ((na = realloc(arena, ncap)) == NULL)
-				goto out;
-			arena = na;
-			acap = ncap;
-		}
-		if (noffs == ocap) {
-			size_t ncap = ocap ? ocap * 2 : 64;
-
-			if ((no = reallocarray(offs, ncap, sizeof(*offs))) ==
-			    NULL)
-				goto out;
-			offs = no;
-			ocap = ncap;
-		}
-		memcpy(arena + alen, s, n);
-		arena[alen + n] = '\0';
-		offs[noffs++] = alen;
-		alen += n + 1;
-	}
-	if (noffs == 0) {
-		count = 0;
-		goto out;
-	}
-	/* The arena has stopped moving: now pointers into it are safe. */
-	if ((ptrs = reallocarray(NULL, noffs, sizeof(*ptrs))) == NULL)
-		goto out;
-	for (i = 0; i < noffs; i++)
-		ptrs[i] = arena + offs[i];
-	qsort(ptrs, noffs, sizeof(*ptrs), cmp_str);
-	for (uniq = 1, i = 1; i < noffs; i++)
-		if (strcmp(ptrs[i - 1], ptrs[i]) != 0 && uniq < INT_MAX)
+	if ((v = names_finish(&t.nm)) == NULL)
+		return -1;
+	for (uniq = 0, i = 0; v[i] != NULL; i++)
+		if ((i == 0 || strcmp(v[i - 1], v[i]) != 0) && uniq < INT_MAX)
 			uniq++;
-	count = uniq;
-out:
-	closedir(d);
-	free(ptrs);
-	free(offs);
-	free(arena);
-	return count;
+	free(v);
+	return uniq;
 }
 
 int
@@ -1539,29 +1666,24 @@ proc_disk_is_whole(const char *name)
 	return access(path, F_OK) == 0;
 }
 
+static int
+any_entry(const char *name, void *arg)
+{
+	return 1;
+}
+
 int
 proc_disk_is_stacked(const char *name)
 {
 	char path[PATH_MAX];
-	DIR *d;
-	struct dirent *de;
-	int fd, found = 0;
+	int fd, found;
 
 	if (block_path(path, sizeof(path), name, "slaves") == -1)
 		return 0;
 	if ((fd = openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return 0;
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return 0;
-	}
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 &&
-		    strcmp(de->d_name, "..") != 0) {
-			found = 1;
-			break;
-		}
-	closedir(d);
+	found = dir_each(fd, any_entry, NULL) == 1;
+	close(fd);
 	return found;
 }
 

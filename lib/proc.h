@@ -158,6 +158,9 @@ int	proc_diskstats(struct diskstat **out, int *n);
  * not empty (device-mapper, md). */
 int	proc_disk_is_whole(const char *name);
 int	proc_disk_is_stacked(const char *name);
+/* The names in directory path but "." and "..", sorted (strcmp), as one
+ * NULL-terminated block for free(); the count, or -1 with errno. */
+int	proc_dir_names(const char *path, char ***out);
 
 /* ---- /proc/net/dev ---- */
 

@@ -986,11 +986,58 @@ test_fs_is_dev(void)
 	CHECK(proc_fs_is_dev(NULL, "ext4") == -1 && errno == EINVAL);
 }
 
+/* proc_dir_names: every entry but . and .., sorted, in one block; more
+ * names than its stack buffer holds; errors. */
+static void
+test_dir_names(void)
+{
+	char dir[] = "/tmp/unit-dirnames.XXXXXX", path[256], want[16];
+	char **v;
+	int i, n, fd;
+
+	CHECK(mkdtemp(dir) != NULL);
+	/* 300 names of 40 bytes: 12 KB, past the 2 KB kept on the stack */
+	for (i = 0; i < 300; i++) {
+		snprintf(path, sizeof(path), "%s/n%03d-%s", dir, 299 - i,
+		    "padding-padding-padding-padding-pad");
+		if ((fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600)) != -1)
+			close(fd);
+	}
+	snprintf(path, sizeof(path), "%s/.hidden", dir);
+	CHECK(mkdir(path, 0700) == 0);
+	n = proc_dir_names(dir, &v);
+	CHECK(n == 301);
+	if (n == 301) {
+		CHECK_STR(v[0], ".hidden");
+		for (i = 0; i < 300; i++) {
+			snprintf(want, sizeof(want), "n%03d-", i);
+			CHECK(strncmp(v[i + 1], want, 5) == 0);
+		}
+		CHECK(v[301] == NULL);
+	}
+	free(v);
+	for (i = 0; i < 300; i++) {
+		snprintf(path, sizeof(path), "%s/n%03d-%s", dir, i,
+		    "padding-padding-padding-padding-pad");
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/.hidden", dir);
+	rmdir(path);
+	n = proc_dir_names(dir, &v);	/* empty */
+	CHECK(n == 0 && v != NULL && v[0] == NULL);
+	free(v);
+	rmdir(dir);
+	errno = 0;
+	CHECK(proc_dir_names(dir, &v) == -1 && errno == ENOENT && v == NULL);
+	CHECK(proc_dir_names("/dev/null", &v) == -1 && errno == ENOTDIR);
+}
+
 void
 test_proc(void)
 {
 	unit_run("proc roots and proc_path", test_roots);
 	unit_run("proc_slurp", test_slurp);
+	unit_run("proc_dir_names", test_dir_names);
 	unit_run("proc_read_str/u64/i64", test_read_numbers);
 	unit_run("meminfo v1box", test_meminfo_v1box);
 	unit_run("meminfo noswap, available estimate", test_meminfo_noswap);
