@@ -1542,34 +1542,58 @@ if_flags(char *dst, size_t len, unsigned f)
 	}
 }
 
+/* An address as text; an IPv6 scope is named after ifname, the interface
+ * the address is on (what if_indextoname would say, without its socket). */
 static void
-sockaddr_str(char *dst, size_t len, const struct sockaddr *sa)
+sockaddr_str(char *dst, size_t len, const struct sockaddr *sa,
+    const char *ifname)
 {
+	static const char hex[] = "0123456789abcdef";
+	char t[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
+	const unsigned char *b;
+	size_t i, n = 0;
+
 	dst[0] = '\0';
 	if (sa == NULL)
 		return;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
-		    dst, (socklen_t)len);
-	else if (sa->sa_family == AF_INET6) {
+	if (sa->sa_family == AF_INET) {
+		b = (const unsigned char *)
+		    &((const struct sockaddr_in *)sa)->sin_addr;
+		for (i = 0; i < 4; i++) {
+			if (i > 0)
+				t[n++] = '.';
+			if (b[i] >= 100)
+				t[n++] = (char)('0' + b[i] / 100);
+			if (b[i] >= 10)
+				t[n++] = (char)('0' + b[i] / 10 % 10);
+			t[n++] = (char)('0' + b[i] % 10);
+		}
+	} else if (sa->sa_family == AF_INET6) {
 		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
-		size_t n;
 
-		inet_ntop(AF_INET6, &s6->sin6_addr, dst, (socklen_t)len);
-		n = strlen(dst);
-		if (s6->sin6_scope_id != 0 && n + 2 < len) {
-			char ifn[IF_NAMESIZE];
-
-			if (if_indextoname(s6->sin6_scope_id, ifn) != NULL)
-				snprintf(dst + n, len - n, "%%%s", ifn);
+		if (inet_ntop(AF_INET6, &s6->sin6_addr, t, INET6_ADDRSTRLEN) ==
+		    NULL)
+			return;
+		n = strlen(t);
+		if (s6->sin6_scope_id != 0 && ifname != NULL &&
+		    strlen(ifname) < IF_NAMESIZE) {
+			t[n++] = '%';
+			memcpy(t + n, ifname, strlen(ifname));
+			n += strlen(ifname);
 		}
 	} else if (sa->sa_family == AF_PACKET) {
 		const struct sockaddr_ll *ll = (const struct sockaddr_ll *)sa;
-		size_t i, n = 0;
 
-		for (i = 0; i < ll->sll_halen && i < 8 && n + 3 < len; i++)
-			n += (size_t)snprintf(dst + n, len - n, "%s%02x",
-			    i > 0 ? ":" : "", ll->sll_addr[i]);
+		for (i = 0; i < ll->sll_halen && i < 8; i++) {
+			if (i > 0)
+				t[n++] = ':';
+			t[n++] = hex[ll->sll_addr[i] >> 4];
+			t[n++] = hex[ll->sll_addr[i] & 15];
+		}
+	}
+	if (n < len) {
+		memcpy(dst, t, n);
+		dst[n] = '\0';
 	}
 }
 
@@ -1601,15 +1625,15 @@ if_addrs(struct rep *e, const struct ifaddrs *all, const char *name)
 		}
 		o = rep_obj(arr, NULL);
 		rep_str(o, "family", fam);
-		sockaddr_str(a, sizeof(a), ifa->ifa_addr);
+		sockaddr_str(a, sizeof(a), ifa->ifa_addr, ifa->ifa_name);
 		rep_str(o, "address", a);
-		sockaddr_str(a, sizeof(a), ifa->ifa_netmask);
+		sockaddr_str(a, sizeof(a), ifa->ifa_netmask, NULL);
 		if (a[0] != '\0')
 			rep_str(o, "netmask", a);
 		else
 			rep_null(o, "netmask", NULL);
 		sockaddr_str(a, sizeof(a), (ifa->ifa_flags & IFF_BROADCAST) ?
-		    ifa->ifa_broadaddr : NULL);
+		    ifa->ifa_broadaddr : NULL, NULL);
 		if (a[0] != '\0')
 			rep_str(o, "broadcast", a);
 		else
@@ -1631,7 +1655,7 @@ if_addrs_line(struct rep *e, const struct ifaddrs *all, const char *name)
 		    (ifa->ifa_addr->sa_family != AF_INET &&
 		    ifa->ifa_addr->sa_family != AF_INET6))
 			continue;
-		sockaddr_str(a, sizeof(a), ifa->ifa_addr);
+		sockaddr_str(a, sizeof(a), ifa->ifa_addr, ifa->ifa_name);
 		if (n < sizeof(line))
 			n += (size_t)snprintf(line + n, sizeof(line) - n,
 			    "%s%s", n > 0 ? ", " : "", a);
@@ -2541,7 +2565,7 @@ summary_addrs(struct tbl *t)
 		    (ifa->ifa_addr->sa_family != AF_INET &&
 		    ifa->ifa_addr->sa_family != AF_INET6))
 			continue;
-		sockaddr_str(a, sizeof(a), ifa->ifa_addr);
+		sockaddr_str(a, sizeof(a), ifa->ifa_addr, ifa->ifa_name);
 		if (n < sizeof(line))
 			n += (size_t)snprintf(line + n, sizeof(line) - n,
 			    "%s%s %s", n > 0 ? ", " : "", ifa->ifa_name, a);

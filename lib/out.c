@@ -339,6 +339,53 @@ u64_digits(char *end, uint64_t v)
 }
 
 /*
+ * v as I.F with at most six decimals, when that decimal reads back as v
+ * exactly: then it is also what "%.15g" prints (at most 15 digits, in
+ * [1e-4, 1e9) no exponent), without printf's cost.  0 when it does not.
+ */
+static int
+dec_short(char *buf, size_t len, double v)
+{
+	static const double p10[] = { 1e2, 1e4, 1e6 };
+	char d[32], *q = d + sizeof(d);
+	uint64_t r, ip, fp;
+	size_t i, k, n;
+	int neg = v < 0;
+
+	if (neg)
+		v = -v;
+	for (i = 0; i < 3; i++) {
+		r = (uint64_t)(v * p10[i] + 0.5);
+		if ((double)r / p10[i] == v)
+			break;
+	}
+	if (i == 3)
+		return 0;
+	k = 2 * (i + 1);		/* decimals */
+	ip = r / (uint64_t)p10[i];
+	fp = r % (uint64_t)p10[i];
+	while (k > 0 && fp % 10 == 0) {	/* no trailing zeros */
+		fp /= 10;
+		k--;
+	}
+	for (n = 0; n < k; n++) {
+		*--q = (char)('0' + fp % 10);
+		fp /= 10;
+	}
+	if (k > 0)
+		*--q = '.';
+	q = u64_digits(q, ip);
+	if (neg)
+		*--q = '-';
+	n = (size_t)(d + sizeof(d) - q);
+	if (n >= len)
+		return 0;
+	memcpy(buf, q, n);
+	buf[n] = '\0';
+	return 1;
+}
+
+/*
  * A double as text with a '.' decimal point in any locale: integral values
  * below 2^53 without a fraction ("12"), others with prec digits.
  */
@@ -362,6 +409,8 @@ fmt_double(char *buf, size_t len, double v, int prec)
 			n = len - 1;
 		memcpy(buf, q, n);
 		buf[n] = '\0';
+		return;
+	} else if (fabs(v) >= 1e-4 && fabs(v) < 1e9 && dec_short(buf, len, v)) {
 		return;
 	} else {
 		/* the shortest form, up to prec digits, that reads back as v

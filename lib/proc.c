@@ -203,10 +203,28 @@ sat_mul(uint64_t a, uint64_t b)
 
 /* ---- roots and files ---- */
 
+/*
+ * getenv for our own variables, asked for a few dozen times a run: most of
+ * the environment is passed over on its first byte.  (Not cached: tests
+ * change the roots between cases.)
+ */
+static const char *
+env_syskit(const char *name)
+{
+	size_t n = strlen(name);
+	char **e;
+
+	for (e = environ; e != NULL && *e != NULL; e++)
+		if ((*e)[0] == name[0] && strncmp(*e, name, n) == 0 &&
+		    (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}
+
 const char *
 proc_root(void)
 {
-	const char *s = getenv("SYSKIT_PROC");
+	const char *s = env_syskit("SYSKIT_PROC");
 
 	return s != NULL && *s != '\0' ? s : "/proc";
 }
@@ -214,7 +232,7 @@ proc_root(void)
 const char *
 sys_root(void)
 {
-	const char *s = getenv("SYSKIT_SYS");
+	const char *s = env_syskit("SYSKIT_SYS");
 
 	return s != NULL && *s != '\0' ? s : "/sys";
 }
@@ -663,6 +681,9 @@ proc_vmstat_parse(const char *buf, size_t len, struct vmstat *vm)
 	p = buf;
 	end = buf + len;
 	while (next_line(&p, end, &ls, &le)) {
+		/* the keys asked all begin with p: pass the other lines by */
+		if (ls < le && *ls != 'p' && !is_blank(*ls))
+			continue;
 		q = ls;
 		if (!next_tok(&q, le, &ks, &ke))
 			continue;

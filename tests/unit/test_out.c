@@ -343,6 +343,47 @@ t_json_buffer(void)
 	CHECK(j.len == 0);
 }
 
+/* json_f64 prints what "%.15g" would (integral values as integers), on
+ * its fast path for short decimals and off it. */
+static void
+t_json_f64_digits(void)
+{
+	static const double fixed[] = { 0.1, 0.52, 1.05, 2.5, 27.8, 99.99,
+	    2994.372, 1e-4, 0.00012, 5e-05, 123456.789012, 999999999.5,
+	    1e9 + 0.25, -0.5, -1234.56, 1.0 / 3, 6.02e23, 1e-300 };
+	char want[64], got_[64];
+	unsigned seed = 7;
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; i < 20000 + sizeof(fixed) / sizeof(fixed[0]); i++) {
+		struct json j;
+		FILE *f = cap();
+		double v;
+
+		if (i < sizeof(fixed) / sizeof(fixed[0]))
+			v = fixed[i];
+		else {
+			seed = seed * 1103515245 + 12345;
+			v = (double)(seed % 10000000) / (i % 2 ? 1000.0 : 100.0);
+			if (i % 3 == 0)
+				v = -v / 7;
+		}
+		if (v == (double)(long long)v)
+			snprintf(want, sizeof(want), "%lld", (long long)v);
+		else
+			snprintf(want, sizeof(want), "%.15g", v);
+		json_init(&j, f, 0);
+		json_f64(&j, NULL, v);
+		json_end(&j);
+		snprintf(got_, sizeof(got_), "%s", got(f));
+		got_[strcspn(got_, "\n")] = '\0';
+		if (strcmp(got_, want) != 0 && bad++ < 5)
+			printf("  %.17g: %s, not %s\n", v, got_, want);
+	}
+	CHECK(bad == 0);
+}
+
 /* ---- table ---- */
 
 static void
@@ -773,6 +814,7 @@ test_out(void)
 	unit_run("out: json lines", t_json_lines);
 	unit_run("out: json depth", t_json_depth);
 	unit_run("out: json buffer", t_json_buffer);
+	unit_run("out: json numbers as %.15g", t_json_f64_digits);
 	unit_run("out: tbl", t_tbl);
 	unit_run("out: tbl right", t_tbl_right);
 	unit_run("out: tbl grow", t_tbl_grow);
