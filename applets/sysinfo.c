@@ -1991,7 +1991,7 @@ sys_str(const char *dir, const char *ent, const char *file, char *buf,
 /* One temperature or fan reading. */
 struct hwsens {
 	char	 chip[64];	/* hwmon name, or the thermal zone's type */
-	char	 id[32];	/* chip label for Prometheus: unique */
+	char	 id[64];	/* chip label for Prometheus: unique */
 	char	 sensor[32];	/* temp1, fan2, or the zone number */
 	char	 label[128];
 	double	 current, high, crit;
@@ -2109,21 +2109,83 @@ thermal_zones(struct sensors *ss)
 	free(tz);
 }
 
+/* node_exporter's cleanMetricName: lower case, [^a-z0-9:_] to '_', no
+ * '_' at either end. */
+static void
+prom_clean(char *dst, size_t len, const char *s, size_t n)
+{
+	size_t i, k = 0;
+
+	while (n > 0 && s[n - 1] == '\n')
+		n--;
+	for (i = 0; i < n && k + 1 < len; i++) {
+		char ch = s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+		    ch == ':'))
+			ch = '_';
+		dst[k++] = ch;
+	}
+	while (k > 0 && dst[k - 1] == '_')
+		k--;
+	dst[k] = '\0';
+	for (i = 0; dst[i] == '_'; i++)
+		;
+	memmove(dst, dst + i, k - i + 1);
+}
+
+/*
+ * The chip label node_exporter gives a hwmon directory: from the device it
+ * belongs to, "<bus dir>_<device>" (pci0000:00_0000:00:18_3,
+ * platform_coretemp_0), stable where hwmonN is not; else its name file;
+ * else hwmonN.  All cleaned as metric names.
+ */
+static void
+hwmon_id(const char *hw, const char *name, char *id, size_t len)
+{
+	char path[PATH_MAX], real[PATH_MAX], dev[256], type[256], *slash;
+
+	id[0] = '\0';
+	snprintf(path, sizeof(path), "%s/class/hwmon/%s/device", sys_root(),
+	    hw);
+	if (realpath(path, real) != NULL &&
+	    (slash = strrchr(real, '/')) != NULL) {
+		prom_clean(dev, sizeof(dev), slash + 1, strlen(slash + 1));
+		*slash = '\0';
+		slash = strrchr(real, '/');
+		prom_clean(type, sizeof(type), slash != NULL ? slash + 1 : "",
+		    slash != NULL ? strlen(slash + 1) : 0);
+		/* a label cut short is still a label: keep what fits */
+		if (dev[0] != '\0' && type[0] != '\0' &&
+		    (size_t)snprintf(id, len, "%s_%s", type, dev) >= len)
+			id[len - 1] = '\0';
+		else if (dev[0] != '\0' && type[0] == '\0' &&
+		    (size_t)snprintf(id, len, "%s", dev) >= len)
+			id[len - 1] = '\0';
+	}
+	if (id[0] == '\0' && name != NULL)
+		prom_clean(id, len, name, strlen(name));
+	if (id[0] == '\0')
+		prom_clean(id, len, hw, strlen(hw));
+}
+
 /* Temperatures (hwmon, else thermal zones), then fans, as psutil's
  * sensors_temperatures() and sensors_fans(). */
 static void
 sensors_read(struct sensors *ss, int *zones)
 {
-	char **hw = NULL, chip[64], id[32];
-	int n, i, j, ntemp = 0;
+	char **hw = NULL, chip[64], id[64];
+	int n, i, j, ntemp = 0, named;
 
 	n = sys_list_class("hwmon", &hw);
 	for (i = 0; i < n; i++) {
 		if (hw[i] == NULL)
 			continue;
-		if (sys_str("hwmon", hw[i], "name", chip, sizeof(chip)) != 0)
+		named = sys_str("hwmon", hw[i], "name", chip, sizeof(chip)) == 0;
+		if (!named)
 			snprintf(chip, sizeof(chip), "%s", hw[i]);
-		ntemp += hwmon_chip(ss, hw[i], chip, chip, 0);
+		hwmon_id(hw[i], named ? chip : NULL, id, sizeof(id));
+		ntemp += hwmon_chip(ss, hw[i], chip, id, 0);
 	}
 	*zones = ntemp == 0;
 	if (*zones)
@@ -2132,9 +2194,11 @@ sensors_read(struct sensors *ss, int *zones)
 	for (i = 0; i < n; i++) {
 		if (hw[i] == NULL)
 			continue;
-		if (sys_str("hwmon", hw[i], "name", chip, sizeof(chip)) != 0)
+		named = sys_str("hwmon", hw[i], "name", chip, sizeof(chip)) == 0;
+		if (!named)
 			snprintf(chip, sizeof(chip), "%s", hw[i]);
-		hwmon_chip(ss, hw[i], chip, chip, 1);
+		hwmon_id(hw[i], named ? chip : NULL, id, sizeof(id));
+		hwmon_chip(ss, hw[i], chip, id, 1);
 	}
 	free(hw);
 	/* two chips of one name (two NVMe drives) keep apart in Prometheus */
@@ -2142,7 +2206,7 @@ sensors_read(struct sensors *ss, int *zones)
 		for (j = 0; j < i; j++)
 			if (strcmp(ss->s[i].id, ss->s[j].id) == 0 &&
 			    strcmp(ss->s[i].sensor, ss->s[j].sensor) == 0) {
-				snprintf(id, sizeof(id), "%.20s_%d", ss->s[i].chip, i);
+				snprintf(id, sizeof(id), "%.40s_%d", ss->s[i].id, i);
 				memcpy(ss->s[i].id, id, sizeof(id));
 				break;
 			}
@@ -2178,6 +2242,26 @@ sensors_prom(struct ctx *c, const struct sensors *ss, int zones)
 	char zone[16];
 	int i;
 
+	/* each hwmon chip once, with its human-readable name */
+	for (i = 0; i < ss->n; i++) {
+		char name[64];
+		int j;
+
+		h = &ss->s[i];
+		if (zones && i < ss->ntemp)
+			continue;
+		for (j = 0; j < i; j++)
+			if (!(zones && j < ss->ntemp) &&
+			    strcmp(ss->s[j].id, h->id) == 0)
+				break;
+		prom_clean(name, sizeof(name), h->chip, strlen(h->chip));
+		if (j < i || name[0] == '\0')
+			continue;
+		prom_family(&c->prom, "node_hwmon_chip_names", "gauge",
+		    "Annotation metric for human-readable chip names");
+		prom_sample(&c->prom, "node_hwmon_chip_names", 1, "chip", h->id,
+		    "chip_name", name, NULL);
+	}
 	if (!zones && ss->ntemp > 0)
 		prom_family(&c->prom, "node_hwmon_temp_celsius", "gauge",
 		    "Hardware monitor for temperature (input)");
