@@ -2773,6 +2773,23 @@ parse_section(const char *s)
 	return 0;
 }
 
+static void
+sec_cpu_all(struct ctx *c)
+{
+	sec_cpu(c, 0);
+}
+
+/* The sections, in the order they are printed. */
+static const struct {
+	int	 bit;
+	void	(*fn)(struct ctx *);
+} runs[] = {
+	{ S_HOST, sec_host }, { S_CPU, sec_cpu_all }, { S_MEM, sec_mem },
+	{ S_SWAP, sec_swap }, { S_DISK, sec_disk }, { S_NET, sec_net },
+	{ S_CONN, sec_conn }, { S_SENSORS, sec_sensors },
+	{ S_LIMITS, sec_limits }, { S_PRESSURE, sec_pressure },
+};
+
 int
 sysinfo_main(int argc, char *argv[])
 {
@@ -2869,26 +2886,10 @@ sysinfo_main(int argc, char *argv[])
 		warn("report");
 		return 1;
 	}
-	if (want & S_HOST)
-		sec_host(&c);
-	if (want & S_CPU)
-		sec_cpu(&c, 0);
-	if (want & S_MEM)
-		sec_mem(&c);
-	if (want & S_SWAP)
-		sec_swap(&c);
-	if (want & S_DISK)
-		sec_disk(&c);
-	if (want & S_NET)
-		sec_net(&c);
-	if ((want & S_CONN) && c.fmt != F_TEXT)
-		sec_conn(&c);
-	if (want & S_SENSORS)
-		sec_sensors(&c);
-	if (want & S_LIMITS)
-		sec_limits(&c);
-	if (want & S_PRESSURE)
-		sec_pressure(&c);
+	for (i = 0; i < (int)nitems(runs); i++)
+		if ((want & runs[i].bit) &&
+		    !(runs[i].bit == S_CONN && c.fmt == F_TEXT))
+			runs[i].fn(&c);
 	if (c.root != NULL)
 		rep_print(c.root, stdout, c.fmt == F_JSON ? REP_JSON :
 		    c.fmt == F_KV ? REP_KV : REP_TEXT);
