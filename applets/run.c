@@ -176,8 +176,7 @@ struct dest {
 	int		 dead;		/* EPIPE or a write error */
 	int		 watched;	/* for EPOLLOUT */
 	const char	*name;
-	char		*q;
-	size_t		 qoff, qlen, qcap;
+	struct loop_buf	 q;		/* what a non-blocking fd did not take */
 };
 
 struct run;
@@ -522,6 +521,7 @@ dest_init(struct dest *d, int fd, const char *name)
 	memset(d, 0, sizeof(*d));
 	d->fd = fd;
 	d->name = name;
+	loop_buf_init_growable(&d->q, SIZE_MAX);
 }
 
 /* A pipe we write to while the command runs: a non-blocking description
@@ -552,7 +552,7 @@ dest_fail(struct dest *d)
 	if (errno != EPIPE)
 		warn("write error: %s", d->name);
 	d->dead = 1;
-	d->qlen = d->qoff = 0;
+	d->q.len = d->q.off = 0;
 }
 
 /* Write it all, waiting when the descriptor is non-blocking. */
@@ -582,30 +582,6 @@ write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-static int
-queue_add(struct dest *d, const char *p, size_t n)
-{
-	size_t ncap;
-	char *nq;
-
-	if (d->qoff > 0 && d->qlen + n > d->qcap - d->qoff) {
-		memmove(d->q, d->q + d->qoff, d->qlen);
-		d->qoff = 0;
-	}
-	if (d->qlen + n > d->qcap) {
-		ncap = d->qcap ? d->qcap : 65536;
-		while (ncap < d->qlen + n)
-			ncap *= 2;
-		if ((nq = realloc(d->q, ncap)) == NULL)
-			return -1;
-		d->q = nq;
-		d->qcap = ncap;
-	}
-	memcpy(d->q + d->qoff + d->qlen, p, n);
-	d->qlen += n;
-	return 0;
-}
-
 static void
 streams_pause(struct run *r, int pause)
 {
@@ -632,19 +608,12 @@ on_dest(struct loop *l, int fd, unsigned ev, void *arg)
 
 	for (i = 0; i < 3; i++) {
 		d = ds[i];
-		if (!d->nb || d->fd != fd || d->qlen == 0)
+		if (!d->nb || d->fd != fd || d->q.len == 0)
 			continue;
-		do
-			n = write(d->fd, d->q + d->qoff, d->qlen);
-		while (n == -1 && errno == EINTR);
-		if (n > 0) {
-			d->qoff += (size_t)n;
-			d->qlen -= (size_t)n;
-			if (d->qlen == 0)
-				d->qoff = 0;
-		} else if (n == -1 && errno != EAGAIN)
+		n = loop_buf_write(&d->q, d->fd);
+		if (n == -1 && errno != EAGAIN)
 			dest_fail(d);
-		pending |= d->qlen > 0;
+		pending |= d->q.len > 0;
 	}
 	if (!pending) {
 		loop_fd_del(l, fd);
@@ -653,7 +622,7 @@ on_dest(struct loop *l, int fd, unsigned ev, void *arg)
 				ds[i]->watched = 0;
 	}
 	for (i = 0; i < 3; i++)
-		if (ds[i]->qlen > QUEUE_HIGH / 4)
+		if (ds[i]->q.len > QUEUE_HIGH / 4)
 			busy = 1;
 	if (!busy)
 		streams_pause(r, 0);
@@ -672,7 +641,7 @@ dest_write(struct run *r, struct dest *d, const char *p, size_t n)
 			dest_fail(d);
 		return;
 	}
-	if (d->qlen == 0) {
+	if (d->q.len == 0) {
 		do
 			w = write(d->fd, p, n);
 		while (w == -1 && errno == EINTR);
@@ -687,7 +656,7 @@ dest_write(struct run *r, struct dest *d, const char *p, size_t n)
 		if (n == 0)
 			return;
 	}
-	if (queue_add(d, p, n) == -1) {
+	if (loop_buf_put(&d->q, p, n) == -1) {
 		dest_fail(d);
 		return;
 	}
@@ -704,7 +673,7 @@ dest_write(struct run *r, struct dest *d, const char *p, size_t n)
 			if (ds[i]->fd == d->fd)
 				ds[i]->watched = 1;
 	}
-	if (d->qlen > QUEUE_HIGH)
+	if (d->q.len > QUEUE_HIGH)
 		streams_pause(r, 1);
 }
 
@@ -1351,8 +1320,8 @@ static void
 maybe_done(struct run *r)
 {
 	if (r->running || !r->tree_done || r->out.fd != -1 ||
-	    r->err.fd != -1 || r->in_fd != -1 || r->d_out.qlen > 0 ||
-	    r->d_err.qlen > 0 || r->d_tee.qlen > 0)
+	    r->err.fd != -1 || r->in_fd != -1 || r->d_out.q.len > 0 ||
+	    r->d_err.q.len > 0 || r->d_tee.q.len > 0)
 		return;
 	loop_stop(r->loop);
 }
@@ -1894,9 +1863,9 @@ cleanup(struct run *r)
 		close(r->d_err.fd);
 	if (r->d_tee.own)
 		close(r->d_tee.fd);
-	free(r->d_out.q);
-	free(r->d_err.q);
-	free(r->d_tee.q);
+	loop_buf_free(&r->d_out.q);
+	loop_buf_free(&r->d_err.q);
+	loop_buf_free(&r->d_tee.q);
 	if (r->stdin_fd != -1)
 		close(r->stdin_fd);
 	if (r->cap.fd != -1)

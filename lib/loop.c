@@ -556,6 +556,13 @@ loop_buf_init(struct loop_buf *b, size_t cap)
 }
 
 void
+loop_buf_init_growable(struct loop_buf *b, size_t max)
+{
+	memset(b, 0, sizeof(*b));
+	b->max = max;
+}
+
+void
 loop_buf_free(struct loop_buf *b)
 {
 	free(b->data);
@@ -622,11 +629,40 @@ loop_buf_write(struct loop_buf *b, int fd)
 	return n;
 }
 
+/* Room for n more in a growable buffer: double from 64 KiB, up to max. */
+static int
+grow(struct loop_buf *b, size_t n)
+{
+	size_t ncap = b->cap ? b->cap : 65536;
+	char *nd;
+
+	if (n > b->max - b->len) {
+		errno = ENOBUFS;
+		return -1;
+	}
+	while (ncap < b->len + n)
+		ncap = ncap > b->max / 2 ? b->max : ncap * 2;
+	if (ncap > b->max)
+		ncap = b->max;
+	if (b->off > 0) {		/* the pending bytes to the front */
+		memmove(b->data, b->data + b->off, b->len);
+		b->off = 0;
+	}
+	if ((nd = realloc(b->data, ncap)) == NULL)
+		return -1;
+	b->data = nd;
+	b->cap = ncap;
+	return 0;
+}
+
 int
 loop_buf_put(struct loop_buf *b, const void *p, size_t n)
 {
-	if (n > b->cap - b->len) {
-		errno = ENOBUFS;
+	if (n == 0)
+		return 0;
+	if (n > b->cap - b->len && (b->max <= b->cap || grow(b, n) == -1)) {
+		if (b->max <= b->cap)
+			errno = ENOBUFS;
 		return -1;
 	}
 	if (b->cap - b->off - b->len < n) {

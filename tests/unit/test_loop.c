@@ -239,6 +239,38 @@ bufs(void)
 	loop_buf_free(&b);
 }
 
+/* A growable buffer: empty until put, doubles from 64 KiB, keeps the
+ * pending bytes in order across growth, refuses past its max. */
+static void
+bufs_growable(void)
+{
+	static char big[200000];
+	struct loop_buf b;
+	size_t i;
+	int ok = 1;
+
+	for (i = 0; i < sizeof(big); i++)
+		big[i] = (char)('a' + i % 26);
+	loop_buf_init_growable(&b, 300000);
+	CHECK(b.data == NULL && b.cap == 0);
+	CHECK(loop_buf_put(&b, "", 0) == 0 && b.len == 0);
+	CHECK(loop_buf_put(&b, big, 10) == 0);
+	CHECK_U64(b.cap, 65536);
+	b.off += 4;		/* 4 written: the rest moves to the front */
+	b.len -= 4;
+	CHECK(loop_buf_put(&b, big + 10, 100000) == 0);
+	CHECK_U64(b.cap, 131072);
+	CHECK_U64(b.len, 100006);
+	for (i = 0; i < b.len; i++)
+		ok &= b.data[b.off + i] == big[4 + i];
+	CHECK(ok);
+	CHECK(loop_buf_put(&b, big, 190000) == 0);	/* to max exactly */
+	CHECK_U64(b.cap, 300000);
+	CHECK(loop_buf_put(&b, big, 200000) == -1 && errno == ENOBUFS);
+	CHECK_U64(b.len, 290006);
+	loop_buf_free(&b);
+}
+
 static void
 splicing(void)
 {
@@ -268,5 +300,6 @@ test_loop(void)
 	unit_run("loop: signals", signals);
 	unit_run("loop: children", children);
 	unit_run("loop: buffers", bufs);
+	unit_run("loop: growable buffers", bufs_growable);
 	unit_run("loop: splice", splicing);
 }
