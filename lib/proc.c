@@ -1955,9 +1955,12 @@ proc_fs_is_dev(const char *filesystems_buf, const char *fstype)
 	if (*fstype == '\0' || strpbrk(fstype, " \t\n") != NULL)
 		return 0;
 	/* Only a line holding fstype as a token can say yes: find those
-	 * (strstr), not every line's tokens. */
+	 * (its first byte, then the rest: cheaper than strstr for a short
+	 * name in a short file), not every line's tokens. */
 	n = strlen(fstype);
-	for (m = filesystems_buf; (m = strstr(m, fstype)) != NULL; m += n) {
+	for (m = filesystems_buf; (m = strchr(m, fstype[0])) != NULL; m++) {
+		if (strncmp(m, fstype, n) != 0)
+			continue;
 		if ((m > filesystems_buf && !is_blank(m[-1]) && m[-1] != '\n') ||
 		    (m[n] != '\0' && !is_blank(m[n]) && m[n] != '\n'))
 			continue;
