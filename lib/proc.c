@@ -1297,9 +1297,9 @@ proc_cpu_online(void)
 	return n > INT_MAX ? INT_MAX : (int)n;
 }
 
-static int cmp_str(const void *, const void *);
-
 /* ---- directories and name lists, without DIR or a malloc per name ---- */
+
+static int cmp_str(const void *, const void *);
 
 struct dent64 {
 	uint64_t	ino;
