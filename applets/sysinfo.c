@@ -2269,6 +2269,26 @@ sensors_prom(struct ctx *c, const struct sensors *ss, int zones)
 		prom_sample(&c->prom, "node_hwmon_temp_celsius",
 		    ss->s[i].current, "chip", ss->s[i].id, "sensor",
 		    ss->s[i].sensor, NULL);
+	/* the limits node_exporter exports beside them (temp*_crit, _max),
+	 * what alerts compare the temperature with */
+	for (i = 0; i < ss->ntemp && !zones; i++) {
+		h = &ss->s[i];
+		if (!h->has_crit)
+			continue;
+		prom_family(&c->prom, "node_hwmon_temp_crit_celsius", "gauge",
+		    "Hardware monitor for temperature (crit)");
+		prom_sample(&c->prom, "node_hwmon_temp_crit_celsius", h->crit,
+		    "chip", h->id, "sensor", h->sensor, NULL);
+	}
+	for (i = 0; i < ss->ntemp && !zones; i++) {
+		h = &ss->s[i];
+		if (!h->has_high)
+			continue;
+		prom_family(&c->prom, "node_hwmon_temp_max_celsius", "gauge",
+		    "Hardware monitor for temperature (max)");
+		prom_sample(&c->prom, "node_hwmon_temp_max_celsius", h->high,
+		    "chip", h->id, "sensor", h->sensor, NULL);
+	}
 	if (zones && ss->ntemp > 0)
 		prom_family(&c->prom, "node_thermal_zone_temp", "gauge",
 		    "Zone temperature in Celsius");

@@ -130,7 +130,12 @@ same_text() {
 #   nct6775 temp2 -5500 = -5.5.  thermal_zone0 (acpitz) is not listed:
 #   psutil reads thermal zones only when hwmon has no temperature (on real
 #   machines acpitz is also an hwmon chip: it would be listed twice).
-#   fans 1205 "CPU Fan" and 0 "".  BAT0 energy 31500000 / 45000000 = 70%;
+#   fans 1205 "CPU Fan" and 0 "".  Prometheus, as node_exporter: hwmon0's
+#   device link resolves to devices/pci0000:00/0000:00:18.3, so its chip is
+#   "pci0000:00_0000:00:18_3" ('.' cleaned to '_'); hwmon1 has no device
+#   link: its name, "nct6775".  temp3's max and crit are exported as
+#   node_hwmon_temp_max_celsius 70 and node_hwmon_temp_crit_celsius 95.
+#   BAT0 energy 31500000 / 45000000 = 70%;
 #   AC online 0: on battery; secsleft = 31500000 / 9000000 h = 12600 s.
 # pressure: totals us / 1e6: cpu some 3260332 = 3.260332; io 2.101, 1.988142.
 # limits: v1; path = the memory controller's; no quota, no memory limit;
