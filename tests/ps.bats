@@ -50,13 +50,15 @@ need_procps() {
 	    skip "procps-ng ps is not installed"
 }
 
-# procps_same ARGS...: procps ps ARGS, syskit ps ARGS, procps ps ARGS again;
-# the header must match, and every row that procps printed alike in both
-# of its runs (a process that lived through all three, unchanged) must be
-# in syskit's output, equal.  Rows are keyed by PID (and LWP/SPID), or by
-# the whole line when there is no PID column.  This shell and the bats
-# processes above it are busy while the runs go on: their rows are left
-# out.  Tried three times before failing (other processes may be busy).
+# procps_same ARGS...: procps ps ARGS and syskit ps ARGS in turn, five runs
+# (procps, syskit, procps, syskit, procps); the header must match, and every
+# row that procps printed alike in all three of its runs (a process that
+# lived through them, unchanged) must be in one of syskit's two outputs,
+# equal.  Two looks because a busy process's state and C column can swing
+# and swing back between runs (R, S, R).  Rows are keyed by PID (and
+# LWP/SPID), or by the whole line when there is no PID column.  This shell
+# and the bats processes above it are busy while the runs go on: their
+# rows are left out.  Tried three times before failing.
 procps_same() {
 	need_procps
 	local try d=$BATS_TEST_TMPDIR/procps_same busy p
@@ -79,11 +81,14 @@ procps_same() {
 		"$PROCPS" "$@" >"$d/a" 2>&1 || true
 		ps "$@" >"$d/b" 2>&1 || true
 		"$PROCPS" "$@" >"$d/c" 2>&1 || true
+		ps "$@" >"$d/d" 2>&1 || true
+		"$PROCPS" "$@" >"$d/e" 2>&1 || true
 		if HEAD="$head" BUSY="$busy" $PY - "$d" "$*" >"$d/why" <<'EOF'
 import os, sys
 d, args = sys.argv[1:3]
 busy = set(os.environ["BUSY"].split())
-a, b, c = (open(os.path.join(d, f), errors="replace").read().split("\n") for f in "abc")
+a, b, c, b2, c2 = (open(os.path.join(d, f), errors="replace").read().split("\n")
+    for f in "abcde")
 def rows(lines, head):
     h = head.split()
     keys = [i for i, t in enumerate(h) if t in ("PID", "LWP", "SPID", "TID")]
@@ -103,12 +108,12 @@ if head:
     if head in (a[0], b[0]):
         print("a header was printed:\nprocps: %r\nsyskit: %r" % (a[0], b[0]))
         sys.exit(1)
-    a, b, c = ([head] + x for x in (a, b, c))
+    a, b, c, b2, c2 = ([head] + x for x in (a, b, c, b2, c2))
 if a[0] != b[0]:
     print("headers differ:\nprocps: %r\nsyskit: %r" % (a[0], b[0]))
     sys.exit(1)
 import re
-ra, rb, rc = (rows(x[1:], a[0]) for x in (a, b, c))
+ra, rb, rc, rb2, rc2 = (rows(x[1:], a[0]) for x in (a, b, c, b2, c2))
 # A control character: procps prints '?' (a space for a newline in a
 # command line), syskit escapes it (\n, \033, and \\ for a backslash).
 vis = re.compile(r"\\([0-7]{3}|[abtnvfr\\])")
@@ -118,11 +123,16 @@ def variants(l):
         out.add(vis.sub(lambda m: "\\" if m.group(1) == "\\" else
                         nl if m.group(1) == "n" else "?", l))
     return out
-if rb and not isinstance(next(iter(rb)), tuple):
-    # rows keyed by their text: ours as procps would print them
-    rb = {v: v for l in rb for v in variants(l)}
-stable = [k for k in ra if k in rc and ra[k] == rc[k]]
-bad = [k for k in stable if k not in rb or ra[k] not in variants(rb[k])]
+def keyed(r):
+    if r and not isinstance(next(iter(r)), tuple):
+        # rows keyed by their text: ours as procps would print them
+        return {v: v for l in r for v in variants(l)}
+    return r
+rb, rb2 = keyed(rb), keyed(rb2)
+def same(k, r):
+    return k in r and ra[k] in variants(r[k])
+stable = [k for k in ra if rc.get(k) == ra[k] and rc2.get(k) == ra[k]]
+bad = [k for k in stable if not same(k, rb) and not same(k, rb2)]
 for k in bad[:10]:
     print("procps: %r\nsyskit: %r" % (ra[k], rb.get(k)))
 sys.exit(1 if bad else 0)
@@ -212,9 +222,11 @@ pids_of() {
 }
 
 @test "selection by lists: -p --pid -q --ppid -u -U -g -G -s --sid -t -C, commas, blanks, repeats" {
-	spawn "$PSHELPER" -n pslista -s 20
+	# names of this run's own (-C matches every process of that name)
+	local na=psla$$ nb=pslb$$
+	spawn "$PSHELPER" -n "$na" -s 20
 	local a=$PID
-	spawn "$PSHELPER" -n pslistb -s 20
+	spawn "$PSHELPER" -n "$nb" -s 20
 	local b=$PID
 	run ps -o pid= -p "$a,$b"
 	assert_success
@@ -233,13 +245,13 @@ pids_of() {
 	assert_success
 	assert_line --regexp "^ *$a$"
 	assert_line --regexp "^ *$b$"
-	run ps -o pid= -C pslista
+	run ps -o pid= -C "$na"
 	assert_equal "$(echo $output)" "$a"
-	run ps -o pid= -C pslista,pslistb
+	run ps -o pid= -C "$na,$nb"
 	assert_equal "${#lines[@]}" 2
 	# a session of its own: this shell's may be 0 (led from outside the
 	# pid namespace), which procps refuses as a process id
-	spawn setsid "$PSHELPER" -n pslistc -s 20
+	spawn setsid "$PSHELPER" -n "pslc$$" -s 20
 	local c=$PID
 	run ps -o pid= -s "$c"
 	assert_equal "$(echo $output)" "$c"
