@@ -43,3 +43,19 @@ os.replace(path + ".tmp", path)
 PYEOF
 	say "bench/RESULTS.md: $1 section rewritten"
 }
+
+# hf GROUP RUNS WARMUP ENTRY...: one hyperfine -N group of "name|command"
+# entries, its JSON in $OUT/GROUP.json and its text in $OUT/GROUP.txt.
+hf() {
+	local group=$1 runs=$2 warm=$3 e
+	shift 3
+	local names=() cmds=()
+	for e in "$@"; do
+		names+=(-n "${e%%|*}")
+		cmds+=("${e#*|}")
+	done
+	say "hyperfine: $group ($runs runs)"
+	hyperfine -N --style basic --warmup "$warm" --runs "$runs" \
+	    --export-json "$OUT/$group.json" "${names[@]}" "${cmds[@]}" \
+	    >"$OUT/$group.txt" 2>&1 || { cat "$OUT/$group.txt"; die "hyperfine $group failed"; }
+}

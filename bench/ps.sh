@@ -157,20 +157,6 @@ start_holder() {
 	echo "runs=RUNS=$RUNS SLOW_RUNS=$SLOW_RUNS WARMUP=$WARMUP NS=\"$NS\""
 } >"$OUT/meta.env"
 
-# hf NAME RUNS ENTRY...: one hyperfine group, "name|command" entries
-hf() {
-	local group=$1 runs=$2 e
-	shift 2
-	local names=() cmds=()
-	for e in "$@"; do
-		names+=(-n "${e%%|*}")
-		cmds+=("${e#*|}")
-	done
-	say "hyperfine: $group ($runs runs)"
-	hyperfine -N --style basic --warmup "$WARMUP" --runs "$runs" \
-	    --export-json "$OUT/$group.json" "${names[@]}" "${cmds[@]}" \
-	    >"$OUT/$group.txt" 2>&1 || { cat "$OUT/$group.txt"; die "hyperfine $group failed"; }
-}
 
 TOYAUX="toybox ps -A -o USER,PID,%CPU,%MEM,VSZ,RSS,TTY,STAT,STIME,TIME,ARGS"
 last=${NS##* }
@@ -195,11 +181,11 @@ for n in $NS; do
 		# shellcheck disable=SC2086
 		${e#*|} >/dev/null || die "fails: ${e#*|}"
 	done
-	hf "$n-stat" "$RUNS" "${STAT[@]}"
-	hf "$n-rss" "$slow" "${RSS[@]}"
-	hf "$n-aux" "$slow" "${AUX[@]}"
-	hf "$n-forest" "$slow" "${FOREST[@]}"
-	hf "$n-json" "$SLOW_RUNS" "${JSON[@]}"
+	hf "$n-stat" "$RUNS" "$WARMUP" "${STAT[@]}"
+	hf "$n-rss" "$slow" "$WARMUP" "${RSS[@]}"
+	hf "$n-aux" "$slow" "$WARMUP" "${AUX[@]}"
+	hf "$n-forest" "$slow" "$WARMUP" "${FOREST[@]}"
+	hf "$n-json" "$SLOW_RUNS" "$WARMUP" "${JSON[@]}"
 	cleanup
 done
 

@@ -290,20 +290,6 @@ for e in "${FULL[@]}" "${SMALL[@]}" "${CONN[@]}"; do
 	${e#*|} >/dev/null || die "fails: ${e#*|}"
 done
 
-# hf GROUP RUNS WARMUP ENTRY...: one hyperfine run, JSON in $OUT/GROUP.json
-hf() {
-	local group=$1 runs=$2 warm=$3 e
-	shift 3
-	local names=() cmds=()
-	for e in "$@"; do
-		names+=(-n "${e%%|*}")
-		cmds+=("${e#*|}")
-	done
-	say "hyperfine: $group ($runs runs)"
-	hyperfine -N --style basic --warmup "$warm" --runs "$runs" \
-	    --export-json "$OUT/$group.json" "${names[@]}" "${cmds[@]}" \
-	    >"$OUT/$group.txt" 2>&1 || { cat "$OUT/$group.txt"; die "hyperfine $group failed"; }
-}
 
 hf full "$RUNS" "$WARMUP" "${FULL[@]}"
 hf full-psutil "$SLOW_RUNS" 3 "psutil (sysinfo --json equivalent)|$PY $OUT/psutil_full.py"
