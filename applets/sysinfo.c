@@ -2174,32 +2174,34 @@ hwmon_id(const char *hw, const char *name, char *id, size_t len)
 static void
 sensors_read(struct sensors *ss, int *zones)
 {
-	char **hw = NULL, chip[64], id[64];
+	struct { char chip[64], id[64]; } *names = NULL;
+	char **hw = NULL, id[64];
 	int n, i, j, ntemp = 0, named;
 
 	n = sys_list_class("hwmon", &hw);
+	/* each chip's name and Prometheus label, worked out once for both
+	 * passes (temperatures, then fans) */
+	if (n > 0 && (names = calloc((size_t)n, sizeof(*names))) == NULL)
+		n = 0;
 	for (i = 0; i < n; i++) {
 		if (hw[i] == NULL)
 			continue;
-		named = sys_str("hwmon", hw[i], "name", chip, sizeof(chip)) == 0;
+		named = sys_str("hwmon", hw[i], "name", names[i].chip,
+		    sizeof(names[i].chip)) == 0;
 		if (!named)
-			snprintf(chip, sizeof(chip), "%s", hw[i]);
-		hwmon_id(hw[i], named ? chip : NULL, id, sizeof(id));
-		ntemp += hwmon_chip(ss, hw[i], chip, id, 0);
+			snprintf(names[i].chip, sizeof(names[i].chip), "%s", hw[i]);
+		hwmon_id(hw[i], named ? names[i].chip : NULL, names[i].id,
+		    sizeof(names[i].id));
+		ntemp += hwmon_chip(ss, hw[i], names[i].chip, names[i].id, 0);
 	}
 	*zones = ntemp == 0;
 	if (*zones)
 		thermal_zones(ss);
 	ss->ntemp = ss->n;
-	for (i = 0; i < n; i++) {
-		if (hw[i] == NULL)
-			continue;
-		named = sys_str("hwmon", hw[i], "name", chip, sizeof(chip)) == 0;
-		if (!named)
-			snprintf(chip, sizeof(chip), "%s", hw[i]);
-		hwmon_id(hw[i], named ? chip : NULL, id, sizeof(id));
-		hwmon_chip(ss, hw[i], chip, id, 1);
-	}
+	for (i = 0; i < n; i++)
+		if (hw[i] != NULL)
+			hwmon_chip(ss, hw[i], names[i].chip, names[i].id, 1);
+	free(names);
 	free(hw);
 	/* two chips of one name (two NVMe drives) keep apart in Prometheus */
 	for (i = 0; i < ss->n; i++)
