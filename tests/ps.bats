@@ -8,6 +8,17 @@ bats_require_minimum_version 1.5.0
 
 PSHELPER=$(dirname "$SYSKIT_BIN")/pshelper
 PROCPS=/usr/bin/ps
+# procps shows text as the locale says ('?' for each byte of a non-ASCII
+# character in the C locale, which CI runs in); syskit shows valid UTF-8
+# whatever the locale.  procps runs in a UTF-8 locale where there is one.
+UTF8_LC=$(locale -a 2>/dev/null | grep -m1 -ix 'c\.utf-\?8') || UTF8_LC=
+procps() {
+	if [ -n "$UTF8_LC" ]; then
+		LC_ALL=$UTF8_LC "$PROCPS" "$@"
+	else
+		"$PROCPS" "$@"
+	fi
+}
 
 # helpers.bash's setup, and: our children, killed and reaped in teardown.
 eval "$(declare -f setup | sed '1s/^setup/helpers_setup/')"
@@ -75,14 +86,14 @@ procps_same() {
 		for a in "$@"; do
 			case $a in --no-headers | --no-heading | h) ;; *) with+=("$a") ;; esac
 		done
-		head=$("$PROCPS" "${with[@]}" | head -1)
+		head=$(procps "${with[@]}" | head -1)
 	fi
 	for try in 1 2 3; do
-		"$PROCPS" "$@" >"$d/a" 2>&1 || true
+		procps "$@" >"$d/a" 2>&1 || true
 		ps "$@" >"$d/b" 2>&1 || true
-		"$PROCPS" "$@" >"$d/c" 2>&1 || true
+		procps "$@" >"$d/c" 2>&1 || true
 		ps "$@" >"$d/d" 2>&1 || true
-		"$PROCPS" "$@" >"$d/e" 2>&1 || true
+		procps "$@" >"$d/e" 2>&1 || true
 		if HEAD="$head" BUSY="$busy" $PY - "$d" "$*" >"$d/why" <<'EOF'
 import os, sys
 d, args = sys.argv[1:3]
@@ -114,23 +125,42 @@ if a[0] != b[0]:
     sys.exit(1)
 import re
 ra, rb, rc, rb2, rc2 = (rows(x[1:], a[0]) for x in (a, b, c, b2, c2))
-# A control character: procps prints '?' (a space for a newline in a
-# command line), syskit escapes it (\n, \033, and \\ for a backslash).
-vis = re.compile(r"\\([0-7]{3}|[abtnvfr\\])")
-def variants(l):
-    out = {l}
-    for nl in (" ", "?"):
-        out.add(vis.sub(lambda m: "\\" if m.group(1) == "\\" else
-                        nl if m.group(1) == "n" else "?", l))
-    return out
-def keyed(r):
-    if r and not isinstance(next(iter(r)), tuple):
-        # rows keyed by their text: ours as procps would print them
-        return {v: v for l in r for v in variants(l)}
-    return r
-rb, rb2 = keyed(rb), keyed(rb2)
+# Untrusted text.  syskit escapes a control character (\n, \t, \033)
+# and passes a backslash and valid UTF-8 through.  procps prints '?' for
+# a control character in a UTF-8 locale and '.' in the C locale, a space
+# for a newline in a command line, and in the C locale '?' for each byte
+# of a non-ASCII character.  A procps row becomes a pattern that matches
+# each of these with syskit's text.
+esc = r"\\(?:[0-7]{3}|[abtnvfr])"
+def pattern(p):
+    out = []
+    for run in re.finditer(r"\?+|.", p):
+        t = run.group()
+        if t[0] == "?":
+            out.append(r"(?:\?|%s|[^\x00-\x7f])+" % esc)
+        elif t == ".":
+            out.append(r"(?:\.|%s)" % esc)
+        elif t == " ":
+            out.append(r"(?: |\\n)")
+        else:
+            out.append(re.escape(t))
+    return re.compile("".join(out))
+# A column cut to its width: syskit's escape is wider than procps's '?',
+# so the texts part at the first escape or non-ASCII character.
+odd = re.compile(r"%s|[^\x00-\x7f]" % esc)
+def cut_alike(p, s):
+    m = odd.search(s)
+    return m is not None and p[:m.start()] == s[:m.start()]
+def alike(p, s):
+    return p == s or cut_alike(p, s) or (
+        (odd.search(s) is not None or "?" in p or "." in p) and
+        pattern(p).fullmatch(s) is not None)
 def same(k, r):
-    return k in r and ra[k] in variants(r[k])
+    if isinstance(k, tuple):
+        return k in r and alike(ra[k], r[k])
+    # rows keyed by their text
+    return k in r or any(alike(k, s) for s in r
+                         if odd.search(s) is not None)
 stable = [k for k in ra if rc.get(k) == ra[k] and rc2.get(k) == ra[k]]
 bad = [k for k in stable if not same(k, rb) and not same(k, rb2)]
 for k in bad[:10]:
@@ -307,7 +337,7 @@ pids_of() {
 	local m=$(($(cat /proc/sys/kernel/pid_max) - 1))
 	assert_equal "$output" "$(printf '%*d' "${#m}" $$)"
 	need_procps
-	assert_equal "$output" "$("$PROCPS" -o pid= -p $$)"
+	assert_equal "$output" "$(procps -o pid= -p $$)"
 }
 
 @test "header and columns line up: right for numbers, left for text" {
@@ -345,12 +375,14 @@ pids_of() {
 	run script -qec "stty rows 24 cols 70; ps -ef" /dev/null
 	assert_success
 	local l mine
+	# characters, not bytes, in ${#l}
+	[ -z "$UTF8_LC" ] || local LC_ALL=$UTF8_LC
 	for l in "${lines[@]}"; do
 		l=${l%$'\r'}
 		[ "${#l}" -le 70 ] || { echo "too wide: $l"; return 1; }
 	done
 	mine=$output
-	run script -qec "stty rows 24 cols 70; $PROCPS -ef" /dev/null
+	run script -qec "stty rows 24 cols 70; LC_ALL=${UTF8_LC:-$LC_ALL} $PROCPS -ef" /dev/null
 	assert_equal "$(printf '%s\n' "$mine" | head -n 3)" "$(printf '%s\n' "$output" | head -n 3)"
 }
 
