@@ -2360,6 +2360,38 @@ proc_pid_status_parse(const char *buf, size_t len, struct pid_status *st)
 	return 0;
 }
 
+/*
+ * The "Key: number" lines of a /proc file: the value of each line whose key
+ * is keys[i] (read by num) is added into *dst[i].  Returns the keys seen as
+ * a bit mask, or -1 (EINVAL) on a bad number.
+ */
+static long
+keyed_sum(const char *buf, size_t len, const char *const keys[],
+    uint64_t *const dst[], size_t n,
+    int (*num)(const char *, const char *, uint64_t *))
+{
+	const char *p = buf, *end = buf + len, *ls, *le, *colon;
+	unsigned long seen = 0;
+	uint64_t v;
+	size_t i;
+
+	while (next_line(&p, end, &ls, &le)) {
+		if ((colon = memchr(ls, ':', (size_t)(le - ls))) == NULL)
+			continue;
+		for (i = 0; i < n; i++) {
+			if (!tok_eq(ls, colon, keys[i]))
+				continue;
+			if (num(colon + 1, le, &v) == -1) {
+				errno = EINVAL;
+				return -1;
+			}
+			*dst[i] = sat_add(*dst[i], v);
+			seen |= 1UL << i;
+		}
+	}
+	return (long)seen;
+}
+
 int
 proc_pid_io_parse(const char *buf, size_t len, struct pid_io *io)
 {
@@ -2367,33 +2399,14 @@ proc_pid_io_parse(const char *buf, size_t len, struct pid_io *io)
 		"rchar", "wchar", "syscr", "syscw", "read_bytes",
 		"write_bytes", "cancelled_write_bytes",
 	};
-	uint64_t *dst[7];
-	const char *p = buf, *end = buf + len, *ls, *le, *colon;
-	unsigned seen = 0;
-	size_t i;
+	uint64_t *const dst[] = {
+		&io->rchar, &io->wchar, &io->syscr, &io->syscw,
+		&io->read_bytes, &io->write_bytes,
+		&io->cancelled_write_bytes,
+	};
 
 	memset(io, 0, sizeof(*io));
-	dst[0] = &io->rchar;
-	dst[1] = &io->wchar;
-	dst[2] = &io->syscr;
-	dst[3] = &io->syscw;
-	dst[4] = &io->read_bytes;
-	dst[5] = &io->write_bytes;
-	dst[6] = &io->cancelled_write_bytes;
-	while (next_line(&p, end, &ls, &le)) {
-		if ((colon = memchr(ls, ':', (size_t)(le - ls))) == NULL)
-			continue;
-		for (i = 0; i < 7; i++) {
-			if (!tok_eq(ls, colon, keys[i]))
-				continue;
-			if (status_num(colon + 1, le, dst[i]) == -1) {
-				errno = EINVAL;
-				return -1;
-			}
-			seen |= 1U << i;
-		}
-	}
-	if (seen != 0x7f) {
+	if (keyed_sum(buf, len, keys, dst, 7, status_num) != 0x7f) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -2401,6 +2414,7 @@ proc_pid_io_parse(const char *buf, size_t len, struct pid_io *io)
 	return 0;
 }
 
+/* smaps sums over its mappings; smaps_rollup has one of each line */
 int
 proc_pid_smaps_parse(const char *buf, size_t len, struct pid_smaps *sm)
 {
@@ -2408,38 +2422,21 @@ proc_pid_smaps_parse(const char *buf, size_t len, struct pid_smaps *sm)
 		"Rss", "Pss", "Private_Clean", "Private_Dirty",
 		"Private_Hugetlb", "Swap", "SwapPss",
 	};
-	uint64_t *dst[7], v;
-	const char *p = buf, *end = buf + len, *ls, *le, *colon;
-	size_t i;
+	uint64_t *const dst[] = {
+		&sm->rss, &sm->pss, &sm->private_clean, &sm->private_dirty,
+		&sm->private_hugetlb, &sm->swap, &sm->swap_pss,
+	};
+	long seen;
 
 	memset(sm, 0, sizeof(*sm));
-	dst[0] = &sm->rss;
-	dst[1] = &sm->pss;
-	dst[2] = &sm->private_clean;
-	dst[3] = &sm->private_dirty;
-	dst[4] = &sm->private_hugetlb;
-	dst[5] = &sm->swap;
-	dst[6] = &sm->swap_pss;
-	while (next_line(&p, end, &ls, &le)) {
-		if ((colon = memchr(ls, ':', (size_t)(le - ls))) == NULL)
-			continue;
-		for (i = 0; i < 7; i++) {
-			if (!tok_eq(ls, colon, keys[i]))
-				continue;
-			/* mapping header lines hold ':' too, never a key */
-			if (status_kb(colon + 1, le, &v) == -1) {
-				errno = EINVAL;
-				return -1;
-			}
-			*dst[i] = sat_add(*dst[i], v);
-			if (i == 1)
-				sm->has = 1;
-		}
-	}
-	if (!sm->has) {
+	/* mapping header lines hold ':' too, never a key */
+	if ((seen = keyed_sum(buf, len, keys, dst, 7, status_kb)) == -1)
+		return -1;
+	if (!(seen & 2)) {
 		errno = EINVAL;
 		return -1;
 	}
+	sm->has = 1;
 	return 0;
 }
 
