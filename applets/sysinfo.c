@@ -1641,26 +1641,36 @@ if_addrs(struct rep *e, const struct ifaddrs *all, const char *name)
 	}
 }
 
-/* For people: the addresses of one interface on one line. */
-static void
-if_addrs_line(struct rep *e, const struct ifaddrs *all, const char *name)
+/*
+ * For people: the IPv4 and IPv6 addresses of interface name, or with name
+ * NULL of every interface but loopback, each after its interface's name;
+ * ", " between them, cut to len.  Returns how many there are.
+ */
+static size_t
+addrs_join(char *line, size_t len, const struct ifaddrs *all,
+    const char *name)
 {
 	const struct ifaddrs *ifa;
-	char line[1024], a[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
-	size_t n = 0;
+	char a[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
+	size_t n = 0, k = 0;
 
 	line[0] = '\0';
 	for (ifa = all; ifa != NULL; ifa = ifa->ifa_next) {
-		if (ifa->ifa_addr == NULL || strcmp(ifa->ifa_name, name) != 0 ||
+		if (ifa->ifa_addr == NULL ||
 		    (ifa->ifa_addr->sa_family != AF_INET &&
 		    ifa->ifa_addr->sa_family != AF_INET6))
 			continue;
+		if (name != NULL ? strcmp(ifa->ifa_name, name) != 0 :
+		    (ifa->ifa_flags & IFF_LOOPBACK) != 0)
+			continue;
 		sockaddr_str(a, sizeof(a), ifa->ifa_addr, ifa->ifa_name);
-		if (n < sizeof(line))
-			n += (size_t)snprintf(line + n, sizeof(line) - n,
-			    "%s%s", n > 0 ? ", " : "", a);
+		if (n < len)
+			n += (size_t)snprintf(line + n, len - n, "%s%s%s%s",
+			    k > 0 ? ", " : "", name == NULL ? ifa->ifa_name : "",
+			    name == NULL ? " " : "", a);
+		k++;
 	}
-	rep_str(e, "addresses", line);
+	return k;
 }
 
 /* psutil's net_io_counters() fields. */
@@ -1762,7 +1772,7 @@ sec_net(struct ctx *c)
 		const struct netdev *d = &nd[i];
 		struct rep *e = rep_obj(arr, NULL);
 		struct ifstat s;
-		char flags[256];
+		char flags[256], line[1024];
 
 		rep_str(e, "name", d->name);
 		net_values(d, v);
@@ -1783,9 +1793,10 @@ sec_net(struct ctx *c)
 			rep_null(e, "mtu", NULL);
 			rep_null(e, "flags", NULL);
 		}
-		if (have_ifa && c->fmt == F_TEXT)
-			if_addrs_line(e, ifa, d->name);
-		else if (have_ifa)
+		if (have_ifa && c->fmt == F_TEXT) {
+			addrs_join(line, sizeof(line), ifa, d->name);
+			rep_str(e, "addresses", line);
+		} else if (have_ifa)
 			if_addrs(e, ifa, d->name);
 		else
 			rep_null(e, "addresses", c->foreign ?
@@ -2659,25 +2670,15 @@ summary_mem(struct ctx *c, struct tbl *t)
 static void
 summary_addrs(struct tbl *t)
 {
-	struct ifaddrs *all, *ifa;
-	char line[1024], a[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
-	size_t n = 0;
+	struct ifaddrs *all;
+	char line[1024];
+	size_t k;
 
 	if (getifaddrs(&all) != 0)
 		return;
-	line[0] = '\0';
-	for (ifa = all; ifa != NULL; ifa = ifa->ifa_next) {
-		if (ifa->ifa_addr == NULL || (ifa->ifa_flags & IFF_LOOPBACK) ||
-		    (ifa->ifa_addr->sa_family != AF_INET &&
-		    ifa->ifa_addr->sa_family != AF_INET6))
-			continue;
-		sockaddr_str(a, sizeof(a), ifa->ifa_addr, ifa->ifa_name);
-		if (n < sizeof(line))
-			n += (size_t)snprintf(line + n, sizeof(line) - n,
-			    "%s%s %s", n > 0 ? ", " : "", ifa->ifa_name, a);
-	}
+	k = addrs_join(line, sizeof(line), all, NULL);
 	freeifaddrs(all);
-	summary_line(t, "addresses", "%s", n > 0 ? line : "none");
+	summary_line(t, "addresses", "%s", k > 0 ? line : "none");
 }
 
 /* The root file system's use, and its type and device when mountinfo
