@@ -1864,6 +1864,25 @@ count_fds(struct ctx *c, struct row *r)
 	return k < 0 ? -1 : n;
 }
 
+/*
+ * Read file name, as it is, into buffer b: *p (and *len) are its text, and
+ * r->have gets bit f.  Returns -1 when the process is gone.
+ */
+static int
+rd_raw(struct ctx *c, struct row *r, unsigned f, const char *name, int b,
+    const char **p, size_t *len)
+{
+	long n;
+
+	if ((n = rd(c, r, name, b)) < 0)
+		return gone(c, r) ? -1 : 0;
+	*p = c->b[b].p;
+	if (len != NULL)
+		*len = (size_t)n;
+	r->have |= f;
+	return 0;
+}
+
 static int
 rd_int(struct ctx *c, struct row *r, const char *name, int *out)
 {
@@ -1912,24 +1931,12 @@ read_more(struct ctx *c, struct row *r, unsigned need)
 		    &r->mem) == 0)
 			r->have |= F_STATM;
 	}
-	if (want & F_CMDLINE) {
-		if ((n = rd(c, r, "cmdline", B_CMDLINE)) < 0)
-			GONE_IF_FAIL();
-		else {
-			r->cmdline = c->b[B_CMDLINE].p;
-			r->cmdlen = (size_t)n;
-			r->have |= F_CMDLINE;
-		}
-	}
-	if (want & F_ENVIRON) {
-		if ((n = rd(c, r, "environ", B_ENVIRON)) < 0)
-			GONE_IF_FAIL();
-		else {
-			r->environ = c->b[B_ENVIRON].p;
-			r->envlen = (size_t)n;
-			r->have |= F_ENVIRON;
-		}
-	}
+	if ((want & F_CMDLINE) && rd_raw(c, r, F_CMDLINE, "cmdline",
+	    B_CMDLINE, &r->cmdline, &r->cmdlen) == -1)
+		return -1;
+	if ((want & F_ENVIRON) && rd_raw(c, r, F_ENVIRON, "environ",
+	    B_ENVIRON, &r->environ, &r->envlen) == -1)
+		return -1;
 	if (want & F_IO) {
 		if ((n = rd(c, r, "io", B_IO)) < 0)
 			GONE_IF_FAIL();
@@ -1977,24 +1984,18 @@ read_more(struct ctx *c, struct row *r, unsigned need)
 			r->have |= F_FDS;
 	}
 	if (want & F_CGROUP) {
-		if ((n = rd(c, r, "cgroup", B_CGROUP)) < 0)
-			GONE_IF_FAIL();
-		else {
-			r->cgroup = c->b[B_CGROUP].p;
-			r->have |= F_CGROUP;
-			if (proc_container_id(r->cgroup, (size_t)n,
-			    r->container, sizeof(r->container)) != 0)
-				r->container[0] = '\0';
-		}
+		size_t len = 0;
+
+		if (rd_raw(c, r, F_CGROUP, "cgroup", B_CGROUP, &r->cgroup,
+		    &len) == -1)
+			return -1;
+		if ((r->have & F_CGROUP) && proc_container_id(r->cgroup, len,
+		    r->container, sizeof(r->container)) != 0)
+			r->container[0] = '\0';
 	}
-	if (want & F_WCHAN) {
-		if ((n = rd(c, r, "wchan", B_WCHAN)) < 0)
-			GONE_IF_FAIL();
-		else {
-			r->wchan = c->b[B_WCHAN].p;
-			r->have |= F_WCHAN;
-		}
-	}
+	if ((want & F_WCHAN) && rd_raw(c, r, F_WCHAN, "wchan", B_WCHAN,
+	    &r->wchan, NULL) == -1)
+		return -1;
 	if (want & F_ATTR) {
 		if ((n = rd(c, r, "attr/current", B_ATTR)) < 0)
 			GONE_IF_FAIL();
