@@ -146,11 +146,13 @@ def pattern(p):
             out.append(re.escape(t))
     return re.compile("".join(out))
 # A column cut to its width: syskit's escape is wider than procps's '?',
-# so the texts part at the first escape or non-ASCII character.
+# so the texts part at the first escape or non-ASCII character, and
+# syskit's row is no longer than procps's (an uncut one would be).
 odd = re.compile(r"%s|[^\x00-\x7f]" % esc)
 def cut_alike(p, s):
     m = odd.search(s)
-    return m is not None and p[:m.start()] == s[:m.start()]
+    return (m is not None and len(s) <= len(p) and
+            p[:m.start()] == s[:m.start()])
 def alike(p, s):
     return p == s or cut_alike(p, s) or (
         (odd.search(s) is not None or "?" in p or "." in p) and
