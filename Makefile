@@ -1,4 +1,6 @@
-# syskit: plain GNU make, explicit object lists.
+# syskit: plain GNU make.  The sources are found, not listed: lib/*.c, the
+# applets' files (applets/*.c and applets/NAME/*.c), tests/unit/*.c, one
+# fuzz target per fuzz/*.c and one test program per tests/progs/*.c.
 #   make            build/syskit and build/bin/ (one link per applet)
 #   make unit       build/unit (the C unit tests of lib/)
 #   make asan       the same two under build/asan/ with ASan + UBSan
@@ -21,24 +23,19 @@ ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -D_GNU_SOURCE -MMD -MP
 LDLIBS	?= -Wl,--as-needed -lc -lbsd -lm
 ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_LDFLAGS)
 
-LIB_SRCS = lib/args.c lib/cgroup.c lib/loop.c lib/out.c lib/proc.c \
-	   lib/reap.c lib/sock.c lib/spawn.c
-APPLET_SRCS = applets/main.c applets/ps.c applets/run.c applets/sysinfo.c
-UNIT_SRCS = tests/unit/main.c tests/unit/test_args.c tests/unit/test_cgroup.c \
-	    tests/unit/test_loop.c tests/unit/test_out.c tests/unit/test_proc.c \
-	    tests/unit/test_proc_pid.c tests/unit/test_reap.c \
-	    tests/unit/test_sock.c tests/unit/test_spawn.c
-FUZZ_TARGETS = args cgroup diskstats meminfo mountinfo netdev pidstat \
-	       runopts sockdiag stat
+LIB_SRCS = $(sort $(wildcard lib/*.c))
+APPLET_SRCS = $(sort $(wildcard applets/*.c applets/*/*.c))
+UNIT_SRCS = $(sort $(wildcard tests/unit/*.c))
+FUZZ_TARGETS = $(sort $(basename $(notdir $(wildcard fuzz/*.c))))
 # small programs the bats suites run, built beside the binary
-HELPERS = $(O)/pshelper $(O)/nosys
+PROGS = $(patsubst tests/progs/%.c,$(O)/%,$(sort $(wildcard tests/progs/*.c)))
 
 LIB_OBJS = $(LIB_SRCS:%.c=$(O)/obj/%.o)
 APPLET_OBJS = $(APPLET_SRCS:%.c=$(O)/obj/%.o)
 UNIT_OBJS = $(UNIT_SRCS:%.c=$(O)/obj/%.o)
 APPLETS = $(shell sed -n 's/^APPLET.\([a-z0-9_]*\),.*/\1/p' applets/applets.h)
 
-all: $(O)/syskit $(O)/unit links $(HELPERS)
+all: $(O)/syskit $(O)/unit links $(PROGS)
 
 $(O)/syskit: $(APPLET_OBJS) $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -79,20 +76,20 @@ fuzz: $(FUZZ_TARGETS:%=build/fuzz/%)
 	    grep -E 'stat::number_of_executed_units' build/fuzz/$$t.log; \
 	done
 
-build/fuzz/%: fuzz/%.c $(LIB_SRCS)
+# A target that needs applet code names the files in a comment line of its
+# own, " * linked with applets/ps/keys.c ...": linked, never included.
+.SECONDEXPANSION:
+build/fuzz/%: fuzz/%.c $(LIB_SRCS) $$(shell sed -n 's/^ \* linked with //p' fuzz/$$*.c)
 	@mkdir -p build/fuzz
-	clang -std=gnu11 -D_GNU_SOURCE $(FUZZ_FLAGS) -o $@ $< $(LIB_SRCS) -lbsd -lm
+	clang -std=gnu11 -D_GNU_SOURCE $(FUZZ_FLAGS) -o $@ $(filter %.c,$^) -lbsd -lm
 
-$(O)/pshelper: tests/helpers/pshelper.c
+$(PROGS): $(O)/%: tests/progs/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -lpthread
-$(O)/nosys: tests/helpers/nosys.c
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
 clean:
 	rm -rf build/obj build/syskit build/unit build/bin build/asan build/static \
-	    build/fuzz build/pshelper build/nosys
+	    build/fuzz $(PROGS)
 
 .PHONY: all unit links asan static fuzz clean
 

@@ -29,13 +29,6 @@ static const char usage[] =
 
 static char progname[64] = "syskit";
 
-int
-usage_error(const char *text)
-{
-	fputs(text, stderr);
-	return EXIT_USAGE;
-}
-
 static const struct applet *
 find_applet(const char *name)
 {
@@ -91,6 +84,7 @@ run_applet(const struct applet *a, int argc, char *argv[])
 	/* getopt names the program by argv[0] in its messages */
 	argv[0] = progname;
 	optind = 0;
+	opterr = 0;		/* usage_badopt names a bad option */
 	return finish(a->main(argc, argv));
 }
 
@@ -133,7 +127,7 @@ install(int argc, char *argv[])
 		argc--, argv++;
 	}
 	if (argc != 1)
-		return usage_error(usage);
+		return usage_error("--install takes one directory");
 	dir = argv[0];
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n < 0) {
@@ -184,8 +178,10 @@ main(int argc, char *argv[])
 	if ((a = find_applet(base)) != NULL)
 		return run_applet(a, argc, argv);
 
-	if (argc < 2)
-		return usage_error(usage);
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
 	if (strcmp(argv[1], "--list") == 0 || strcmp(argv[1], "-l") == 0)
 		return list();
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
@@ -196,10 +192,8 @@ main(int argc, char *argv[])
 	}
 	if (strcmp(argv[1], "--install") == 0)
 		return install(argc - 2, argv + 2);
-	if (argv[1][0] == '-') {
-		warnx("unknown option: %s", argv[1]);
-		return usage_error(usage);
-	}
+	if (argv[1][0] == '-')
+		return usage_error("unknown option: %.80s", argv[1]);
 	if ((a = find_applet(argv[1])) == NULL) {
 		warnx("%s: applet not found", argv[1]);
 		return EXIT_NOTFOUND;

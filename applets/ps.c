@@ -375,13 +375,6 @@ struct buf {
 };
 
 /* Strings of collected rows (sort, forest) live in chunks of this. */
-struct arena {
-	char		*chunk;
-	size_t		 used, cap;
-	char		**old;
-	size_t		 nold, capold;
-};
-
 struct uname_ent {
 	uint32_t	 id;
 	int		 used;
@@ -437,42 +430,6 @@ struct sample {
 	uint64_t	 start, ticks;
 };
 
-static void
-die_nomem(void)
-{
-	err(EXIT_NO, "out of memory");
-}
-
-static void *
-xreallocarray(void *p, size_t n, size_t sz)
-{
-	if (n != 0 && sz > SIZE_MAX / n)
-		die_nomem();
-	if ((p = realloc(p, n * sz)) == NULL && n * sz != 0)
-		die_nomem();
-	return p;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (d == NULL)
-		die_nomem();
-	return d;
-}
-
-static char *
-xstrndup(const char *s, size_t n)
-{
-	char *d = strndup(s, n);
-
-	if (d == NULL)
-		die_nomem();
-	return d;
-}
-
 /* A copy of [s, s + n) that lives as long as the run (collected rows). */
 static const char *
 arena_copy(struct arena *a, const char *s, size_t n)
@@ -481,39 +438,10 @@ arena_copy(struct arena *a, const char *s, size_t n)
 
 	if (s == NULL)
 		return NULL;
-	if (a->cap - a->used < n + 1) {
-		size_t cap = n + 1 > 1024 * 1024 ? n + 1 : 1024 * 1024;
-
-		if (a->chunk != NULL) {
-			if (a->nold == a->capold) {
-				a->capold = a->capold ? a->capold * 2 : 16;
-				a->old = xreallocarray(a->old, a->capold,
-				    sizeof(*a->old));
-			}
-			a->old[a->nold++] = a->chunk;
-		}
-		if ((a->chunk = malloc(cap)) == NULL)
-			die_nomem();
-		a->cap = cap;
-		a->used = 0;
-	}
-	d = a->chunk + a->used;
+	if (n == SIZE_MAX || (d = arena_alloc(a, n + 1)) == NULL)
+		xnomem();
 	memcpy(d, s, n);
-	d[n] = '\0';
-	a->used += n + 1;
 	return d;
-}
-
-static void
-arena_free(struct arena *a)
-{
-	size_t i;
-
-	for (i = 0; i < a->nold; i++)
-		free(a->old[i]);
-	free(a->old);
-	free(a->chunk);
-	memset(a, 0, sizeof(*a));
 }
 
 /* ---- small formatting helpers (the hot path avoids printf) ---- */
@@ -889,7 +817,7 @@ parse_list(struct opts *o, enum sel type, const char *arg)
 	if (*arg == '\0')
 		return perr("empty list");
 	if ((l = calloc(1, sizeof(*l))) == NULL)
-		die_nomem();
+		xnomem();
 	l->type = type;
 	l->v = xreallocarray(NULL, strlen(arg) + 1, sizeof(*l->v));
 	if (type == SEL_COMM)
@@ -3500,7 +3428,7 @@ show_forest(struct ctx *c, struct rows *rs)
 	done = calloc(rs->n + 1, 1);
 	letters = xreallocarray(NULL, rs->n + 2, 1);
 	if (done == NULL)
-		die_nomem();
+		xnomem();
 	for (root = n - 1; root >= 0; root--) {
 		if (pidmap_get(&bypid, rs->r[root].st.ppid) >= 0 &&
 		    rs->r[root].st.ppid != rs->r[root].pid)
@@ -4051,7 +3979,7 @@ ps_main(int argc, char *argv[])
 		struct sel_list *t = calloc(1, sizeof(*t));
 
 		if (t == NULL)
-			die_nomem();
+			xnomem();
 		t->type = SEL_TTY;
 		t->n = 1;
 		t->v = xreallocarray(NULL, 1, sizeof(*t->v));

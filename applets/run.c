@@ -23,6 +23,8 @@
 #include <time.h>
 
 #include "../lib/cgroup.h"
+#include "../lib/fs.h"
+#include "../lib/io.h"
 #include "../lib/loop.h"
 #include "../lib/reap.h"
 #include "../lib/spawn.h"
@@ -176,7 +178,7 @@ struct dest {
 	int		 dead;		/* EPIPE or a write error */
 	int		 watched;	/* for EPOLLOUT */
 	const char	*name;
-	struct loop_buf	 q;		/* what a non-blocking fd did not take */
+	struct io_buf	 q;		/* what a non-blocking fd did not take */
 };
 
 struct run;
@@ -455,13 +457,12 @@ parse_opts(int argc, char *argv[], struct opts *o)
 			o->report = optarg;
 			break;
 		default:
-			usage_error(usage);
+			usage_badopt(argv, "+c:C:e:hik:n:r:s:t:u:v", longopts);
 			return -1;
 		}
 	}
 	if (o->shell == NULL && optind >= argc) {
-		warnx("no command");
-		usage_error(usage);
+		usage_error("no command");
 		return -1;
 	}
 	if (o->merge && o->stderr_file != NULL) {
@@ -521,7 +522,7 @@ dest_init(struct dest *d, int fd, const char *name)
 	memset(d, 0, sizeof(*d));
 	d->fd = fd;
 	d->name = name;
-	loop_buf_init_growable(&d->q, SIZE_MAX);
+	io_buf_init_growable(&d->q, SIZE_MAX);
 }
 
 /* A pipe we write to while the command runs: a non-blocking description
@@ -556,32 +557,6 @@ dest_fail(struct dest *d)
 }
 
 /* Write it all, waiting when the descriptor is non-blocking. */
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	struct pollfd pfd;
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w > 0) {
-			p += w;
-			n -= (size_t)w;
-			continue;
-		}
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w == -1 && errno == EAGAIN) {
-			pfd.fd = fd;
-			pfd.events = POLLOUT;
-			poll(&pfd, 1, -1);
-			continue;
-		}
-		return -1;
-	}
-	return 0;
-}
-
 static void
 streams_pause(struct run *r, int pause)
 {
@@ -610,7 +585,7 @@ on_dest(struct loop *l, int fd, unsigned ev, void *arg)
 		d = ds[i];
 		if (!d->nb || d->fd != fd || d->q.len == 0)
 			continue;
-		n = loop_buf_write(&d->q, d->fd);
+		n = io_buf_write(&d->q, d->fd);
 		if (n == -1 && errno != EAGAIN)
 			dest_fail(d);
 		pending |= d->q.len > 0;
@@ -637,7 +612,7 @@ dest_write(struct run *r, struct dest *d, const char *p, size_t n)
 	if (d->dead || n == 0)
 		return;
 	if (!d->nb) {
-		if (write_all(d->fd, p, n) == -1)
+		if (fs_write_all(d->fd, p, n) == -1)
 			dest_fail(d);
 		return;
 	}
@@ -656,7 +631,7 @@ dest_write(struct run *r, struct dest *d, const char *p, size_t n)
 		if (n == 0)
 			return;
 	}
-	if (loop_buf_put(&d->q, p, n) == -1) {
+	if (io_buf_put(&d->q, p, n) == -1) {
 		dest_fail(d);
 		return;
 	}
@@ -678,29 +653,6 @@ dest_write(struct run *r, struct dest *d, const char *p, size_t n)
 }
 
 /* ---- the capture ---- */
-
-static int
-tmpfile_fd(void)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[PATH_MAX];
-	int fd;
-
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd != -1)
-		return fd;
-	if ((size_t)snprintf(path, sizeof(path), "%s/syskit-run.XXXXXX",
-	    dir) >= sizeof(path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	if ((fd = mkostemp(path, O_CLOEXEC)) == -1)
-		return -1;
-	unlink(path);
-	return fd;
-}
 
 static void
 capture_rec(struct capture *c, int no, uint64_t n)
@@ -756,7 +708,7 @@ spill_open(struct capture *c)
 {
 	if (c->fd != -1)
 		return 0;
-	if ((c->fd = tmpfile_fd()) == -1) {
+	if ((c->fd = fs_tmpfile(NULL)) == -1) {
 		c->err = errno;
 		return -1;
 	}
@@ -778,7 +730,7 @@ capture_add(struct capture *c, int no, const char *p, size_t n)
 	}
 	if (n == 0)
 		return;
-	if (spill_open(c) == -1 || write_all(c->fd, p, n) == -1) {
+	if (spill_open(c) == -1 || fs_write_all(c->fd, p, n) == -1) {
 		if (c->err == 0)
 			c->err = errno;
 		c->lost += n;
@@ -1042,7 +994,7 @@ streams_drain(struct run *r)
 	for (i = 0; i < 2; i++) {
 		if (s[i]->fd == -1)
 			continue;
-		loop_nonblock(s[i]->fd);
+		io_nonblock(s[i]->fd);
 		for (total = 0; total < DRAIN_MAX; total += (size_t)n)
 			if ((n = stream_read(r, s[i])) <= 0)
 				break;
@@ -1463,7 +1415,7 @@ attempt(struct run *r)
 	if (pi[0] != -1) {
 		close(pi[0]);
 		r->in_fd = pi[1];
-		loop_nonblock(r->in_fd);
+		io_nonblock(r->in_fd);
 		loop_fd(r->loop, r->in_fd, EPOLLOUT, on_input, r);
 	}
 	r->out.fd = po[0];
@@ -1473,11 +1425,11 @@ attempt(struct run *r)
 	if (pe[1] != -1)
 		close(pe[1]);
 	if (r->out.fd != -1) {
-		loop_nonblock(r->out.fd);
+		io_nonblock(r->out.fd);
 		loop_fd(r->loop, r->out.fd, EPOLLIN, on_stream, &r->out);
 	}
 	if (r->err.fd != -1) {
-		loop_nonblock(r->err.fd);
+		io_nonblock(r->err.fd);
 		loop_fd(r->loop, r->err.fd, EPOLLIN, on_stream, &r->err);
 	}
 	if (o->timeout > 0) {
@@ -1741,7 +1693,7 @@ open_stdin(struct run *r)
 		r->stdin_fd = fd;
 		return 0;
 	}
-	if ((tmp = tmpfile_fd()) == -1) {
+	if ((tmp = fs_tmpfile(NULL)) == -1) {
 		setup_fail(r, "cannot make a temp file");
 		close(fd);
 		return -1;
@@ -1749,7 +1701,7 @@ open_stdin(struct run *r)
 	while ((n = read(fd, buf, sizeof(buf))) != 0) {
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n == -1 || write_all(tmp, buf, (size_t)n) == -1) {
+		if (n == -1 || fs_write_all(tmp, buf, (size_t)n) == -1) {
 			setup_fail(r, "cannot copy %s", r->o->stdin_file);
 			close(fd);
 			close(tmp);
@@ -1863,9 +1815,9 @@ cleanup(struct run *r)
 		close(r->d_err.fd);
 	if (r->d_tee.own)
 		close(r->d_tee.fd);
-	loop_buf_free(&r->d_out.q);
-	loop_buf_free(&r->d_err.q);
-	loop_buf_free(&r->d_tee.q);
+	io_buf_free(&r->d_out.q);
+	io_buf_free(&r->d_err.q);
+	io_buf_free(&r->d_tee.q);
 	if (r->stdin_fd != -1)
 		close(r->stdin_fd);
 	if (r->cap.fd != -1)

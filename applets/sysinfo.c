@@ -31,7 +31,7 @@
 
 #include "../lib/cgroup.h"
 #include "../lib/proc.h"
-#include "../lib/sock.h"
+#include "../lib/sockdiag.h"
 
 static const char usage[] =
     "usage: sysinfo [SECTION ...] [--json | --format text|json|kv|prometheus]\n"
@@ -2871,14 +2871,12 @@ sysinfo_main(int argc, char *argv[])
 			c.pids = 1;
 			break;
 		default:
-			return usage_error(usage);
+			return usage_badopt(argv, "aef:hi:jk:p", longopts);
 		}
 	}
 	for (i = optind; i < argc; i++) {
-		if ((b = parse_section(argv[i])) == 0) {
-			warnx("unknown section: %s", argv[i]);
-			return usage_error(usage);
-		}
+		if ((b = parse_section(argv[i])) == 0)
+			return usage_error("unknown section: %s", argv[i]);
 		want |= b;
 	}
 	if (effective && want != 0 && want != S_CPU) {

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "../lib/args.h"
+#include "../lib/mem.h"
 #include "../lib/out.h"
 
 #define SYSKIT_VERSION "0.1.0"
@@ -38,7 +39,25 @@
 #include "applets.h"
 #undef APPLET
 
-/* main.c: print the usage text to stderr and return EXIT_USAGE. */
-int	usage_error(const char *usage);
+/* common.c: a usage error, one line "syskit APPLET: MESSAGE" (none when
+ * fmt is NULL) and "Try 'syskit APPLET --help'."; returns EXIT_USAGE. */
+int	usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The default: case of a getopt_long loop run with opterr = 0 (main.c sets
+ * it): the option named as the user wrote it, never a raw byte. */
+int	usage_badopt(char *const argv[], const char *optstring,
+	    const struct option *lo);
+
+/* common.c: allocators that print "syskit APPLET: out of memory" and exit
+ * with syskit_nomem_exit (1; run sets 125, since 1 could be its command's). */
+extern int syskit_nomem_exit;
+void	 xnomem(void) __attribute__((noreturn));
+void	*xmalloc(size_t n);
+void	*xcalloc(size_t n, size_t sz);
+void	*xreallocarray(void *p, size_t n, size_t sz);
+char	*xstrdup(const char *s);
+char	*xstrndup(const char *s, size_t n);
+char	*xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* mem_grow that cannot fail: p is the address of the array pointer. */
+void	 xgrow(void *p, size_t *cap, size_t need, size_t sz);
 
 #endif

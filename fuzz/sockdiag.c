@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/sock.h"
+#include "../lib/sockdiag.h"
 
 static const struct {
 	int	 family, type;

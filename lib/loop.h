@@ -64,37 +64,5 @@ int	loop_once(struct loop *l, int timeout_ms);
 void	loop_stop(struct loop *l);
 /* CLOCK_MONOTONIC in seconds. */
 double	loop_now(void);
-/* Set O_NONBLOCK on fd. */
-int	loop_nonblock(int fd);
-
-/* ---- bounded buffers ---- */
-
-struct loop_buf {
-	char	*data;
-	size_t	 cap;		/* fixed at init: the bound */
-	size_t	 off, len;	/* pending: data[off .. off+len) */
-	size_t	 max;		/* growable: loop_buf_put may raise cap to it */
-};
-
-int	loop_buf_init(struct loop_buf *b, size_t cap);
-/* An empty buffer whose loop_buf_put grows it, up to max bytes (a queue
- * in front of a slow writer, whose producer pauses at its own mark). */
-void	loop_buf_init_growable(struct loop_buf *b, size_t max);
-void	loop_buf_free(struct loop_buf *b);
-/* One read(2) into the free space: bytes read, 0 at EOF, -1 with errno
- * (EAGAIN: nothing now; ENOBUFS: the buffer is full). */
-ssize_t	loop_buf_read(struct loop_buf *b, int fd);
-/* One write(2) of the pending bytes: bytes written, -1 with errno. */
-ssize_t	loop_buf_write(struct loop_buf *b, int fd);
-/* Append n bytes (growing a growable buffer), or fail with ENOBUFS
- * (or ENOMEM) and append nothing. */
-int	loop_buf_put(struct loop_buf *b, const void *p, size_t n);
-/* Free space, that is cap - len. */
-size_t	loop_buf_room(const struct loop_buf *b);
-
-/* Move up to max bytes from in to out with splice(2) (one of them a pipe)
- * without blocking on the pipe: bytes moved, 0 at EOF, -1 with errno
- * (EINVAL: splice cannot serve these two, copy with read and write). */
-ssize_t	loop_splice(int in, int out, size_t max);
 
 #endif

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "mem.h"
 #include "out.h"
 
 /* 2^53: below it every integer is exact in a double. */
@@ -721,78 +722,6 @@ struct tbl_col {
 	int	 align;
 	size_t	 width;
 };
-
-/* ---- arena ---- */
-
-/*
- * The pieces of a report or a table live in an arena of chunks freed
- * together: there are thousands of small ones, and a malloc and free each
- * (musl maps and unmaps pages for them) cost more than the output.  Chunks
- * double up to 1 MiB, so a large table takes few of them.  Every piece
- * comes zeroed.
- */
-struct arena_chunk {
-	struct arena_chunk *next;
-	size_t		 used, cap;
-	max_align_t	 data[];
-};
-
-struct arena {
-	struct arena_chunk *head;
-};
-
-#define ARENA_CHUNK	(128 * 1024)
-#define ARENA_MAXCHUNK	(1024 * 1024)
-
-static void *
-arena_alloc(struct arena *a, size_t n)
-{
-	struct arena_chunk *c = a->head;
-	size_t align = sizeof(max_align_t), cap;
-	void *p;
-
-	n = (n + align - 1) / align * align;
-	if (c == NULL || c->cap - c->used < n) {
-		cap = c == NULL ? ARENA_CHUNK : c->cap < ARENA_MAXCHUNK ?
-		    c->cap * 2 : ARENA_MAXCHUNK;
-		if (cap < n)
-			cap = n;
-		/* zeroed once here (a fresh mapping costs nothing to zero),
-		 * not piece by piece: nothing in a chunk is ever reused */
-		if ((c = calloc(1, sizeof(*c) + cap)) == NULL)
-			return NULL;
-		c->used = 0;
-		c->cap = cap;
-		c->next = a->head;
-		a->head = c;
-	}
-	p = (char *)c->data + c->used;
-	c->used += n;
-	return p;
-}
-
-static char *
-arena_strdup(struct arena *a, const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d;
-
-	if ((d = arena_alloc(a, n)) != NULL)
-		memcpy(d, s, n);
-	return d;
-}
-
-static void
-arena_free(struct arena *a)
-{
-	struct arena_chunk *c, *next;
-
-	for (c = a->head; c != NULL; c = next) {
-		next = c->next;
-		free(c);
-	}
-	a->head = NULL;
-}
 
 struct tbl_row {
 	char	**cell;		/* ncol slots, from the arena */

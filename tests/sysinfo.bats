@@ -172,8 +172,18 @@ SECTIONS="host cpu mem swap disk net conn sensors limits pressure"
 	assert_equal "${stderr_lines[0]}" "syskit sysinfo: unknown section: bogus"
 	run --separate-stderr sysinfo --nope
 	assert_failure 2
-	[[ ${stderr_lines[0]} =~ ^syskit\ sysinfo:\ unrecognized\ option(:\ |\ \')(--)?nope\'?$ ]]
+	assert_equal "$stderr" "syskit sysinfo: unknown option: --nope
+Try 'syskit sysinfo --help'."
 	assert_equal "$output" ""
+	run --separate-stderr sysinfo -Q
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "syskit sysinfo: unknown option: -Q"
+	run --separate-stderr sysinfo --kind
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "syskit sysinfo: option --kind needs a value"
+	run --separate-stderr sysinfo -k
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "syskit sysinfo: option -k needs a value"
 }
 
 @test "mem: psutil's relations hold" {

@@ -341,6 +341,8 @@ t_uint(void)
 	CHECK(uint_fails(NULL, 0, 10, EINVAL));
 }
 
+UNIT_SUITE(test_args);
+
 void
 test_args(void)
 {

@@ -769,6 +769,8 @@ t_real(void)
 	CHECK(r == 1 || kind[0] == '\0');
 }
 
+UNIT_SUITE(test_cgroup);
+
 void
 test_cgroup(void)
 {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../lib/io.h"
 #include "../../lib/loop.h"
 #include "unit.h"
 
@@ -209,34 +210,34 @@ children(void)
 static void
 bufs(void)
 {
-	struct loop_buf b;
+	struct io_buf b;
 	int p[2];
 
-	CHECK(loop_buf_init(&b, 8) == 0);
-	CHECK_U64(loop_buf_room(&b), 8);
-	CHECK(loop_buf_put(&b, "abcde", 5) == 0);
-	CHECK(loop_buf_put(&b, "fghij", 5) == -1 && errno == ENOBUFS);
+	CHECK(io_buf_init(&b, 8) == 0);
+	CHECK_U64(io_buf_room(&b), 8);
+	CHECK(io_buf_put(&b, "abcde", 5) == 0);
+	CHECK(io_buf_put(&b, "fghij", 5) == -1 && errno == ENOBUFS);
 	CHECK_U64(b.len, 5);
 	CHECK(pipe2(p, O_CLOEXEC | O_NONBLOCK) == 0);
-	CHECK(loop_buf_write(&b, p[1]) == 5);
+	CHECK(io_buf_write(&b, p[1]) == 5);
 	CHECK_U64(b.len, 0);
 	CHECK(write(p[1], "0123456789", 10) == 10);
-	CHECK(loop_buf_read(&b, p[0]) == 8);
-	CHECK(loop_buf_read(&b, p[0]) == -1 && errno == ENOBUFS);
+	CHECK(io_buf_read(&b, p[0]) == 8);
+	CHECK(io_buf_read(&b, p[0]) == -1 && errno == ENOBUFS);
 	CHECK(memcmp(b.data + b.off, "abcde012", 8) == 0);
 	/* drain 3, then the read wraps the pending bytes to the front */
 	b.off += 3;
 	b.len -= 3;
-	CHECK(loop_buf_read(&b, p[0]) == 3);
+	CHECK(io_buf_read(&b, p[0]) == 3);
 	CHECK(memcmp(b.data + b.off, "de012345", 8) == 0);
-	CHECK(loop_buf_read(&b, p[0]) == -1 && errno == ENOBUFS);
+	CHECK(io_buf_read(&b, p[0]) == -1 && errno == ENOBUFS);
 	b.off = b.len = 0;
-	CHECK(loop_buf_read(&b, p[0]) == 4);
-	CHECK(loop_buf_read(&b, p[0]) == -1 && errno == EAGAIN);
+	CHECK(io_buf_read(&b, p[0]) == 4);
+	CHECK(io_buf_read(&b, p[0]) == -1 && errno == EAGAIN);
 	close(p[1]);
-	CHECK(loop_buf_read(&b, p[0]) == 0);
+	CHECK(io_buf_read(&b, p[0]) == 0);
 	close(p[0]);
-	loop_buf_free(&b);
+	io_buf_free(&b);
 }
 
 /* A growable buffer: empty until put, doubles from 64 KiB, keeps the
@@ -245,30 +246,30 @@ static void
 bufs_growable(void)
 {
 	static char big[200000];
-	struct loop_buf b;
+	struct io_buf b;
 	size_t i;
 	int ok = 1;
 
 	for (i = 0; i < sizeof(big); i++)
 		big[i] = (char)('a' + i % 26);
-	loop_buf_init_growable(&b, 300000);
+	io_buf_init_growable(&b, 300000);
 	CHECK(b.data == NULL && b.cap == 0);
-	CHECK(loop_buf_put(&b, "", 0) == 0 && b.len == 0);
-	CHECK(loop_buf_put(&b, big, 10) == 0);
+	CHECK(io_buf_put(&b, "", 0) == 0 && b.len == 0);
+	CHECK(io_buf_put(&b, big, 10) == 0);
 	CHECK_U64(b.cap, 65536);
 	b.off += 4;		/* 4 written: the rest moves to the front */
 	b.len -= 4;
-	CHECK(loop_buf_put(&b, big + 10, 100000) == 0);
+	CHECK(io_buf_put(&b, big + 10, 100000) == 0);
 	CHECK_U64(b.cap, 131072);
 	CHECK_U64(b.len, 100006);
 	for (i = 0; i < b.len; i++)
 		ok &= b.data[b.off + i] == big[4 + i];
 	CHECK(ok);
-	CHECK(loop_buf_put(&b, big, 190000) == 0);	/* to max exactly */
+	CHECK(io_buf_put(&b, big, 190000) == 0);	/* to max exactly */
 	CHECK_U64(b.cap, 300000);
-	CHECK(loop_buf_put(&b, big, 200000) == -1 && errno == ENOBUFS);
+	CHECK(io_buf_put(&b, big, 200000) == -1 && errno == ENOBUFS);
 	CHECK_U64(b.len, 290006);
-	loop_buf_free(&b);
+	io_buf_free(&b);
 }
 
 static void
@@ -281,16 +282,18 @@ splicing(void)
 	f = mkstemp(tmpl);
 	CHECK(f != -1);
 	unlink(tmpl);
-	CHECK(loop_splice(p[0], f, 100) == -1 && errno == EAGAIN);
+	CHECK(io_splice(p[0], f, 100) == -1 && errno == EAGAIN);
 	CHECK(write(p[1], "spliced", 7) == 7);
-	CHECK(loop_splice(p[0], f, 100) == 7);
+	CHECK(io_splice(p[0], f, 100) == 7);
 	CHECK(pread(f, buf, sizeof(buf), 0) == 7 &&
 	    memcmp(buf, "spliced", 7) == 0);
 	close(p[1]);
-	CHECK(loop_splice(p[0], f, 100) == 0);
+	CHECK(io_splice(p[0], f, 100) == 0);
 	close(p[0]);
 	close(f);
 }
+
+UNIT_SUITE(test_loop);
 
 void
 test_loop(void)

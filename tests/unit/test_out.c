@@ -798,6 +798,8 @@ t_rep_null_parent(void)
 	rep_free(NULL);
 }
 
+UNIT_SUITE(test_out);
+
 void
 test_out(void)
 {

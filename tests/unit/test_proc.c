@@ -1032,6 +1032,8 @@ test_dir_names(void)
 	CHECK(proc_dir_names("/dev/null", &v) == -1 && errno == ENOTDIR);
 }
 
+UNIT_SUITE(test_proc);
+
 void
 test_proc(void)
 {

@@ -317,6 +317,8 @@ read_at(void)
 	free(big);
 }
 
+UNIT_SUITE(test_proc_pid);
+
 void
 test_proc_pid(void)
 {

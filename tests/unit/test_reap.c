@@ -208,6 +208,8 @@ children_and_group(void)
 	CHECK(reap_children(NULL, NULL) == 0);
 }
 
+UNIT_SUITE(test_reap);
+
 void
 test_reap(void)
 {

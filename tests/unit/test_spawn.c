@@ -282,6 +282,8 @@ parse_rlimit(void)
 	    -1 && errno == ERANGE);
 }
 
+UNIT_SUITE(test_spawn);
+
 void
 test_spawn(void)
 {

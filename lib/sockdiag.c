@@ -1,6 +1,6 @@
 /*
  * sock: the machine's sockets through netlink sock_diag, with the
- * <proc>/net text files as the fallback.  See sock.h.
+ * <proc>/net text files as the fallback.  See sockdiag.h.
  *
  * The netlink structures are the kernel's stable ABI (linux/netlink.h,
  * linux/inet_diag.h, linux/unix_diag.h); they are spelled out here under
@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "proc.h"
-#include "sock.h"
+#include "sockdiag.h"
 
 /* ---- kernel ABI ---- */
 

@@ -1,12 +1,12 @@
 /*
- * sock: the machine's sockets, as psutil.net_connections() and ss -tunap
+* sockdiag: the machine's sockets, as psutil.net_connections() and ss -tunap
  * give them.  Read through netlink sock_diag (NETLINK_SOCK_DIAG,
  * inet_diag_req_v2 and unix_diag_req) with <proc>/net/{tcp,tcp6,udp,udp6,unix}
  * as the fallback (and the only source when SYSKIT_PROC points elsewhere).
  * Nothing prints.  Functions return 0, or -1 with errno.
  */
-#ifndef LIB_SOCK_H
-#define LIB_SOCK_H
+#ifndef LIB_SOCKDIAG_H
+#define LIB_SOCKDIAG_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "../../lib/proc.h"
-#include "../../lib/sock.h"
+#include "../../lib/sockdiag.h"
 #include "unit.h"
 
 #define SOCKFX	FIXTURES "/sock"
@@ -760,8 +760,10 @@ live_netlink_vs_text(void)
 	with_proc(NULL, live_netlink_vs_text_body);
 }
 
+UNIT_SUITE(test_sockdiag);
+
 void
-test_sock(void)
+test_sockdiag(void)
 {
 	unit_run("sock: kind and state names", names);
 	unit_run("sock: /proc/net text fixtures", text_fixtures);
