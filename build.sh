@@ -65,7 +65,9 @@ test_deps() {
 	if is_alpine; then
 		need bats python3 py3-psutil procps util-linux
 	else
-		need bats bats-support bats-assert bats-file python3-psutil procps util-linux
+		# shellcheck disable=SC2046
+		need bats bats-support bats-assert bats-file \
+		    $(sed 's/#.*//' tests/deps/*.debian | sort -u)
 	fi
 }
 

@@ -4,18 +4,11 @@
  * --sort parsers, which live in applets/ps.c: it is included whole, so
  * its static functions can be reached.  The first byte picks the parser;
  * mode 9 renders every key of a parsed stat + status pair, as a row.
+ * linked with applets/common.c
  */
 #include "../applets/ps.c"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-/* main.c's, which the fuzzer does not link */
-int
-usage_error(const char *text)
-{
-	(void)text;
-	return EXIT_USAGE;
-}
 
 /* Every key once, as -o would name them. */
 static void
