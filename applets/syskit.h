@@ -24,7 +24,7 @@
 
 #define SYSKIT_VERSION "0.1.0"
 
-/* Exit codes, the same in every applet (DESIGN.md). */
+/* Exit codes, the same in every applet (docs/DESIGN.md). */
 #define EXIT_NO		1
 #define EXIT_USAGE	2
 #define EXIT_BUSY	75
