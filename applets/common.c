@@ -55,6 +55,11 @@ usage_badopt(char *const argv[], const char *optstring,
 	const char *p;
 	size_t n;
 
+	/* musl leaves optind at argc + 1 after a missing last value */
+	if (arg == NULL)
+		arg = optind > 1 && argv[optind - 2] != NULL ?
+		    argv[optind - 2] : "";
+
 	/* an unknown long option: getopt has stepped past it */
 	if (optopt == 0) {
 		n = strcspn(arg, "=");
