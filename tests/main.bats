@@ -283,3 +283,86 @@ Try 'syskit --help'."
 	run bash -c 'set -o pipefail; syskit sysinfo --json | head -c1 >/dev/null'
 	refute_output --partial 'write error'
 }
+
+# and_tests FILE...: lines where a test ([, [[ or test) is followed by && and
+# another test in the middle of a test or function: errexit ignores the
+# left side, so such a line passes when it should fail.  Allowed: the last
+# line before the closing brace, a line continued (ending in \, &&, || or |)
+# and a line with || (it handles the failure itself).
+and_tests() {
+	awk '
+	function report() {
+		if (held != "")
+			printf "%s:%d: %s\n", hfile, hline, held
+		held = ""
+	}
+	FNR == 1 { report() }
+	/^[[:space:]]*(#.*)?$/ { next }
+	{
+		if (held != "" && $0 !~ /^[[:space:]]*}[[:space:]]*$/)
+			report()
+		held = ""
+	}
+	/^[[:space:]]*(![[:space:]]+)?(\[\[?|test)[[:space:]]/ &&
+	    /(\]\]?|[^&|])[[:space:]]*&&[[:space:]]*(![[:space:]]+)?(\[\[?|test)[[:space:]]/ &&
+	    !/\|\|/ && !/(\\|&&|\|)[[:space:]]*$/ {
+		held = $0; hfile = FILENAME; hline = FNR
+	}
+	END { report() }
+	' "$@"
+}
+
+@test "no suite has a [ a ] && [ b ] line in the middle of a test" {
+	run and_tests "$TOP"/tests/*.bats
+	assert_success
+	assert_output ""
+}
+
+@test "the [ a ] && [ b ] check finds the pattern and allows the safe forms" {
+	local f=$BATS_TEST_TMPDIR/planted.bats
+	{
+		printf '@test "planted" {\n'
+		printf '\t[ -f a ] && [ -f b ]\n'
+		printf '\t[[ -n x ]] && [[ -n y ]]\n'
+		printf '\tfor x in 1; do\n\t\t[ "$x" -ge 1 ] && test "$x" -le 2\n\tdone\n'
+		printf '\t! [ -f a ] && [ ! -f b ]\n'
+		printf '\t[ -f a ] && [ -f b ] || { echo no; return 1; }\n'
+		printf '\t[ -f a ] && [ -f b ] &&\n\t    [ -f c ]\n'
+		printf '\t[ -f a ] && [ -f b ] \\\n\t    && true\n'
+		printf '\t[ -f a ] && cat a\n'
+		printf '\t# [ -f a ] && [ -f b ]\n'
+		printf '\techo "[ a ] && [ b ]"\n'
+		printf '\t[ -f a ] && [ -f b ]\n'
+		printf '}\n'
+	} >"$f"
+	run and_tests "$f"
+	assert_success
+	assert_equal "${#lines[@]}" 4
+	assert_line --index 0 "$f:2: 	[ -f a ] && [ -f b ]"
+	assert_line --index 1 "$f:3: 	[[ -n x ]] && [[ -n y ]]"
+	assert_line --index 2 --partial "$f:5: "
+	assert_line --index 3 --partial "$f:7: "
+}
+
+@test "every applet has --help, --version and the two-line unknown-option error" {
+	local a version bad=()
+	version=$(syskit --version)
+	for a in $(syskit --list | awk '{print $1}'); do
+		run --separate-stderr syskit "$a" --help
+		[ "$status" -eq 0 ] || bad+=("$a --help: exit $status")
+		[ -n "$output" ] || bad+=("$a --help: nothing on stdout")
+		[ -z "$stderr" ] || bad+=("$a --help: stderr: $stderr")
+		run --separate-stderr syskit "$a" --version
+		[ "$status" -eq 0 ] || bad+=("$a --version: exit $status")
+		[ "$output" = "$version" ] || bad+=("$a --version: '$output', not '$version'")
+		run --separate-stderr syskit "$a" --bogus-x
+		[ "$status" -eq 2 ] || bad+=("$a --bogus-x: exit $status")
+		[ "$stderr" = "syskit $a: unknown option: --bogus-x
+Try 'syskit $a --help'." ] || bad+=("$a --bogus-x: stderr: $stderr")
+		[ -z "$output" ] || bad+=("$a --bogus-x: stdout: $output")
+	done
+	if [ "${#bad[@]}" -ne 0 ]; then
+		printf '%s\n' "${bad[@]}"
+		return 1
+	fi
+}
