@@ -339,12 +339,12 @@ w("Method. Wall time: hyperfine `-N` (no shell), mean ± σ over the runs, and "
   "the median. CPU time: hyperfine's mean user + system of the child (the "
   "total is exact, the user/system split is not at this scale). Ratios are "
   "`a / b` of the means ± the propagated σ; *median* ratios are of the "
-  "medians. Sub-millisecond timings are noisy on this shared 2-core VM, so "
+  "medians. Sub-millisecond timings are noisy on this shared %s-CPU VM, so "
   "the floor comparisons have a second opinion that has no hyperfine in it: "
   "*loop*, bench/forkexec.c, a C loop of fork, execvp, waitpid (%s runs per command, in %s "
   "rounds interleaved across the commands; the figure is the median over the "
   "rounds of the per-run mean, which discards rounds hit by other load)."
-  % (meta["loop"], meta["rounds"]))
+  % (meta["nproc"], meta["loop"], meta["rounds"]))
 w("")
 w("The floors are bench/floor.c (`int main(void) { return 0; }`): *floor glibc* "
   "built and linked as build/syskit is (syskit's CFLAGS; its LDLIBS load "
