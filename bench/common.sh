@@ -152,6 +152,12 @@ is_static_elf() {
 	    LC_ALL=C readelf -h "$1" >/dev/null 2>&1
 }
 
+# bb_version BUSYBOX: "BusyBox v1.35.0" (sed reads the whole usage text: a
+# reader that stops early would kill busybox with SIGPIPE under pipefail).
+bb_version() {
+	"$1" 2>&1 | sed -n '1s/^\(BusyBox v[^ ]*\).*/\1/p'
+}
+
 # bench_busybox: the BusyBox builds to compare with.  BB is busybox-static
 # (Debian's package of that name, /bin/busybox from it: the BusyBox that
 # containers ship, the main peer), installed when missing.  BB_DYN is a
@@ -169,16 +175,16 @@ bench_busybox() {
 		is_static_elf "$f" && { BB=$f; break; }
 	done
 	[ -n "$BB" ] || die "busybox-static is installed but has no static /bin/busybox"
-	BB_VERSION=$("$BB" 2>&1 | head -n 1 | cut -d' ' -f1-2)
+	BB_VERSION=$(bb_version "$BB")
 	BB_DYN=${BUSYBOX_DYNAMIC:-}
 	if [ -z "$BB_DYN" ] &&
 	    dpkg-query -W -f='${Status}' busybox 2>/dev/null | grep -q 'install ok installed'; then
-		BB_DYN=$(dpkg -L busybox | grep '/busybox$' | head -n 1)
+		BB_DYN=$(dpkg -L busybox | awk '/\/busybox$/ && !f { print; f = 1 }')
 	fi
 	if [ -n "$BB_DYN" ]; then
 		[ -x "$BB_DYN" ] && ! is_static_elf "$BB_DYN" ||
 		    die "$BB_DYN is not a dynamically linked busybox"
-		BB_DYN_VERSION=$("$BB_DYN" 2>&1 | head -n 1 | cut -d' ' -f1-2)
+		BB_DYN_VERSION=$(bb_version "$BB_DYN")
 	else
 		BB_DYN_VERSION=
 	fi
@@ -189,7 +195,7 @@ bench_busybox() {
 bench_meta() {
 	echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "nproc=$(nproc)"
-	echo "cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+	echo "cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 	echo "kernel=$(uname -r)"
 	echo "loadavg_before=$(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "commit=${SNAP_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}"
