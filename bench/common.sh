@@ -91,7 +91,8 @@ bench_snapshot() {
 	mkdir -p "$dir/glibc" "$dir/static"
 	say "building syskit (make -j2$([ -f build/musl/prefix/lib/libbsd.a ] && echo ', make static'))"
 	SNAP_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-	if [ -n "$(git --no-optional-locks status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+	# uncommitted changes, but for the results file the scripts rewrite
+	if [ -n "$(git --no-optional-locks status --porcelain --untracked-files=no -- . ':!bench/RESULTS.md' 2>/dev/null)" ]; then
 		SNAP_COMMIT="$SNAP_COMMIT+dirty"
 	fi
 	make -j2 >"$dir/make.log" 2>&1 || { tail -n 30 "$dir/make.log" >&2; die "make failed"; }

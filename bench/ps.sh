@@ -208,6 +208,16 @@ def load(n, group):
 def cpu(r):                      # mean user + system, seconds
     return r["user"] + r["system"]
 
+def load_note(meta):
+    """A sentence when the machine was busy before the run, else None."""
+    la = meta.get("loadavg_before", "").split()
+    if not la or float(la[0]) <= float(meta["nproc"]):
+        return None
+    return ("**A loaded machine:** the load average before the run was %s on %s CPUs, so other work "
+            "shared the CPUs while this ran; the σ and the gap between mean and median show how much. "
+            "Prefer the medians and the *loop* figures, and compare ratios from one run only."
+            % (la[0], meta["nproc"]))
+
 L = []
 w = L.append
 w("## ps")
@@ -220,6 +230,9 @@ w("%s; %s CPUs (%s), kernel %s, load average %s before; procps-ng %s, %s%s, toyb
     " (no dynamic BusyBox on this machine)",
     meta["toybox"], meta["psutil"], meta["hyperfine"], meta["runs"],
     meta["commit"].replace("+dirty", " + uncommitted changes")))
+if load_note(meta):
+    w("")
+    w(load_note(meta))
 w("")
 w("N sleeping processes are forked by a holder in their own session (bench/ps.sh) and the whole /proc is listed. "
   "The figure is **CPU time (user + system) per process listed**: hyperfine's mean user + system time over the "

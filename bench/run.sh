@@ -106,6 +106,16 @@ loop = {}
 for line in open(os.path.join(out, "run-loop.tsv")):
     name, _, n, wall, _, _ = line.rstrip("\n").split("\t")
     loop.setdefault(name, []).append(int(wall) / int(n))
+def load_note(meta):
+    """A sentence when the machine was busy before the run, else None."""
+    la = meta.get("loadavg_before", "").split()
+    if not la or float(la[0]) <= float(meta["nproc"]):
+        return None
+    return ("**A loaded machine:** the load average before the run was %s on %s CPUs, so other work "
+            "shared the CPUs while this ran; the σ and the gap between mean and median show how much. "
+            "Prefer the medians and the *loop* figures, and compare ratios from one run only."
+            % (la[0], meta["nproc"]))
+
 L = []
 w = L.append
 
@@ -133,6 +143,9 @@ w("syskit %s (snapshots of build/syskit and build/static/syskit); hyperfine %s, 
   % (meta["commit"], meta["hyperfine"], meta["coreutils"], meta["time"], meta["busybox"],
      ("; second reference " + meta["busybox_dyn"]) if "busybox_dyn" in meta else
      "; no dynamic BusyBox on this machine", meta["runs"]))
+if load_note(meta):
+    w("")
+    w(load_note(meta))
 w("")
 w("Method. Start cost: hyperfine `-N` (no shell), mean ± σ and median of wall "
   "time, CPU = user + system of the child; ratios are of the means with the "

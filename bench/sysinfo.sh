@@ -320,6 +320,16 @@ def fp3(x):
 def ms(x):
     return "" if x is None else "%.3f" % (x * 1e3)
 
+def load_note(meta):
+    """A sentence when the machine was busy before the run, else None."""
+    la = meta.get("loadavg_before", "").split()
+    if not la or float(la[0]) <= float(meta["nproc"]):
+        return None
+    return ("**A loaded machine:** the load average before the run was %s on %s CPUs, so other work "
+            "shared the CPUs while this ran; the σ and the gap between mean and median show how much. "
+            "Prefer the medians and the *loop* figures, and compare ratios from one run only."
+            % (la[0], meta["nproc"]))
+
 L = []
 w = L.append
 w("Measured %s on %s CPUs (%s), kernel %s; load average %s before, %s after."
@@ -334,6 +344,9 @@ w("Binaries timed: snapshots of build/syskit (%s bytes, glibc, dynamic, not "
   "stripped) and build/static/syskit (%s bytes, musl, static, stripped) taken "
   "after `make -j2` and `make static`." % (meta["size_glibc"], meta.get("size_static", "n/a")))
 w("Regenerate with `bench/sysinfo.sh` (%s; raw data in build/bench/sysinfo/)." % meta["runs"])
+if load_note(meta):
+    w("")
+    w(load_note(meta))
 w("")
 w("Method. Wall time: hyperfine `-N` (no shell), mean ± σ over the runs, and "
   "the median. CPU time: hyperfine's mean user + system of the child (the "
