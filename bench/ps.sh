@@ -214,8 +214,7 @@ def load_note(meta):
     if not la or float(la[0]) <= float(meta["nproc"]):
         return None
     return ("**A loaded machine:** the load average before the run was %s on %s CPUs, so other work "
-            "shared the CPUs while this ran; the σ and the gap between mean and median show how much. "
-            "Prefer the medians and the *loop* figures, and compare ratios from one run only."
+            "shared the CPUs while this ran; the σ show how much. Compare ratios from one run only."
             % (la[0], meta["nproc"]))
 
 L = []
