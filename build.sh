@@ -8,7 +8,8 @@
 #   ./build.sh static-test  build it, then run the same suites against it
 #   ./build.sh fuzz         build the libFuzzer targets and run each briefly
 #
-# Every test run ends with one line "N passed, N failed".
+# Every test run lists its skipped tests with their reasons and ends with one
+# line "N passed, N failed, N skipped".
 set -eu
 cd "$(dirname "$0")"
 
@@ -71,11 +72,13 @@ test_deps() {
 	fi
 }
 
-# run_suites BIN: the unit tests (when BIN's variant has them) and every bats
-# suite against BIN; prints the total line and fails on any failure.
+# run_suites BIN UNIT: the unit tests (when BIN's variant has them) and every
+# bats suite (tests/*.bats, each on its own) against BIN; lists each skipped
+# test with its reason, prints the total line "N passed, N failed, N skipped"
+# and fails on any failure.
 run_suites() {
 	bin=$1 unit=$2
-	pass=0 fail=0
+	pass=0 fail=0 skip=0 bp=0 bf=0 bk=0
 	if [ -n "$unit" ]; then
 		out=$("$unit" 2>&1) || true
 		printf '%s\n' "$out" | grep -v '^unit:' || true
@@ -85,23 +88,48 @@ run_suites() {
 		pass=$((pass + $1)) fail=$((fail + $2))
 		printf 'unit: %s passed, %s failed\n' "$1" "$2"
 	fi
-	tap=$(mktemp)
-	SYSKIT_BIN=$bin bats --tap tests/*.bats >"$tap" 2>&1 || true
-	# each failure with the first lines of its diagnostics
-	awk '/^not ok/ { n = 0; print; next } /^#/ && n < 25 { n++; print; next } /^ok/ { n = 25 }' "$tap"
-	mkdir -p build && cp "$tap" build/last-test.tap
-	p=$(grep -c '^ok ' "$tap" || true)
-	f=$(grep -c '^not ok ' "$tap" || true)
-	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tap" | head -n 1)
-	if [ -z "$plan" ] || [ $((p + f)) -ne "$plan" ]; then
-		say "bats did not run every test (plan ${plan:-none}, ran $((p + f)))"
-		tail -n 20 "$tap" >&2
-		f=$((f + 1))
-	fi
+	mkdir -p build
+	tap=$(mktemp) skips=$(mktemp)
+	: >build/last-test.tap
+	for suite in tests/*.bats; do
+		[ -f "$suite" ] || continue
+		name=${suite#tests/}
+		SYSKIT_BIN=$bin bats --tap "$suite" >"$tap" 2>&1 || true
+		# each failure with the first lines of its diagnostics
+		awk -v s="$name" '/^not ok/ { n = 0; print s ": " $0; next }
+		    /^#/ && n < 25 { n++; print; next } /^ok/ { n = 25 }' "$tap"
+		# a skip is "ok N NAME # skip [REASON]": not a pass
+		sed -n 's/^ok [0-9]* \(.*\) # skip\(.*\)$/\1\t\2/p' "$tap" |
+		    while IFS='	' read -r t why; do
+			why=${why# }
+			printf '%s: %s: %s\n' "$name" "$t" "${why:-no reason given}"
+		    done >>"$skips"
+		{ printf '# %s\n' "$name"; cat "$tap"; } >>build/last-test.tap
+		k=$(grep -c '^ok [0-9]* .* # skip' "$tap" || true)
+		p=$(grep -c '^ok ' "$tap" || true)
+		f=$(grep -c '^not ok ' "$tap" || true)
+		plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tap" | head -n 1)
+		if [ -z "$plan" ] || [ $((p + f)) -ne "$plan" ]; then
+			say "$name: bats did not run every test (plan ${plan:-none}, ran $((p + f)))"
+			tail -n 20 "$tap" >&2
+			f=$((f + 1))
+		fi
+		p=$((p - k))
+		pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + k))
+		bp=$((bp + p)) bf=$((bf + f)) bk=$((bk + k))
+	done
 	rm -f "$tap"
-	printf 'bats: %s passed, %s failed\n' "$p" "$f"
-	pass=$((pass + p)) fail=$((fail + f))
-	printf '%s passed, %s failed\n' "$pass" "$fail"
+	if [ -z "$(ls tests/*.bats 2>/dev/null)" ]; then
+		say "no bats suites in tests/"
+		fail=$((fail + 1)) bf=$((bf + 1))
+	fi
+	printf 'bats: %s passed, %s failed, %s skipped\n' "$bp" "$bf" "$bk"
+	if [ -s "$skips" ]; then
+		echo "skipped:"
+		sed 's/^/  /' "$skips"
+	fi
+	rm -f "$skips"
+	printf '%s passed, %s failed, %s skipped\n' "$pass" "$fail" "$skip"
 	[ "$fail" -eq 0 ]
 }
 

@@ -25,7 +25,7 @@ static const struct applet applets[] = {
 static const char usage[] =
     "usage: syskit APPLET [ARG ...]\n"
     "       syskit --list | --help | --version\n"
-    "       syskit --install [-s] DIR\n";
+    "       syskit --install [-fs] DIR\n";
 
 static char progname[64] = "syskit";
 
@@ -113,56 +113,226 @@ help(void)
 	return finish(0);
 }
 
+/* --install: what to make, and what this binary is. */
+struct inst {
+	int		 dfd;
+	const char	*dir;		/* as given, escaped */
+	char		 self[PATH_MAX];	/* this binary's path */
+	struct stat	 self_st;
+	const char	*self_name;	/* its name, when it lives in dir */
+	bool		 sym, force;
+};
+
+enum { I_LINKED, I_PRESENT, I_SKIPPED, I_FAILED };
+
+/* This binary's path, which the links will name; it must still be there. */
+static int
+find_self(struct inst *in)
+{
+	struct stat st;
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", in->self, sizeof(in->self));
+	if (n < 0 || stat("/proc/self/exe", &in->self_st) < 0) {
+		warn("cannot find own binary: /proc/self/exe");
+		return -1;
+	}
+	if ((size_t)n >= sizeof(in->self)) {
+		warnx("cannot find own binary: path too long");
+		return -1;
+	}
+	in->self[n] = '\0';
+	/* a binary replaced or removed since it started ("PATH (deleted)") */
+	if (stat(in->self, &st) < 0 || st.st_dev != in->self_st.st_dev ||
+	    st.st_ino != in->self_st.st_ino) {
+		char vis[1024];
+
+		warnx("cannot find own binary: %s is no longer this syskit",
+		    out_vis(vis, sizeof(vis), in->self, strlen(in->self)));
+		return -1;
+	}
+	return 0;
+}
+
+/* The binary's own name when it lives in the directory, else NULL. */
+static const char *
+self_in_dir(const struct inst *in)
+{
+	const char *base = strrchr(in->self, '/');
+	struct stat d, p;
+	char parent[PATH_MAX];
+
+	if (base == NULL)
+		return NULL;
+	if (base == in->self)
+		snprintf(parent, sizeof(parent), "/");
+	else
+		snprintf(parent, sizeof(parent), "%.*s",
+		    (int)(base - in->self), in->self);
+	if (fstat(in->dfd, &d) < 0 || stat(parent, &p) < 0)
+		return NULL;
+	if (d.st_dev != p.st_dev || d.st_ino != p.st_ino)
+		return NULL;
+	return base + 1;
+}
+
+/* The entry name in the directory is already what --install makes. */
+static bool
+inst_present(const struct inst *in, const char *name, const struct stat *st)
+{
+	char buf[PATH_MAX];
+	ssize_t n;
+
+	if (!in->sym)
+		return !S_ISLNK(st->st_mode) &&
+		    st->st_dev == in->self_st.st_dev &&
+		    st->st_ino == in->self_st.st_ino;
+	if (!S_ISLNK(st->st_mode))
+		return false;
+	n = readlinkat(in->dfd, name, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return false;
+	buf[n] = '\0';
+	return strcmp(buf, in->self) == 0;
+}
+
+/* Make the link under a temporary name, then rename it over name: the old
+ * file stays whole until the new link is complete. */
+static int
+inst_replace(const struct inst *in, const char *name)
+{
+	char tmp[NAME_MAX + 1];
+	int r, e;
+
+	snprintf(tmp, sizeof(tmp), ".%s.syskit-install.%ld", name,
+	    (long)getpid());
+	if (in->sym)
+		r = symlinkat(in->self, in->dfd, tmp);
+	else
+		r = linkat(AT_FDCWD, in->self, in->dfd, tmp, 0);
+	if (r < 0)
+		return -1;
+	r = renameat(in->dfd, tmp, in->dfd, name);
+	e = errno;
+	/* after a rename onto another link of the same file, tmp is still
+	 * there (rename(2) does nothing then); after a failure, too */
+	unlinkat(in->dfd, tmp, 0);
+	errno = e;
+	return r;
+}
+
+/* One applet's link; says what it did not do. */
+static int
+inst_one(const struct inst *in, const char *name)
+{
+	struct stat st;
+	int r;
+
+	if (fstatat(in->dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (inst_present(in, name, &st))
+			return I_PRESENT;
+		/* a symlink in place of the binary would point at itself */
+		if (in->self_name != NULL && strcmp(name, in->self_name) == 0) {
+			warnx("skipped %s/%s: is the syskit binary", in->dir,
+			    name);
+			return I_SKIPPED;
+		}
+		if (!in->force) {
+			warnx("skipped %s/%s: exists", in->dir, name);
+			return I_SKIPPED;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			warnx("skipped %s/%s: is a directory", in->dir, name);
+			return I_SKIPPED;
+		}
+		r = inst_replace(in, name);
+	} else if (errno != ENOENT) {
+		warn("cannot install %s/%s", in->dir, name);
+		return I_FAILED;
+	} else if (in->sym)
+		r = symlinkat(in->self, in->dfd, name);
+	else
+		r = linkat(AT_FDCWD, in->self, in->dfd, name, 0);
+	if (r < 0 && errno == EXDEV && !in->sym) {
+		warnx("cannot link %s/%s: %s (a hard link needs the same "
+		    "file system: use -s)", in->dir, name, strerror(errno));
+		return I_FAILED;
+	}
+	if (r < 0) {
+		warn("cannot link %s/%s", in->dir, name);
+		return I_FAILED;
+	}
+	return I_LINKED;
+}
+
+/* After a failure: one line with what was done, so nobody has to guess. */
+static void
+inst_summary(const struct inst *in, const int *what)
+{
+	char done[512] = "";
+	size_t i, len = 0, nlinked = 0, nfailed = 0;
+
+	for (i = 0; i < nitems(applets); i++) {
+		if (what[i] == I_FAILED)
+			nfailed++;
+		if (what[i] != I_LINKED)
+			continue;
+		nlinked++;
+		if (len < sizeof(done))
+			len += snprintf(done + len, sizeof(done) - len, " %s",
+			    applets[i].name);
+	}
+	warnx("--install %s incomplete: %zu of %zu failed; linked %zu%s%s",
+	    in->dir, nfailed, nitems(applets), nlinked,
+	    nlinked != 0 ? ":" : "", done);
+}
+
 static int
 install(int argc, char *argv[])
 {
-	char self[PATH_MAX], path[PATH_MAX];
-	const char *dir;
-	int sym = 0, dfd;
-	ssize_t n;
+	static const struct option longopts[] = { { NULL, 0, NULL, 0 } };
+	struct inst in = { .sym = false };
+	char dirvis[1024];
+	int what[nitems(applets)];
+	bool failed = false;
 	size_t i;
+	int ch;
 
-	if (argc > 0 && strcmp(argv[0], "-s") == 0) {
-		sym = 1;
-		argc--, argv++;
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+fs", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			in.force = true;
+			break;
+		case 's':
+			in.sym = true;
+			break;
+		default:
+			return usage_badopt(argv, "+fs", longopts);
+		}
 	}
-	if (argc != 1)
+	if (argc - optind != 1)
 		return usage_error("--install takes one directory");
-	dir = argv[0];
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n < 0) {
-		warn("cannot find own binary: /proc/self/exe");
+	in.dir = out_vis(dirvis, sizeof(dirvis), argv[optind],
+	    strlen(argv[optind]));
+	if (find_self(&in) < 0)
+		return EXIT_NO;
+	in.dfd = open(argv[optind], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (in.dfd < 0) {
+		warn("cannot open %s", in.dir);
 		return EXIT_NO;
 	}
-	self[n] = '\0';
-	dfd = openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0) {
-		warn("cannot open %s", dir);
-		return EXIT_NO;
-	}
+	in.self_name = self_in_dir(&in);
 	for (i = 0; i < nitems(applets); i++) {
-		const char *name = applets[i].name;
-		int r;
-
-		if (unlinkat(dfd, name, 0) < 0 && errno != ENOENT) {
-			snprintf(path, sizeof(path), "%s/%s", dir, name);
-			warn("cannot replace %s", path);
-			close(dfd);
-			return EXIT_NO;
-		}
-		if (sym)
-			r = symlinkat(self, dfd, name);
-		else
-			r = linkat(AT_FDCWD, self, dfd, name, 0);
-		if (r < 0) {
-			snprintf(path, sizeof(path), "%s/%s", dir, name);
-			warn("cannot link %s", path);
-			close(dfd);
-			return EXIT_NO;
-		}
+		what[i] = inst_one(&in, applets[i].name);
+		failed |= what[i] == I_FAILED;
 	}
-	close(dfd);
-	return 0;
+	close(in.dfd);
+	if (!failed)
+		return 0;
+	inst_summary(&in, what);
+	return EXIT_NO;
 }
 
 int
@@ -170,6 +340,7 @@ main(int argc, char *argv[])
 {
 	const struct applet *a;
 	const char *base;
+	char vis[4 * 80 + 1];
 
 	base = strrchr(argv[0], '/');
 	base = base != NULL ? base + 1 : argv[0];
@@ -191,11 +362,13 @@ main(int argc, char *argv[])
 		return finish(0);
 	}
 	if (strcmp(argv[1], "--install") == 0)
-		return install(argc - 2, argv + 2);
+		return install(argc - 1, argv + 1);
 	if (argv[1][0] == '-')
-		return usage_error("unknown option: %.80s", argv[1]);
+		return usage_error("unknown option: %s",
+		    out_vis(vis, sizeof(vis), argv[1], strnlen(argv[1], 80)));
 	if ((a = find_applet(argv[1])) == NULL) {
-		warnx("%s: applet not found", argv[1]);
+		warnx("%s: applet not found",
+		    out_vis(vis, sizeof(vis), argv[1], strnlen(argv[1], 80)));
 		return EXIT_NOTFOUND;
 	}
 	return run_applet(a, argc - 1, argv + 1);
