@@ -177,6 +177,7 @@ struct dest {
 	int		 own;		/* opened by us */
 	int		 nb;		/* non-blocking, queued */
 	int		 dead;		/* EPIPE or a write error */
+	int		 epipe;		/* the reader is gone */
 	int		 watched;	/* for EPOLLOUT */
 	const char	*name;
 	struct io_buf	 q;		/* what a non-blocking fd did not take */
@@ -193,6 +194,7 @@ struct stream {
 	struct dest	*dest;
 	char		*line;		/* the partial line */
 	size_t		 linelen;
+	int		 cont;		/* a long line's tag is out already */
 	double		 line_mono;
 	struct timespec	 line_real;
 };
@@ -235,6 +237,7 @@ struct run {
 	int		 stop;		/* told to stop: no retry */
 	int		 code;
 	int		 spawn_failed;	/* 125, 126, 127 from spawn */
+	int		 write_failed;	/* an output of ours: exit 1 */
 	char		 why[256];	/* what run could not do */
 	int		 attempts;
 	int		 stdin_fd;
@@ -256,10 +259,20 @@ static void	stream_close(struct run *, struct stream *);
 
 /* ---- parsing ---- */
 
+/* Untrusted text (a path, an argument) for a message: control
+ * characters escaped as ps shows them, so nothing reaches the terminal. */
+static const char *
+vis(char *buf, size_t len, const char *s)
+{
+	return out_vis(buf, len, s, strlen(s));
+}
+
 static int
 bad(const char *opt, const char *val)
 {
-	warnx("invalid %s: %s", opt, val);
+	char v[256];
+
+	warnx("invalid %s: %s", opt, vis(v, sizeof(v), val));
 	return -1;
 }
 
@@ -484,8 +497,7 @@ build_env(const struct opts *o)
 	if (!o->clear_env)
 		for (; environ[n] != NULL; n++)
 			;
-	if ((e = calloc(n + o->nenv + 2, sizeof(char *))) == NULL)
-		return NULL;
+	e = xcalloc(n + o->nenv + 2, sizeof(char *));
 	for (i = 0; i < n; i++)
 		e[i] = environ[i];
 	for (i = 0; o->clear_env && environ[i] != NULL; i++)
@@ -541,11 +553,21 @@ dest_nonblock(struct dest *d)
 	d->nb = 1;
 }
 
+/* A write failed: EPIPE quietly (the command gets SIGPIPE next), any
+ * other error with a message and exit status 1, as tee(1) does. */
 static void
-dest_fail(struct dest *d)
+dest_fail(struct run *r, struct dest *d)
 {
-	if (errno != EPIPE)
-		warn("write error: %s", d->name);
+	char v[512];
+	int e = errno;
+
+	if (e == EPIPE)
+		d->epipe = 1;
+	else {
+		warnx("write error: %s: %s", vis(v, sizeof(v), d->name),
+		    strerror(e));
+		r->write_failed = 1;
+	}
 	d->dead = 1;
 	d->q.len = d->q.off = 0;
 }
@@ -581,7 +603,7 @@ on_dest(struct loop *l, int fd, unsigned ev, void *arg)
 			continue;
 		n = io_buf_write(&d->q, d->fd);
 		if (n == -1 && errno != EAGAIN)
-			dest_fail(d);
+			dest_fail(r, d);
 		pending |= d->q.len > 0;
 	}
 	if (!pending) {
@@ -607,7 +629,7 @@ dest_write(struct run *r, struct dest *d, const char *p, size_t n)
 		return;
 	if (!d->nb) {
 		if (fs_write_all(d->fd, p, n) == -1)
-			dest_fail(d);
+			dest_fail(r, d);
 		return;
 	}
 	if (d->q.len == 0) {
@@ -615,7 +637,7 @@ dest_write(struct run *r, struct dest *d, const char *p, size_t n)
 			w = write(d->fd, p, n);
 		while (w == -1 && errno == EINTR);
 		if (w == -1 && errno != EAGAIN) {
-			dest_fail(d);
+			dest_fail(r, d);
 			return;
 		}
 		if (w > 0) {
@@ -626,7 +648,7 @@ dest_write(struct run *r, struct dest *d, const char *p, size_t n)
 			return;
 	}
 	if (io_buf_put(&d->q, p, n) == -1) {
-		dest_fail(d);
+		dest_fail(r, d);
 		return;
 	}
 	if (!d->watched) {
@@ -635,7 +657,7 @@ dest_write(struct run *r, struct dest *d, const char *p, size_t n)
 
 		/* one watch per fd: stdout and stderr may be one pipe */
 		if (loop_fd(r->loop, d->fd, EPOLLOUT, on_dest, r) == -1) {
-			dest_fail(d);
+			dest_fail(r, d);
 			return;
 		}
 		for (i = 0; i < 3; i++)
@@ -896,12 +918,14 @@ tag_lines(struct run *r, struct stream *s, const char *p, size_t n,
 		}
 		if (nl == NULL && s->linelen + k > LINE_MAX_TAG)
 			k = LINE_MAX_TAG - s->linelen;	/* a part */
-		tl = format_tag(r, s, tag, sizeof(tag));
+		/* one tag per line: the parts of a long one follow its first */
+		tl = s->cont ? 0 : format_tag(r, s, tag, sizeof(tag));
 		if (tbuf_put(r, &out, tag, tl) == -1 ||
 		    tbuf_put(r, &out, s->line, s->linelen) == -1 ||
 		    tbuf_put(r, &out, p, k) == -1)
 			break;
 		s->linelen = 0;
+		s->cont = nl == NULL;
 		p += k;
 		n -= k;
 	}
@@ -924,6 +948,8 @@ stream_wanted(struct run *r, struct stream *s)
 {
 	if (r->o->capture)
 		return 1;
+	if (s->dest->epipe)
+		return 0;	/* a closed reader: SIGPIPE, as tee gets */
 	if (r->o->tee_file != NULL && !r->d_tee.dead)
 		return 1;
 	return !s->dest->dead;
@@ -968,6 +994,7 @@ stream_close(struct run *r, struct stream *s)
 		return;
 	if (r->tagging && s->linelen > 0)
 		tag_lines(r, s, NULL, 0, 1);
+	s->cont = 0;
 	loop_fd_del(r->loop, s->fd);
 	close(s->fd);
 	s->fd = -1;
@@ -1129,6 +1156,7 @@ static void
 spawn_failed(struct run *r, const struct spawn_err *se)
 {
 	const char *name;
+	char v[200];
 	int e = errno;
 
 	r->spawn_failed = 1;
@@ -1136,13 +1164,13 @@ spawn_failed(struct run *r, const struct spawn_err *se)
 	switch (se->step) {
 	case SPAWN_STEP_EXEC:
 		r->code = spawn_exec_status(e);
-		snprintf(r->why, sizeof(r->why), "%s: %s", r->argv[0],
-		    strerror(e));
+		snprintf(r->why, sizeof(r->why), "%s: %s",
+		    vis(v, sizeof(v), r->argv[0]), strerror(e));
 		break;
 	case SPAWN_STEP_CWD:
 		snprintf(r->why, sizeof(r->why),
-		    "cannot change directory to %s: %s", r->o->cwd,
-		    strerror(e));
+		    "cannot change directory to %s: %s",
+		    vis(v, sizeof(v), r->o->cwd), strerror(e));
 		break;
 	case SPAWN_STEP_RLIMIT:
 		name = (size_t)se->index < r->o->nrl ?
@@ -1369,20 +1397,101 @@ real_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Whether s is valid UTF-8 (no overlongs, surrogates or values past
+ * U+10FFFF): JSON can carry it as it is. */
+static int
+utf8_valid(const unsigned char *s)
+{
+	unsigned c, n, min, v;
+
+	while ((c = *s++) != 0) {
+		if (c < 0x80)
+			continue;
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1, min = 0x80, v = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2, min = 0x800, v = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3, min = 0x10000, v = c & 0x07;
+		else
+			return 0;
+		for (; n > 0; n--, s++) {
+			if ((*s & 0xc0) != 0x80)
+				return 0;
+			v = v << 6 | (*s & 0x3f);
+		}
+		if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+			return 0;
+	}
+	return 1;
+}
+
+/* s in base64 (RFC 4648, padded): a malloc'd string. */
+static char *
+base64(const char *s)
+{
+	static const char al[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i, o = 0;
+	unsigned v;
+	char *b;
+
+	b = xmalloc(n / 3 * 4 + 5);
+	for (i = 0; i + 2 < n; i += 3) {
+		v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
+		b[o++] = al[v >> 18];
+		b[o++] = al[v >> 12 & 63];
+		b[o++] = al[v >> 6 & 63];
+		b[o++] = al[v & 63];
+	}
+	if (i < n) {
+		v = (unsigned)p[i] << 16 |
+		    (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0);
+		b[o++] = al[v >> 18];
+		b[o++] = al[v >> 12 & 63];
+		b[o++] = i + 1 < n ? al[v >> 6 & 63] : '=';
+		b[o++] = '=';
+	}
+	b[o] = '\0';
+	return b;
+}
+
+/* argv as JSON strings (invalid UTF-8 becomes U+FFFD there), and when
+ * any argument is not valid UTF-8, argv_b64: every argument's bytes. */
+static void
+report_argv(struct rep *root, char **argv)
+{
+	struct rep *a;
+	char **av, *b;
+	int bad = 0;
+
+	a = rep_arr(root, "argv");
+	for (av = argv; *av != NULL; av++) {
+		rep_str(a, NULL, *av);
+		bad |= !utf8_valid((const unsigned char *)*av);
+	}
+	if (!bad)
+		return;
+	a = rep_arr(root, "argv_b64");
+	for (av = argv; *av != NULL; av++) {
+		b = base64(*av);
+		rep_str(a, NULL, b);
+		free(b);
+	}
+}
+
 static int
 write_report(struct run *r, double wall, double end)
 {
 	struct cgroup_info ci;
-	struct rep *root, *a;
+	struct rep *root;
 	const char *name;
-	char **av;
 	int rc = 0, sig = 0;
 
 	if ((root = rep_new()) == NULL)
 		return -1;
-	a = rep_arr(root, "argv");
-	for (av = r->argv; *av != NULL; av++)
-		rep_str(a, NULL, *av);
+	report_argv(root, r->argv);
 	rep_i64(root, "exit_code", r->code, UNIT_NONE);
 	if (!r->spawn_failed && r->attempts > 0 && WIFSIGNALED(r->status))
 		sig = WTERMSIG(r->status);
@@ -1485,25 +1594,72 @@ std_fds(void)
 static int
 open_out(struct run *r, const char *path, int append)
 {
+	char v[160];
 	int fd;
 
 	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC |
 	    (append ? O_APPEND : O_TRUNC), 0666);
 	if (fd == -1)
-		setup_fail(r, "cannot open %s", path);
+		setup_fail(r, "cannot open %s", vis(v, sizeof(v), path));
 	return fd;
+}
+
+/* A descriptor of ours already on the file at fd (two paths, a symlink,
+ * our own stdout redirected there): that one, or -1.  Regular files only;
+ * a FIFO or a terminal opened twice loses nothing. */
+static int
+same_file(struct run *r, int fd)
+{
+	int cand[4] = { r->d_out.fd, r->d_err.fd, STDOUT_FILENO,
+	    STDERR_FILENO };
+	struct stat st, o;
+	size_t i;
+
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
+		return -1;
+	for (i = 0; i < nitems(cand); i++)
+		if (cand[i] >= 0 && cand[i] != fd &&
+		    fstat(cand[i], &o) == 0 && o.st_dev == st.st_dev &&
+		    o.st_ino == st.st_ino)
+			return cand[i];
+	return -1;
+}
+
+/* Open a --stdout, --stderr or --tee file; one file named twice is one
+ * descriptor, one offset, so that neither overwrites the other. */
+static int
+dest_open(struct run *r, struct dest *d, const char *path)
+{
+	int fd, other;
+
+	if (d != &r->d_out && r->o->stdout_file != NULL &&
+	    strcmp(path, r->o->stdout_file) == 0) {
+		dest_init(d, r->d_out.fd, path);	/* a FIFO too */
+		return 0;
+	}
+	if ((fd = open_out(r, path, r->o->append)) == -1)
+		return -1;
+	if ((other = same_file(r, fd)) != -1) {
+		close(fd);
+		dest_init(d, other, path);
+		return 0;
+	}
+	dest_init(d, fd, path);
+	d->own = 1;
+	return 0;
 }
 
 /* --stdin, made seekable when it will be replayed. */
 static int
 open_stdin(struct run *r)
 {
-	char buf[65536];
+	char buf[65536], v[160];
 	ssize_t n;
 	int fd, tmp;
 
 	if ((fd = open(r->o->stdin_file, O_RDONLY | O_CLOEXEC)) == -1) {
-		return setup_fail(r, "cannot open %s", r->o->stdin_file);
+		return setup_fail(r, "cannot open %s",
+		    vis(v, sizeof(v), r->o->stdin_file));
 	}
 	if (r->o->retries == 0 || lseek(fd, 0, SEEK_CUR) != -1) {
 		r->stdin_fd = fd;
@@ -1518,7 +1674,8 @@ open_stdin(struct run *r)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 || fs_write_all(tmp, buf, (size_t)n) == -1) {
-			setup_fail(r, "cannot copy %s", r->o->stdin_file);
+			setup_fail(r, "cannot copy %s",
+			    vis(v, sizeof(v), r->o->stdin_file));
 			close(fd);
 			close(tmp);
 			return -1;
@@ -1565,47 +1722,32 @@ setup(struct run *r)
 		if (loop_signal(r->loop, fwd[i], on_signal, r) == -1) {
 			return setup_fail(r, "signalfd");
 		}
-	if ((o->nenv > 0 || o->clear_env) && (r->envp = build_env(o)) == NULL) {
-		return setup_fail(r, "environment");
-	}
+	if (o->nenv > 0 || o->clear_env)
+		r->envp = build_env(o);
 	if (o->stdin_file != NULL && open_stdin(r) == -1)
 		return -1;
 	dest_init(&r->d_out, STDOUT_FILENO, "standard output");
 	dest_init(&r->d_err, STDERR_FILENO, "standard error");
 	dest_init(&r->d_tee, -1, o->tee_file);
-	if (o->stdout_file != NULL) {
-		if ((fd = open_out(r, o->stdout_file, o->append)) == -1)
-			return -1;
-		dest_init(&r->d_out, fd, o->stdout_file);
-		r->d_out.own = 1;
-	}
-	if (o->stderr_file != NULL) {
-		if (o->stdout_file != NULL &&
-		    strcmp(o->stdout_file, o->stderr_file) == 0)
-			fd = r->d_out.fd;	/* one file, one offset */
-		else if ((fd = open_out(r, o->stderr_file, o->append)) == -1)
-			return -1;
-		dest_init(&r->d_err, fd, o->stderr_file);
-		r->d_err.own = fd != r->d_out.fd;
-	}
-	if (o->tee_file != NULL) {
-		if ((fd = open_out(r, o->tee_file, o->append)) == -1)
-			return -1;
-		dest_init(&r->d_tee, fd, o->tee_file);
-		r->d_tee.own = 1;
-	}
+	if (o->stdout_file != NULL &&
+	    dest_open(r, &r->d_out, o->stdout_file) == -1)
+		return -1;
+	if (o->stderr_file != NULL &&
+	    dest_open(r, &r->d_err, o->stderr_file) == -1)
+		return -1;
+	if (o->tee_file != NULL && dest_open(r, &r->d_tee, o->tee_file) == -1)
+		return -1;
 	r->tagging = o->prefix || o->ts != TS_NONE;
 	r->need_pipe = o->capture || o->tee_file != NULL || r->tagging;
 	if (r->need_pipe) {
-		if ((r->rbuf = malloc(CHUNK)) == NULL ||
-		    (r->tagging && ((r->out.line = malloc(LINE_MAX_TAG)) ==
-		    NULL || (r->err.line = malloc(LINE_MAX_TAG)) == NULL))) {
-			return setup_fail(r, "memory");
+		r->rbuf = xmalloc(CHUNK);
+		if (r->tagging) {
+			r->out.line = xmalloc(LINE_MAX_TAG);
+			r->err.line = xmalloc(LINE_MAX_TAG);
 		}
 		/* written while the command runs: never block the loop */
 		if (!o->capture) {
-			int shared = o->stderr_file != NULL &&
-			    r->d_err.fd == r->d_out.fd;
+			int shared = r->d_err.fd == r->d_out.fd;
 
 			dest_nonblock(&r->d_out);
 			if (shared) {
@@ -1654,8 +1796,7 @@ command_argv(const struct opts *o, int argc, char *argv[])
 	char **av;
 	int i, n = 0;
 
-	if ((av = calloc((size_t)argc + 4, sizeof(char *))) == NULL)
-		return NULL;
+	av = xcalloc((size_t)argc + 4, sizeof(char *));
 	if (o->shell != NULL) {
 		av[n++] = "/bin/sh";
 		av[n++] = "-c";
@@ -1681,26 +1822,18 @@ run_main(int argc, char *argv[])
 	o.umask = -1;
 	o.capture_limit = 16 * 1024 * 1024;
 	o.retry_delay = 1;
-	o.env = calloc((size_t)argc + 1, sizeof(*o.env));
-	o.rl = calloc((size_t)argc + 1, sizeof(*o.rl));
-	o.pass = calloc((size_t)argc + 1, sizeof(*o.pass));
+	syskit_nomem_exit = EXIT_SELF;	/* 1 could be the command's */
+	o.env = xcalloc((size_t)argc + 1, sizeof(*o.env));
+	o.rl = xcalloc((size_t)argc + 1, sizeof(*o.rl));
+	o.pass = xcalloc((size_t)argc + 1, sizeof(*o.pass));
 	memset(&r, 0, sizeof(r));
 	r.o = &o;
 	r.in_fd = r.stdin_fd = r.cap.fd = r.out.fd = r.err.fd = -1;
-	if (o.env == NULL || o.rl == NULL || o.pass == NULL) {
-		warn("memory");
-		rc = EXIT_SELF;
-		goto out;
-	}
 	if ((rc = parse_opts(argc, argv, &o)) != 0) {
 		rc = rc == 1 ? 0 : EXIT_USAGE;
 		goto out;
 	}
-	if ((r.argv = command_argv(&o, argc, argv)) == NULL) {
-		warn("memory");
-		rc = EXIT_SELF;
-		goto out;
-	}
+	r.argv = command_argv(&o, argc, argv);
 	r.out.r = r.err.r = &r;
 	r.out.no = 1;
 	r.err.no = o.merge ? 1 : 2;
@@ -1731,6 +1864,9 @@ run_main(int argc, char *argv[])
 		if (o.capture && r.code != 0)
 			capture_replay(&r);
 	}
+	/* an output of ours lost bytes: as tee, 1 unless the command failed */
+	if (r.write_failed && r.code == 0)
+		r.code = EXIT_NO;
 	end = real_now();
 	wall = loop_now() - r.t0;
 	if (r.report != NULL && write_report(&r, wall, end) == -1) {
