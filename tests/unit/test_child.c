@@ -51,6 +51,11 @@ exit_codes(void)
 	CHECK(c.pid > 0 && !c.timed_out && child_done(&c));
 	child_init(&c);
 	CHECK_U64(sh(&c, "exit 3"), 3);
+	/* an inherited SIG_IGN for SIGCHLD would reap it for us */
+	signal(SIGCHLD, SIG_IGN);
+	child_init(&c);
+	CHECK_U64(sh(&c, "exit 6"), 6);
+	CHECK(signal(SIGCHLD, SIG_DFL) == SIG_DFL);
 	child_init(&c);
 	CHECK_U64(sh(&c, "kill -USR1 $$"), 128 + SIGUSR1);
 	child_init(&c);
