@@ -1,9 +1,9 @@
 /*
- * fuzz/runopts: the parsers of run's option values that are not lib/args
- * (--limit RESOURCE=SOFT[:HARD], --retry-on CODES), on the input as a
- * NUL-terminated string, with their promises checked: errno is EINVAL or
- * ERANGE on failure; a parsed value is consistent and, written back in
- * canonical form, parses to the same value.
+ * fuzz/runopts: the parsers of run's structured option values (--limit
+ * RESOURCE=SOFT[:HARD] in lib/spawn, --retry-on CODES in lib/args), on the
+ * input as a NUL-terminated string, with their promises checked: errno is
+ * EINVAL or ERANGE on failure; a parsed value is consistent and, written
+ * back in canonical form, parses to the same value.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/args.h"
 #include "../lib/reap.h"
 #include "../lib/spawn.h"
 
@@ -58,20 +59,20 @@ rlimit(const char *s)
 static void
 codes(const char *s)
 {
-	struct reap_codes c, back;
+	struct args_codes c, back;
 	char buf[2048];
 	size_t n = 0;
 	int rc, i;
 
-	rc = reap_parse_codes(s, &c);
+	rc = args_codes(s, &c);
 	check_errno(rc);
 	if (rc == -1)
 		return;
-	if (reap_codes_has(&c, -1) || reap_codes_has(&c, 256))
+	if (args_codes_has(&c, -1) || args_codes_has(&c, 256))
 		abort();
 	buf[0] = '\0';
 	for (i = 0; i < 256; i++)
-		if (reap_codes_has(&c, i))
+		if (args_codes_has(&c, i))
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%d",
 			    n ? "," : "", i);
 	if (c.timeout)
@@ -80,7 +81,7 @@ codes(const char *s)
 	if (c.signal)
 		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%ssignal",
 		    n ? "," : "");
-	if (reap_parse_codes(buf, &back) != 0 ||
+	if (args_codes(buf, &back) != 0 ||
 	    memcmp(back.bits, c.bits, sizeof(c.bits)) != 0 ||
 	    back.timeout != c.timeout || back.signal != c.signal)
 		abort();
