@@ -53,6 +53,7 @@ usage_badopt(char *const argv[], const char *optstring,
 	const struct option *o;
 	const char *arg = optind > 0 ? argv[optind - 1] : "";
 	const char *p;
+	char vis[4 * 80 + 1];
 	size_t n;
 
 	/* musl leaves optind at argc + 1 after a missing last value */
@@ -63,9 +64,8 @@ usage_badopt(char *const argv[], const char *optstring,
 	/* an unknown long option: getopt has stepped past it */
 	if (optopt == 0) {
 		n = strcspn(arg, "=");
-		if (n > 80)
-			n = 80;
-		return usage_error("unknown option: %.*s", (int)n, arg);
+		return usage_error("unknown option: %s",
+		    out_vis(vis, sizeof(vis), arg, n < 80 ? n : 80));
 	}
 	/* a long option without its value: optopt is the option's code */
 	if ((o = long_by_val(lo, optopt)) != NULL &&
@@ -78,7 +78,8 @@ usage_badopt(char *const argv[], const char *optstring,
 			return usage_error("option -%c needs a value", optopt);
 		return usage_error("unknown option: -%c", optopt);
 	}
-	return usage_error("unknown option: %.80s", arg);
+	return usage_error("unknown option: %s",
+	    out_vis(vis, sizeof(vis), arg, strnlen(arg, 80)));
 }
 
 void

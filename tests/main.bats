@@ -361,6 +361,11 @@ and_tests() {
 		[ "$stderr" = "syskit $a: unknown option: --bogus-x
 Try 'syskit $a --help'." ] || bad+=("$a --bogus-x: stderr: $stderr")
 		[ -z "$output" ] || bad+=("$a --bogus-x: stdout: $output")
+		# what the user typed is shown escaped, never raw
+		run --separate-stderr syskit "$a" $'--x\e]0;p\a'
+		[ "$status" -eq 2 ] || bad+=("$a --x<ESC>: exit $status")
+		[ "${stderr_lines[0]}" = "syskit $a: unknown option: --x\\033]0;p\\a" ] ||
+		    bad+=("$a --x<ESC>: stderr: ${stderr_lines[0]}")
 	done
 	if [ "${#bad[@]}" -ne 0 ]; then
 		printf '%s\n' "${bad[@]}"
