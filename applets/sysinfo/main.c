@@ -1,0 +1,347 @@
+/*
+ * sysinfo: the machine, as psutil's system functions give it to a Python
+ * program: host, CPU, memory, swap, disks, network, sockets, sensors,
+ * cgroup limits and pressure.  Quantities psutil defines keep psutil's
+ * names and formulas; node_exporter's names are used for Prometheus.
+ */
+#include "sysinfo.h"
+
+static const char usage[] =
+    "usage: sysinfo [SECTION ...] [--json | --format text|json|kv|prometheus]\n"
+    "               [--interval DURATION] [--effective] [--all]\n"
+    "               [--kind KIND] [--pids]\n"
+    "\n"
+    "With no SECTION: a one-screen summary (all sections but conn for\n"
+    "--json, kv and prometheus).  Sections:\n"
+    "  host      uname, OS, boot time, uptime, load, users, current user\n"
+    "  cpu       counts (logical, physical, usable, effective), times, frequency\n"
+    "  mem       virtual memory as psutil.virtual_memory(), and the cgroup's view\n"
+    "  swap      swap as psutil.swap_memory()\n"
+    "  disk      partitions, usage, io counters\n"
+    "  net       interfaces: io counters, addresses, stats\n"
+    "  conn      sockets, as psutil.net_connections() and ss -tunap\n"
+    "  sensors   temperatures, fans, battery\n"
+    "  limits    cgroup limits, container, rlimits\n"
+    "  pressure  PSI for cpu, memory, io\n"
+    "\n"
+    "  -a, --all             disk: every mount, not only devices\n"
+    "  -e, --effective       cpu: print only the CPU count to use (make -j)\n"
+    "  -f, --format FORMAT   text (default), json, kv or prometheus\n"
+    "  -i, --interval DUR    cpu: sample twice, DUR apart, for percent busy\n"
+    "  -j, --json            same as --format json\n"
+    "  -k, --kind KIND       conn: tcp tcp4 tcp6 udp udp4 udp6 unix inet inet4 inet6 all\n"
+    "  -p, --pids            conn: find the process owning each socket\n"
+    "  -h, --help            show this help\n";
+
+static const struct {
+	const char	*name;
+	int		 bit;
+} sections[] = {
+	{ "host", S_HOST }, { "cpu", S_CPU }, { "mem", S_MEM },
+	{ "memory", S_MEM }, { "swap", S_SWAP }, { "disk", S_DISK },
+	{ "net", S_NET }, { "conn", S_CONN }, { "sensors", S_SENSORS },
+	{ "limits", S_LIMITS }, { "pressure", S_PRESSURE },
+};
+
+/* A malformed file under the proc root is an error: one line on stderr,
+ * once whichever sections read it, and exit 1 at the end. */
+void
+si_malformed(struct ctx *c, const char *rel)
+{
+	int i;
+
+	for (i = 0; i < c->nwarned; i++)
+		if (strcmp(c->warned[i], rel) == 0)
+			return;
+	if (c->nwarned < (int)nitems(c->warned))
+		snprintf(c->warned[c->nwarned++], sizeof(c->warned[0]), "%s",
+		    rel);
+	warnx("%s/%s: malformed content", proc_root(), rel);
+	c->rc = 1;
+}
+
+/* Say why a value is missing, from the errno err of reading rel: a
+ * malformed file is an error; a missing or unreadable one is a null. */
+void
+si_missing(struct ctx *c, struct rep *parent, const char *key, const char *rel,
+    int err)
+{
+	if (err == EINVAL) {
+		si_malformed(c, rel);
+		rep_null(parent, key, "malformed content");
+		return;
+	}
+	rep_null(parent, key, strerror(err));
+}
+
+double
+si_ticks(uint64_t t)
+{
+	return (double)t / (double)proc_clk_tck();
+}
+
+/* x >= 0 rounded to digits decimals (1 or 2), half up: without libm,
+ * whose loading alone would cost more than sysinfo mem does. */
+double
+si_round_to(double x, int digits)
+{
+	double m = digits == 2 ? 100.0 : 10.0;
+
+	return (double)(uint64_t)(x * m + 0.5) / m;
+}
+
+/* psutil's usage_percent: one decimal. */
+double
+si_pct(double part, double whole)
+{
+	if (whole <= 0 || part <= 0)
+		return 0;
+	return si_round_to(part / whole * 100.0, 1);
+}
+
+void
+si_counters_rep(struct rep *o, const struct counter *f, const uint64_t *v,
+    size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		rep_u64(o, f[i].name, v[i], f[i].unit);
+}
+
+void
+si_counters_add(uint64_t *tot, const uint64_t *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		tot[i] += v[i];
+}
+
+void
+si_prom_gauge(struct ctx *c, const char *name, const char *help, double v)
+{
+	prom_family(&c->prom, name, "gauge", help);
+	prom_sample(&c->prom, name, v, NULL);
+}
+
+void
+si_prom_counter(struct ctx *c, const char *name, const char *help, double v)
+{
+	prom_family(&c->prom, name, "counter", help);
+	prom_sample(&c->prom, name, v, NULL);
+}
+
+/* The cgroup, read once for the sections that want it. */
+struct cgroup_info *
+si_cgroup(struct ctx *c)
+{
+	if (c->have_cg == 0)
+		c->have_cg = cgroup_read_mask(&c->cg, c->cg_mask) == 0 ? 1 : -1;
+	return c->have_cg == 1 ? &c->cg : NULL;
+}
+
+/* The entries of <sys>/REL, sorted (so output is stable), as one block:
+ * free() it. */
+int
+si_sys_list(const char *rel, char ***out)
+{
+	char path[PATH_MAX];
+	int n, i, k = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", sys_root(), rel);
+	if ((n = proc_dir_names(path, out)) < 0)
+		return -1;
+	for (i = 0; i < n; i++)		/* hidden entries are not devices */
+		if ((*out)[i][0] != '.')
+			(*out)[k++] = (*out)[i];
+	(*out)[k] = NULL;
+	return k;
+}
+
+int
+si_sys_list_class(const char *name, char ***out)
+{
+	char rel[128];
+
+	snprintf(rel, sizeof(rel), "class/%s", name);
+	return si_sys_list(rel, out);
+}
+
+int
+si_cmp_str(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+
+	if (x == NULL || y == NULL)
+		return x == y ? 0 : x == NULL ? -1 : 1;
+	return strcmp(x, y);
+}
+
+/* /proc/stat, read once for host and cpu. */
+struct proc_stat *
+si_get_stat(struct ctx *c)
+{
+	if (c->have_st == 0) {
+		c->have_st = proc_stat(&c->st) == 0 ? 1 : -1;
+		c->st_errno = errno;
+		if (c->have_st < 0 && c->st_errno == EINVAL)
+			si_malformed(c, "stat");
+	}
+	errno = c->st_errno;
+	return c->have_st == 1 ? &c->st : NULL;
+}
+
+/* ---- options and the section table ---- */
+
+static const struct option longopts[] = {
+	{ "all", no_argument, NULL, 'a' },
+	{ "effective", no_argument, NULL, 'e' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "interval", required_argument, NULL, 'i' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "kind", required_argument, NULL, 'k' },
+	{ "pids", no_argument, NULL, 'p' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int
+parse_section(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(sections); i++)
+		if (strcmp(s, sections[i].name) == 0)
+			return sections[i].bit;
+	return 0;
+}
+
+static void
+sec_cpu_all(struct ctx *c)
+{
+	sec_cpu(c, 0);
+}
+
+/* The sections, in the order they are printed. */
+static const struct {
+	int	 bit;
+	void	(*fn)(struct ctx *);
+} runs[] = {
+	{ S_HOST, sec_host }, { S_CPU, sec_cpu_all }, { S_MEM, sec_mem },
+	{ S_SWAP, sec_swap }, { S_DISK, sec_disk }, { S_NET, sec_net },
+	{ S_CONN, sec_conn }, { S_SENSORS, sec_sensors },
+	{ S_LIMITS, sec_limits }, { S_PRESSURE, sec_pressure },
+};
+
+int
+sysinfo_main(int argc, char *argv[])
+{
+	struct ctx c;
+	int ch, want = 0, effective = 0, i, b;
+	const char *p;
+
+	memset(&c, 0, sizeof(c));
+	c.kinds = SK_INET;
+	while ((ch = getopt_long(argc, argv, "aef:hi:jk:p", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'a':
+			c.all = 1;
+			break;
+		case 'e':
+			effective = 1;
+			break;
+		case 'f':
+			if (strcmp(optarg, "text") == 0)
+				c.fmt = F_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				c.fmt = F_JSON;
+			else if (strcmp(optarg, "kv") == 0)
+				c.fmt = F_KV;
+			else if (strcmp(optarg, "prometheus") == 0 ||
+			    strcmp(optarg, "prom") == 0)
+				c.fmt = F_PROM;
+			else {
+				warnx("bad format: %s (text, json, kv, prometheus)",
+				    optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		case 'i':
+			if (args_duration(optarg, 3600, &c.interval) != 0 ||
+			    c.interval <= 0) {
+				warnx("bad interval: %s", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'j':
+			c.fmt = F_JSON;
+			break;
+		case 'k':
+			if ((c.kinds = sock_kind(optarg)) < 0) {
+				warnx("bad kind: %s (tcp tcp4 tcp6 udp udp4 udp6 "
+				    "unix inet inet4 inet6 all)", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'p':
+			c.pids = 1;
+			break;
+		default:
+			return usage_badopt(argv, "aef:hi:jk:p", longopts);
+		}
+	}
+	for (i = optind; i < argc; i++) {
+		if ((b = parse_section(argv[i])) == 0)
+			return usage_error("unknown section: %s", argv[i]);
+		want |= b;
+	}
+	if (effective && want != 0 && want != S_CPU) {
+		warnx("--effective goes with the cpu section alone");
+		return EXIT_USAGE;
+	}
+	p = proc_root();
+	c.foreign = strcmp(p, "/proc") != 0;
+	/* read only the cgroup files the asked sections need */
+	if (want == 0 || (want & S_CPU))
+		c.cg_mask |= CG_CPU;
+	if (want == 0 || (want & S_MEM))	/* prometheus: usage always */
+		c.cg_mask |= CG_MEM | (c.fmt != F_PROM ? CG_MEM_LIMITED : 0);
+	if (want & S_LIMITS)
+		c.cg_mask = CG_ALL;
+	if (effective) {
+		c.cg_mask = CG_CPU;
+		return sec_cpu(&c, 1);
+	}
+	c.pr = c.fmt == F_PROM;
+	if (want == 0 && c.fmt == F_TEXT)
+		return si_summary(&c);
+	if (want == 0)
+		want = S_FULL;
+	if (c.pr)
+		prom_init(&c.prom, stdout);
+	else if ((c.root = rep_new()) == NULL) {
+		warn("report");
+		return 1;
+	}
+	for (i = 0; i < (int)nitems(runs); i++)
+		if ((want & runs[i].bit) &&
+		    !(runs[i].bit == S_CONN && c.fmt == F_TEXT))
+			runs[i].fn(&c);
+	if (c.root != NULL)
+		rep_print(c.root, stdout, c.fmt == F_JSON ? REP_JSON :
+		    c.fmt == F_KV ? REP_KV : REP_TEXT);
+	/* the socket table for people comes last, after the other sections */
+	if ((want & S_CONN) && c.fmt == F_TEXT) {
+		if (want != S_CONN)
+			putchar('\n');
+		sec_conn(&c);
+	}
+	rep_free(c.root);
+	proc_stat_free(&c.st);
+	return c.rc;
+}
