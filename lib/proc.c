@@ -8,7 +8,6 @@
  * strtoull/strtod, which need a terminator and (strtod) honour the locale.
  */
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/types.h>
 
 #include <errno.h>
@@ -21,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fs.h"
 #include "proc.h"
 #include "proc_int.h"
 
@@ -1199,46 +1199,9 @@ proc_cpu_online(void)
 	return n > INT_MAX ? INT_MAX : (int)n;
 }
 
-/* ---- directories and name lists, without DIR or a malloc per name ---- */
+/* ---- name lists, without a malloc per name ---- */
 
 static int cmp_str(const void *, const void *);
-
-struct dent64 {
-	uint64_t	ino;
-	int64_t		off;
-	unsigned short	reclen;
-	unsigned char	type;
-	char		name[];
-};
-
-/*
- * Call fn(name, arg) for each entry of the directory open at fd, from its
- * start, "." and ".." left out, until fn returns non-zero.  Returns 0 (or
- * fn's value), or -1 with errno when the directory cannot be read.
- */
-static int
-dir_each(int fd, int (*fn)(const char *, void *), void *arg)
-{
-	char buf[4096] __attribute__((aligned(8)));
-	long k, off;
-	int rv;
-
-	if (lseek(fd, 0, SEEK_SET) == -1)
-		return -1;
-	while ((k = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
-		for (off = 0; off < k;) {
-			struct dent64 *d = (void *)(buf + off);
-
-			off += d->reclen;
-			if (d->name[0] == '.' && (d->name[1] == '\0' ||
-			    (d->name[1] == '.' && d->name[2] == '\0')))
-				continue;
-			if ((rv = fn(d->name, arg)) != 0)
-				return rv;
-		}
-	}
-	return k < 0 ? -1 : 0;
-}
 
 /* Strings gathered in one block (on the stack while they fit), then
  * handed out as one allocation: the pointers, sorted, then the text. */
@@ -1314,7 +1277,7 @@ names_finish(struct names *nm)
 }
 
 static int
-add_name(const char *name, void *arg)
+add_name(int dfd, const char *name, unsigned type, void *arg)
 {
 	names_add(arg, name, strlen(name));
 	return 0;
@@ -1332,7 +1295,7 @@ proc_dir_names(const char *path, char ***out)
 	    O_CLOEXEC)) == -1)
 		return -1;
 	names_init(&nm);
-	if (dir_each(fd, add_name, &nm) == -1) {
+	if (fs_dir_each(fd, add_name, &nm) == -1) {
 		saved = errno;
 		close(fd);
 		free(names_finish(&nm));
@@ -1370,13 +1333,12 @@ is_cpu_dir(const char *name)
  * len(set(...)) over the glob; 0 when no cpu has the file.
  */
 struct topo {
-	int		 dfd;
 	const char	*leaf;
 	struct names	 nm;
 };
 
 static int
-topo_add(const char *name, void *arg)
+topo_add(int dfd, const char *name, unsigned type, void *arg)
 {
 	struct topo *t = arg;
 	char rel[128], line[512];
@@ -1389,7 +1351,7 @@ topo_add(const char *name, void *arg)
 	if ((size_t)snprintf(rel, sizeof(rel), "%s/topology/%s", name,
 	    t->leaf) >= sizeof(rel))
 		return 0;
-	if ((fd = openat(t->dfd, rel, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = openat(dfd, rel, O_RDONLY | O_CLOEXEC)) == -1)
 		return 0;	/* offline CPUs lack topology */
 	do
 		r = read(fd, line, sizeof(line) - 1);
@@ -1415,10 +1377,9 @@ count_topology(int dfd, const char *leaf)
 	int uniq;
 	size_t i;
 
-	t.dfd = dfd;
 	t.leaf = leaf;
 	names_init(&t.nm);
-	if (dir_each(dfd, topo_add, &t) == -1) {
+	if (fs_dir_each(dfd, topo_add, &t) == -1) {
 		free(names_finish(&t.nm));
 		return -1;
 	}
@@ -1590,7 +1551,7 @@ proc_disk_is_whole(const char *name)
 }
 
 static int
-any_entry(const char *name, void *arg)
+any_entry(int dfd, const char *name, unsigned type, void *arg)
 {
 	return 1;
 }
@@ -1605,7 +1566,7 @@ proc_disk_is_stacked(const char *name)
 		return 0;
 	if ((fd = openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return 0;
-	found = dir_each(fd, any_entry, NULL) == 1;
+	found = fs_dir_each(fd, any_entry, NULL) == 1;
 	close(fd);
 	return found;
 }
