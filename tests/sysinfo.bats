@@ -118,8 +118,10 @@ SECTIONS="host cpu mem swap disk net conn sensors limits pressure"
 	usable=$(jget "d['cpu']['count_usable']")
 	eff=$(jget "d['cpu']['count_effective']")
 	[ "$logical" -ge 1 ]
-	[ "$usable" -ge 1 ] && [ "$usable" -le "$logical" ]
-	[ "$eff" -ge 1 ] && [ "$eff" -le "$usable" ]
+	[ "$usable" -ge 1 ]
+	[ "$usable" -le "$logical" ]
+	[ "$eff" -ge 1 ]
+	[ "$eff" -le "$usable" ]
 	run sysinfo cpu --effective
 	assert_success
 	assert_output "$eff"

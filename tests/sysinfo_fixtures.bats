@@ -42,40 +42,12 @@ TREE_PATHS="cpu mem swap disk net sensors pressure limits.cgroup limits.containe
 
 # same_json PATH...: `sysinfo $REPORT --json` holds what expected/report.json
 # holds at each dotted PATH; -PATH leaves a path out (it has a test of its
-# own).  Key order and number types count (1 is not 1.0).  Prints a diff.
+# own).  Key order and number types count (1 is not 1.0).  Prints a diff
+# (tests/sysinfo_expect.py).
 same_json() {
 	sysinfo $REPORT --json > "$BATS_TEST_TMPDIR/out.json" || return 1
-	$PY - "$FX/expected/report.json" "$BATS_TEST_TMPDIR/out.json" "$@" <<'EOF'
-import copy, difflib, json, sys
-exp, got = (json.load(open(f)) for f in sys.argv[1:3])
-inc = [a for a in sys.argv[3:] if not a.startswith("-")]
-exc = [a[1:] for a in sys.argv[3:] if a.startswith("-")]
-def get(d, path):
-    for k in path.split("."):
-        d = d[k]
-    return d
-bad = 0
-for p in inc:
-    text = []
-    for d in (exp, got):
-        try:
-            v = copy.deepcopy(get(d, p))
-        except (KeyError, TypeError):
-            v = "<missing>"
-        for e in exc:
-            if e.startswith(p + "."):
-                *head, last = e[len(p) + 1:].split(".")
-                try:
-                    get(v, ".".join(head)).pop(last) if head else v.pop(last)
-                except (KeyError, TypeError, AttributeError):
-                    pass
-        text.append(json.dumps(v, indent=2, ensure_ascii=False).splitlines())
-    if text[0] != text[1]:
-        bad = 1
-        print("\n".join(difflib.unified_diff(text[0], text[1], "expected " + p,
-            "sysinfo " + p, lineterm="")))
-sys.exit(bad)
-EOF
+	$PY "$TOP/tests/sysinfo_expect.py" "$FX/expected/report.json" \
+	    "$BATS_TEST_TMPDIR/out.json" "$@"
 }
 
 # same_text FILE PATTERN CMD...: CMD exits 0, says nothing on stderr, and
@@ -387,7 +359,11 @@ same_text() {
 	cp -R "$t/sys/class/thermal/thermal_zone0" "$t/sys/class/thermal/thermal_zone2"
 	echo 39000 > "$t/sys/class/thermal/thermal_zone2/temp"
 	for f in v1box v2ctr noswap dup; do
-		[ "$f" = dup ] && export SYSKIT_SYS=$t/sys || fx "$f"
+		if [ "$f" = dup ]; then
+			export SYSKIT_SYS=$t/sys
+		else
+			fx "$f"
+		fi
 		echo "tree $f"
 		sysinfo --format prometheus > "$t/prom" || return 1
 		run sh -c "grep '^# TYPE' '$t/prom' | sort | uniq -d"
