@@ -145,7 +145,10 @@ out_str_width(const char *s)
  * The format of humanize_number(buf, 8, v, "B", HN_AUTOSCALE,
  * HN_IEC_PREFIXES | HN_DECIMAL) -- at most three digits, one decimal below
  * ten -- written here so that it covers all of uint64_t, rounds to nearest
- * at every scale, and builds without libbsd's headers (musl).
+ * at every scale, and builds without libbsd's headers (musl).  libbsd's own
+ * is not used: it takes an int64_t, and it rounds the fraction from a
+ * remainder already cut short, so 15 in 32579 sizes tried differ by a
+ * tenth (1664381708 bytes: "1.5 GiB" there, 1.55 GiB is "1.6 GiB" here).
  */
 char *
 out_iec(char *buf, size_t len, uint64_t bytes)
