@@ -187,7 +187,7 @@ slurp_into(const char *root, const char *rel, char *stackbuf, size_t scap,
 	*heap = NULL;
 	if (join_path(path, sizeof(path), root, rel) == -1)
 		return NULL;
-	if ((fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = fs_open_regular(AT_FDCWD, path, 0)) == -1)
 		return NULL;
 	for (;;) {
 		if (len == cap - 1) {
@@ -283,7 +283,7 @@ proc_read_str(const char *root, const char *rel, char *buf, size_t len)
 	}
 	if (join_path(path, sizeof(path), root, rel) == -1)
 		return -1;
-	if ((fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = fs_open_regular(AT_FDCWD, path, 0)) == -1)
 		return -1;
 	for (;;) {
 		if (got < len - 1)
@@ -1135,12 +1135,77 @@ proc_cpuinfo(struct cpuinfo *ci)
 	return rv;
 }
 
+/* One "A" or "A-B" item of a cpu list over [p, ie): 0, or -1 if malformed. */
+static int
+cpulist_item(const char *p, const char *ie, uint64_t *a, uint64_t *b)
+{
+	const char *dash = memchr(p, '-', (size_t)(ie - p));
+
+	if (dash != NULL) {
+		if (parse_u64(p, dash, a) == -1 || parse_u64(dash + 1, ie, b) == -1)
+			return -1;
+	} else {
+		if (parse_u64(p, ie, a) == -1)
+			return -1;
+		*b = *a;
+	}
+	return *a > *b || *b > CPULIST_MAX ? -1 : 0;
+}
+
+static int
+cmp_range(const void *x, const void *y)
+{
+	const uint64_t *a = x, *b = y;
+
+	return a[0] < b[0] ? -1 : a[0] > b[0];
+}
+
+/*
+ * The kernel writes its lists ascending, so the count is a sum; a list
+ * whose items overlap or go back ("0-1,0-1") is counted as a set: its
+ * items sorted and merged.
+ */
+static int
+cpulist_union(const char *s, const char *e, size_t nitem)
+{
+	uint64_t (*r)[2], hi = 0;
+	const char *p = s;
+	long long total = 0;
+	size_t i, n = 0;
+
+	if ((r = reallocarray(NULL, nitem, sizeof(*r))) == NULL)
+		return -1;
+	while (n < nitem) {
+		const char *comma = memchr(p, ',', (size_t)(e - p));
+		const char *ie = comma != NULL ? comma : e;
+
+		(void)cpulist_item(p, ie, &r[n][0], &r[n][1]);	/* checked */
+		n++;
+		if (comma == NULL)
+			break;
+		p = comma + 1;
+	}
+	qsort(r, n, sizeof(*r), cmp_range);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && r[i][0] < hi)	/* hi: one past the last counted */
+			r[i][0] = hi;
+		if (r[i][1] + 1 > r[i][0])
+			total += (long long)(r[i][1] + 1 - r[i][0]);
+		if (r[i][1] + 1 > hi)
+			hi = r[i][1] + 1;
+	}
+	free(r);
+	return (int)total;
+}
+
 int
 proc_cpulist_count(const char *list)
 {
-	const char *p, *s, *e, *dash;
-	uint64_t a, b;
+	const char *p, *s, *e;
+	uint64_t a, b, next = 0;
 	long long total = 0;
+	size_t nitem = 0;
+	int sorted = 1;
 
 	if (list == NULL) {
 		errno = EINVAL;
@@ -1153,25 +1218,21 @@ proc_cpulist_count(const char *list)
 		const char *comma = memchr(p, ',', (size_t)(e - p));
 		const char *ie = comma != NULL ? comma : e;
 
-		dash = memchr(p, '-', (size_t)(ie - p));
-		if (dash != NULL) {
-			if (parse_u64(p, dash, &a) == -1 ||
-			    parse_u64(dash + 1, ie, &b) == -1)
-				goto bad;
-		} else {
-			if (parse_u64(p, ie, &a) == -1)
-				goto bad;
-			b = a;
-		}
-		if (a > b || b > CPULIST_MAX)
+		if (cpulist_item(p, ie, &a, &b) == -1)
 			goto bad;
+		if (nitem > 0 && a < next)
+			sorted = 0;
+		next = b + 1;
+		nitem++;
 		total += (long long)(b - a + 1);
-		if (total > INT_MAX)
-			goto bad;
 		if (comma == NULL)
 			break;
 		p = comma + 1;
 	}
+	if (!sorted)
+		return cpulist_union(s, e, nitem);
+	if (total > INT_MAX)
+		goto bad;
 	return (int)total;
 bad:
 	errno = EINVAL;
@@ -1191,7 +1252,11 @@ proc_cpu_online(void)
 		free(buf);
 		if (c > 0)
 			return c;
+		errno = EINVAL;	/* malformed, or empty: CPU 0 is always online */
+		return -1;
 	}
+	if (errno != ENOENT)
+		return -1;
 	if ((n = sysconf(_SC_NPROCESSORS_ONLN)) < 1) {
 		errno = ENOENT;
 		return -1;
@@ -1351,7 +1416,7 @@ topo_add(int dfd, const char *name, unsigned type, void *arg)
 	if ((size_t)snprintf(rel, sizeof(rel), "%s/topology/%s", name,
 	    t->leaf) >= sizeof(rel))
 		return 0;
-	if ((fd = openat(dfd, rel, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = fs_open_regular(dfd, rel, 0)) == -1)
 		return 0;	/* offline CPUs lack topology */
 	do
 		r = read(fd, line, sizeof(line) - 1);

@@ -5,7 +5,9 @@
  * reads it whole into a buffer, and parses; parsers work on a buffer so they
  * can be unit-tested and fuzzed.  Nothing prints.  Functions return 0 on
  * success, -1 with errno set on failure (ENOENT: no such file, EACCES,
- * EINVAL: malformed content).
+ * EINVAL: malformed content, or not a regular file: every file is opened
+ * with fs_open_regular, so a FIFO or a device in a foreign tree cannot
+ * block a reader; EISDIR: a directory).
  */
 #ifndef LIB_PROC_H
 #define LIB_PROC_H
@@ -131,9 +133,12 @@ struct cpuinfo {
 };
 int	proc_cpuinfo_parse(const char *buf, size_t len, struct cpuinfo *ci);
 int	proc_cpuinfo(struct cpuinfo *ci);
-/* Count the CPUs in a kernel cpu list ("0-3,8,10-11"); -1/EINVAL if malformed. */
+/* Count the CPUs in a kernel cpu list ("0-3,8,10-11"), each CPU once
+ * however often the list names it; 0 for an empty list; -1/EINVAL if
+ * malformed ("5-2", "-1", "0,,1"). */
 int	proc_cpulist_count(const char *list);
-/* Logical CPUs online: /sys/devices/system/cpu/online (sysconf fallback). */
+/* Logical CPUs online: /sys/devices/system/cpu/online; sysconf when the
+ * file does not exist; -1/EINVAL when it is malformed or empty. */
 int	proc_cpu_online(void);
 /* Physical cores: unique topology/core_cpus_list (thread_siblings_list)
  * over /sys/devices/system/cpu/cpu[0-9]*, as psutil; cpuinfo fallback. */

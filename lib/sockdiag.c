@@ -918,7 +918,7 @@ read_comm(int rootfd, const char *pid, char *out, size_t outsz)
 		return;
 	memcpy(path, pid, l);
 	memcpy(path + l, "/comm", sizeof("/comm"));
-	if ((fd = openat(rootfd, path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = fs_open_regular(rootfd, path, 0)) == -1)
 		return;
 	do
 		n = read(fd, buf, sizeof(buf) - 1);

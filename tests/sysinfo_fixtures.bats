@@ -443,6 +443,132 @@ same_text() {
 	assert_line --regexp '^  model +-$'
 }
 
+# ---- sysinfo-hostile and hostile copies: what a foreign tree can hold
+# (issue 8 item 8).  Every file that cannot be read is one line naming its
+# full path, once, and exit 1; nothing blocks on a file that is not regular.
+
+# hostile_tree: a copy of the noswap tree in $T to spoil.
+hostile_tree() {
+	T=$BATS_TEST_TMPDIR/tree
+	cp -R "$FIXTURES/sysinfo-noswap" "$T"
+	export SYSKIT_PROC=$T/proc SYSKIT_SYS=$T/sys
+}
+
+@test "hostile: a meminfo holding only MemTotal is malformed, not 100% used" {
+	local f
+	fx hostile
+	run --separate-stderr sysinfo mem swap --json
+	assert_failure 1
+	assert_equal "$stderr" "syskit sysinfo: $SYSKIT_PROC/meminfo: malformed content"
+	run jget "(d['mem'], d['mem_error'], d['swap'], d['swap_error'])"
+	assert_output '[null, "malformed content", null, "malformed content"]'
+	for f in text kv prometheus; do
+		run --separate-stderr sysinfo mem --format "$f"
+		assert_failure 1
+		assert_equal "$stderr" "syskit sysinfo: $SYSKIT_PROC/meminfo: malformed content"
+		refute_output --partial 100
+	done
+	run --separate-stderr sysinfo
+	assert_failure 1
+	assert_line --regexp '^memory +-$'
+	assert_equal "$stderr" "syskit sysinfo: $SYSKIT_PROC/meminfo: malformed content"
+}
+
+@test "hostile: a meminfo without the swap lines: mem is read, swap is malformed" {
+	hostile_tree
+	grep -v '^Swap' "$FIXTURES/sysinfo-noswap/proc/meminfo" > "$T/proc/meminfo"
+	run --separate-stderr sysinfo mem swap --json
+	assert_failure 1
+	assert_equal "$stderr" "syskit sysinfo: $T/proc/meminfo: malformed content"
+	run jget "(d['mem']['total'] > 0, d['swap'], d['swap_error'])"
+	assert_output '[true, null, "malformed content"]'
+}
+
+@test "hostile: an online list naming CPUs twice counts each once" {
+	fx hostile
+	run --separate-stderr sysinfo cpu --json
+	assert_success
+	run jget "d['cpu']['count_logical']"
+	assert_output 2
+	run sysinfo
+	assert_line --regexp '^cpu +2 logical, '
+}
+
+@test "hostile: an online list 5-2, -1 or empty is malformed, said once" {
+	local l
+	hostile_tree
+	for l in 5-2 -1 "" ","; do
+		printf '%s\n' "$l" > "$T/sys/devices/system/cpu/online"
+		run --separate-stderr sysinfo cpu --json
+		assert_failure 1
+		assert_equal "$stderr" "syskit sysinfo: $T/sys/devices/system/cpu/online: malformed content"
+		run jget "(d['cpu']['count_logical'], d['cpu']['count_logical_error'])"
+		assert_output '[null, "malformed content"]'
+		run --separate-stderr sysinfo
+		assert_failure 1
+		assert_line --regexp '^cpu +- logical, '
+		assert_equal "$stderr" "syskit sysinfo: $T/sys/devices/system/cpu/online: malformed content"
+	done
+	# the tree's own Cpus_allowed_list, the same way
+	printf '0-3\n' > "$T/sys/devices/system/cpu/online"
+	sed -i 's/^Cpus_allowed_list:.*/Cpus_allowed_list:\t3-1/' "$T/proc/self/status"
+	run --separate-stderr sysinfo cpu --json
+	assert_failure 1
+	assert_equal "$stderr" "syskit sysinfo: $T/proc/self/status: malformed content"
+}
+
+@test "hostile: a FIFO in place of meminfo, stat or online: no hang, one line each" {
+	local f s
+	hostile_tree
+	for f in proc/meminfo proc/stat sys/devices/system/cpu/online; do
+		rm "$T/$f"
+		mkfifo "$T/$f"
+	done
+	for f in text json kv prometheus; do
+		for s in "" mem swap cpu host; do
+			[ -n "$s$f" ] || continue
+			run --separate-stderr timeout 10 sysinfo $s --format "$f"
+			[ "$status" -eq 1 ] || { echo "sysinfo $s --format $f: exit $status"; return 1; }
+			case $s in
+			mem|swap) assert_equal "$stderr" "syskit sysinfo: $T/proc/meminfo: not a regular file" ;;
+			host)	assert_equal "$stderr" "syskit sysinfo: $T/proc/stat: not a regular file" ;;
+			esac
+		done
+	done
+	run --separate-stderr timeout 10 sysinfo
+	assert_failure 1
+	assert_equal "$stderr" "syskit sysinfo: $T/sys/devices/system/cpu/online: not a regular file
+syskit sysinfo: $T/proc/meminfo: not a regular file"
+	run --separate-stderr timeout 10 sysinfo cpu --json
+	assert_failure 1
+	run jget "(d['cpu']['count_logical_error'], d['cpu']['times_error'])"
+	assert_output '["not a regular file", "not a regular file"]'
+	assert_equal "${#stderr_lines[@]}" 2
+}
+
+@test "hostile: a FIFO in place of a cgroup file: no hang, said like the others" {
+	local t=$BATS_TEST_TMPDIR
+	cp -R "$FIXTURES/cgroup-v2ctr" "$t/cg"
+	rm "$t/cg/sys/fs/cgroup/memory.max"
+	mkfifo "$t/cg/sys/fs/cgroup/memory.max"
+	export SYSKIT_PROC=$t/cg/proc SYSKIT_SYS=$t/cg/sys
+	run --separate-stderr timeout 10 sysinfo limits --json
+	assert_failure 1
+	assert_equal "$stderr" "syskit sysinfo: $t/cg/sys/fs/cgroup/memory.max: not a regular file"
+	run jget "(d['limits']['cgroup']['version'], d['limits']['cgroup']['version_error'])"
+	assert_output '[null, "not a regular file"]'
+	# a malformed cgroup file, the same way, whichever section reads it
+	export SYSKIT_PROC=$FIXTURES/cgroup-v2bad/proc SYSKIT_SYS=$FIXTURES/cgroup-v2bad/sys
+	run --separate-stderr sysinfo cpu --effective
+	assert_failure 1
+	assert_output --regexp '^[1-9][0-9]*$'
+	assert_equal "$stderr" "syskit sysinfo: $SYSKIT_SYS/fs/cgroup/cpu.max: malformed content"
+	run --separate-stderr sysinfo limits --format kv
+	assert_failure 1
+	assert_line 'limits.cgroup.version='
+	assert_equal "$stderr" "syskit sysinfo: $SYSKIT_SYS/fs/cgroup/cpu.max: malformed content"
+}
+
 # ---- SYSKIT_PROC naming no directory
 
 @test "nowhere: no /proc and no /sys: every section null with a reason, exit 0" {

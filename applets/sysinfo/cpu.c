@@ -2,24 +2,31 @@
 #include "sysinfo.h"
 
 /* Usable CPUs: sched_getaffinity, or for a foreign /proc its
- * self/status Cpus_allowed_list (so a fixture answers for itself). */
+ * self/status Cpus_allowed_list (so a fixture answers for itself).  A
+ * list that does not parse (or is empty: a process runs somewhere) is
+ * said, and this machine's count used. */
 int
-si_cpu_usable(const struct ctx *c)
+si_cpu_usable(struct ctx *c)
 {
 	char *buf, *p;
 	size_t len;
 	int n = -1;
 
-	if (c->foreign &&
-	    (buf = proc_slurp(proc_root(), "self/status", &len)) != NULL) {
-		p = strstr(buf, "\nCpus_allowed_list:");
-		if (p != NULL) {
-			p += strlen("\nCpus_allowed_list:");
-			p += strspn(p, " \t");
-			p[strcspn(p, "\n")] = '\0';
-			n = proc_cpulist_count(p);
+	if (c->foreign) {
+		if ((buf = proc_slurp(proc_root(), "self/status", &len)) == NULL) {
+			if (si_is_bad(errno))
+				si_unreadable(c, proc_root(), "self/status", errno);
+		} else {
+			p = strstr(buf, "\nCpus_allowed_list:");
+			if (p != NULL) {
+				p += strlen("\nCpus_allowed_list:");
+				p += strspn(p, " \t");
+				p[strcspn(p, "\n")] = '\0';
+				if ((n = proc_cpulist_count(p)) <= 0)
+					si_malformed(c, "self/status");
+			}
+			free(buf);
 		}
-		free(buf);
 	}
 	if (n <= 0) {
 		cpu_set_t set;
@@ -28,6 +35,32 @@ si_cpu_usable(const struct ctx *c)
 			n = CPU_COUNT(&set);
 	}
 	return n;
+}
+
+/* Logical CPUs online; a malformed (or empty) online list is said. */
+int
+si_cpu_online(struct ctx *c)
+{
+	int n;
+
+	if ((n = proc_cpu_online()) < 0 && si_is_bad(errno)) {
+		int err = errno;
+
+		si_unreadable(c, sys_root(), "devices/system/cpu/online", err);
+		errno = err;
+	}
+	return n;
+}
+
+/* /proc/cpuinfo; a malformed one is said. */
+int
+si_cpuinfo(struct ctx *c, struct cpuinfo *ci)
+{
+	if (proc_cpuinfo(ci) == 0)
+		return 0;
+	if (si_is_bad(errno))
+		si_unreadable(c, proc_root(), "cpuinfo", errno);
+	return -1;
 }
 
 static void
@@ -64,6 +97,38 @@ cpu_busy_pct(const struct cpu_times *a, const struct cpu_times *b)
 		return 0;
 	busy = busy / all * 100;
 	return busy > 100 ? 100 : si_round_to(busy, 1);
+}
+
+static void
+pause_for(double secs)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)secs;
+	ts.tv_nsec = (long)((secs - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* Percent busy of all CPUs over c->interval, for the summary: 0, or -1
+ * when /proc/stat cannot be read (said if it is bad). */
+int
+si_cpu_busy(struct ctx *c, double *pct)
+{
+	struct proc_stat *st, st2;
+	int rv = -1;
+
+	if ((st = si_get_stat(c)) == NULL)
+		return -1;
+	pause_for(c->interval);
+	memset(&st2, 0, sizeof(st2));
+	if (proc_stat(&st2) == 0) {
+		*pct = cpu_busy_pct(&st->total, &st2.total);
+		rv = 0;
+	} else if (si_is_bad(errno))
+		si_unreadable(c, proc_root(), "stat", errno);
+	proc_stat_free(&st2);
+	return rv;
 }
 
 struct cpufreq {
@@ -220,7 +285,7 @@ sec_cpu(struct ctx *c, int effective_only)
 	struct cgroup_info *cg;
 	struct rep *o, *arr;
 	int have_st, have_st2 = 0, have_ci, have_f, logical, phys, usable, eff;
-	int st_err;
+	int st_err, logical_err;
 	int i;
 
 	usable = si_cpu_usable(c);
@@ -229,9 +294,10 @@ sec_cpu(struct ctx *c, int effective_only)
 	    cg->cpu_limit : 0, usable > 0 ? usable : 1);
 	if (effective_only) {
 		printf("%d\n", eff);
-		return 0;
+		return c->rc;
 	}
-	logical = proc_cpu_online();
+	logical = si_cpu_online(c);
+	logical_err = errno;
 	phys = proc_cpu_physical();
 	memset(&st, 0, sizeof(st));
 	memset(&st2, 0, sizeof(st2));
@@ -241,15 +307,12 @@ sec_cpu(struct ctx *c, int effective_only)
 	if (have_st)
 		st = *stp;	/* a shallow copy: the ctx owns the arrays */
 	if (have_st && c->interval > 0) {
-		struct timespec ts;
-
-		ts.tv_sec = (time_t)c->interval;
-		ts.tv_nsec = (long)((c->interval - (double)ts.tv_sec) * 1e9);
-		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-			;
+		pause_for(c->interval);
 		have_st2 = proc_stat(&st2) == 0;
+		if (!have_st2 && si_is_bad(errno))
+			si_unreadable(c, proc_root(), "stat", errno);
 	}
-	have_ci = proc_cpuinfo(&ci) == 0;
+	have_ci = si_cpuinfo(c, &ci) == 0;
 	have_f = cpu_freq(&f, &ci, have_ci) == 0;
 
 	if (c->pr) {
@@ -261,7 +324,8 @@ sec_cpu(struct ctx *c, int effective_only)
 	if (logical > 0)
 		rep_u64(o, "count_logical", logical, UNIT_NONE);
 	else
-		rep_null(o, "count_logical", strerror(ENOENT));
+		si_missing_at(c, o, "count_logical", sys_root(),
+		    "devices/system/cpu/online", logical_err);
 	if (phys > 0)
 		rep_u64(o, "count_physical", phys, UNIT_NONE);
 	else

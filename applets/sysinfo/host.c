@@ -170,12 +170,12 @@ sec_host(struct ctx *c)
 	have_os = si_read_osrel(c, &os) == 0;
 	have_la = proc_loadavg(&la) == 0;
 	la_err = errno;
-	if (!have_la && la_err == EINVAL)
-		si_malformed(c, "loadavg");
+	if (!have_la && si_is_bad(la_err))
+		si_unreadable(c, proc_root(), "loadavg", la_err);
 	have_up = proc_uptime(&up, &idle) == 0;
 	up_err = errno;
-	if (!have_up && up_err == EINVAL)
-		si_malformed(c, "uptime");
+	if (!have_up && si_is_bad(up_err))
+		si_unreadable(c, proc_root(), "uptime", up_err);
 	st = si_get_stat(c);
 	st_err = st == NULL ? errno : ENOENT;	/* no btime line: ENOENT */
 	have_bt = st != NULL && st->btime != 0;

@@ -68,7 +68,7 @@ sec_limits(struct ctx *c)
 	o = rep_obj(c->root, "limits");
 	k = rep_obj(o, "cgroup");
 	if (cg == NULL) {
-		rep_null(k, "version", strerror(errno));
+		rep_null(k, "version", si_reason(c->cg.file, NULL, c->cg_errno));
 	} else if (cg->version == 0) {
 		rep_null(k, "version", "no cgroup file system");
 	} else {

@@ -43,35 +43,101 @@ static const struct {
 	{ "limits", S_LIMITS }, { "pressure", S_PRESSURE },
 };
 
-/* A malformed file under the proc root is an error: one line on stderr,
- * once whichever sections read it, and exit 1 at the end. */
+/*
+ * Whether a failure to read a file of the tree is the tree's fault, and so
+ * an error: malformed content or a file that is not regular (EINVAL), a
+ * directory, a file too large.  A missing file (ENOENT), or one the kernel
+ * refuses (EACCES, EOPNOTSUPP for PSI turned off), is a value that cannot
+ * be had: null with its reason, and no error.
+ */
+int
+si_is_bad(int err)
+{
+	return err == EINVAL || err == EISDIR || err == ERANGE || err == EFBIG;
+}
+
+/* root/rel, or root alone when rel is NULL. */
+static void
+join(char *path, size_t len, const char *root, const char *rel)
+{
+	if (rel == NULL)
+		snprintf(path, len, "%s", root);
+	else
+		snprintf(path, len, "%s/%s", root, rel);
+}
+
+/* Why root/rel could not be read, from err: EINVAL is a file that is not
+ * regular (a FIFO, a device) or one whose content did not parse. */
+const char *
+si_reason(const char *root, const char *rel, int err)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+
+	if (err != EINVAL)
+		return strerror(err);
+	join(path, sizeof(path), root, rel);
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+		return "not a regular file";
+	return "malformed content";
+}
+
+/*
+ * A file of the tree that could not be read (si_is_bad): one line on
+ * stderr naming its full path (root/rel; root alone when rel is NULL), once
+ * whichever sections read it, and exit 1 at the end.  The same for every
+ * reader of /proc and /sys.
+ */
+void
+si_unreadable(struct ctx *c, const char *root, const char *rel, int err)
+{
+	char path[PATH_MAX], vis[PATH_MAX];
+	size_t n;
+	int i;
+
+	join(path, sizeof(path), root, rel);
+	c->rc = 1;
+	n = strlen(path);
+	if (n >= sizeof(c->warned[0]))	/* remembered by its start */
+		n = sizeof(c->warned[0]) - 1;
+	for (i = 0; i < c->nwarned; i++)
+		if (strncmp(c->warned[i], path, n) == 0 &&
+		    c->warned[i][n] == '\0')
+			return;
+	if (c->nwarned < (int)nitems(c->warned)) {
+		memcpy(c->warned[c->nwarned], path, n);
+		c->warned[c->nwarned++][n] = '\0';
+	}
+	out_vis(vis, sizeof(vis), path, strlen(path));
+	warnx("%s: %s", vis, si_reason(root, rel, err));
+}
+
+/* A malformed file under the proc root. */
 void
 si_malformed(struct ctx *c, const char *rel)
 {
-	int i;
-
-	for (i = 0; i < c->nwarned; i++)
-		if (strcmp(c->warned[i], rel) == 0)
-			return;
-	if (c->nwarned < (int)nitems(c->warned))
-		snprintf(c->warned[c->nwarned++], sizeof(c->warned[0]), "%s",
-		    rel);
-	warnx("%s/%s: malformed content", proc_root(), rel);
-	c->rc = 1;
+	si_unreadable(c, proc_root(), rel, EINVAL);
 }
 
-/* Say why a value is missing, from the errno err of reading rel: a
- * malformed file is an error; a missing or unreadable one is a null. */
+/* Say why a value is missing, from the errno err of reading root/rel: a
+ * bad file is an error; a missing or unreadable one is a null. */
+void
+si_missing_at(struct ctx *c, struct rep *parent, const char *key,
+    const char *root, const char *rel, int err)
+{
+	if (si_is_bad(err)) {
+		si_unreadable(c, root, rel, err);
+		rep_null(parent, key, si_reason(root, rel, err));
+		return;
+	}
+	rep_null(parent, key, strerror(err));
+}
+
 void
 si_missing(struct ctx *c, struct rep *parent, const char *key, const char *rel,
     int err)
 {
-	if (err == EINVAL) {
-		si_malformed(c, rel);
-		rep_null(parent, key, "malformed content");
-		return;
-	}
-	rep_null(parent, key, strerror(err));
+	si_missing_at(c, parent, key, proc_root(), rel, err);
 }
 
 double
@@ -136,8 +202,13 @@ si_prom_counter(struct ctx *c, const char *name, const char *help, double v)
 struct cgroup_info *
 si_cgroup(struct ctx *c)
 {
-	if (c->have_cg == 0)
+	if (c->have_cg == 0) {
 		c->have_cg = cgroup_read_mask(&c->cg, c->cg_mask) == 0 ? 1 : -1;
+		c->cg_errno = errno;
+		if (c->have_cg < 0 && si_is_bad(c->cg_errno))
+			si_unreadable(c, c->cg.file, NULL, c->cg_errno);
+	}
+	errno = c->cg_errno;
 	return c->have_cg == 1 ? &c->cg : NULL;
 }
 
@@ -185,8 +256,8 @@ si_get_stat(struct ctx *c)
 	if (c->have_st == 0) {
 		c->have_st = proc_stat(&c->st) == 0 ? 1 : -1;
 		c->st_errno = errno;
-		if (c->have_st < 0 && c->st_errno == EINVAL)
-			si_malformed(c, "stat");
+		if (c->have_st < 0 && si_is_bad(c->st_errno))
+			si_unreadable(c, proc_root(), "stat", c->st_errno);
 	}
 	errno = c->st_errno;
 	return c->have_st == 1 ? &c->st : NULL;
@@ -205,6 +276,17 @@ static const struct option longopts[] = {
 	{ "pids", no_argument, NULL, 'p' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* A value an option cannot take: one line naming it (escaped), and a
+ * short hint of what it can. */
+static int
+bad_value(const char *opt, const char *v, const char *hint)
+{
+	char vis[256];
+
+	out_vis(vis, sizeof(vis), v, strlen(v));
+	return usage_error("invalid --%s: %s%s", opt, vis, hint);
+}
 
 static int
 parse_section(const char *s)
@@ -238,7 +320,8 @@ int
 sysinfo_main(int argc, char *argv[])
 {
 	struct ctx c;
-	int ch, want = 0, effective = 0, i, b;
+	char vis[256];
+	int ch, want = 0, effective = 0, kind = 0, torun, i, b;
 	const char *p;
 
 	memset(&c, 0, sizeof(c));
@@ -262,31 +345,27 @@ sysinfo_main(int argc, char *argv[])
 			else if (strcmp(optarg, "prometheus") == 0 ||
 			    strcmp(optarg, "prom") == 0)
 				c.fmt = F_PROM;
-			else {
-				warnx("bad format: %s (text, json, kv, prometheus)",
-				    optarg);
-				return EXIT_USAGE;
-			}
+			else
+				return bad_value("format", optarg,
+				    " (text, json, kv, prometheus)");
 			break;
 		case 'h':
 			fputs(usage, stdout);
 			return 0;
 		case 'i':
 			if (args_duration(optarg, 3600, &c.interval) != 0 ||
-			    c.interval <= 0) {
-				warnx("bad interval: %s", optarg);
-				return EXIT_USAGE;
-			}
+			    c.interval <= 0)
+				return bad_value("interval", optarg,
+				    " (a duration up to 1h: 1.5s, 200ms)");
 			break;
 		case 'j':
 			c.fmt = F_JSON;
 			break;
 		case 'k':
-			if ((c.kinds = sock_kind(optarg)) < 0) {
-				warnx("bad kind: %s (tcp tcp4 tcp6 udp udp4 udp6 "
-				    "unix inet inet4 inet6 all)", optarg);
-				return EXIT_USAGE;
-			}
+			if ((c.kinds = sock_kind(optarg)) < 0)
+				return bad_value("kind", optarg, " (tcp tcp4 tcp6 "
+				    "udp udp4 udp6 unix inet inet4 inet6 all)");
+			kind = 1;
 			break;
 		case 'p':
 			c.pids = 1;
@@ -296,14 +375,30 @@ sysinfo_main(int argc, char *argv[])
 		}
 	}
 	for (i = optind; i < argc; i++) {
-		if ((b = parse_section(argv[i])) == 0)
-			return usage_error("unknown section: %s", argv[i]);
+		if ((b = parse_section(argv[i])) == 0) {
+			out_vis(vis, sizeof(vis), argv[i], strlen(argv[i]));
+			return usage_error("unknown section: %s", vis);
+		}
 		want |= b;
 	}
-	if (effective && want != 0 && want != S_CPU) {
-		warnx("--effective goes with the cpu section alone");
-		return EXIT_USAGE;
-	}
+	if (effective && want != 0 && want != S_CPU)
+		return usage_error("--effective goes with the cpu section alone");
+	if (effective && (c.fmt != F_TEXT || c.interval > 0))
+		return usage_error("--effective prints one number: no --format, "
+		    "no --interval");
+	/* an option works wherever it is taken, or it is refused */
+	torun = effective ? S_CPU : want != 0 ? want :
+	    c.fmt == F_TEXT ? S_SUMMARY : S_FULL;
+	if (c.interval > 0 && !(torun & (S_CPU | S_SUMMARY)))
+		return usage_error("--interval goes with the cpu section");
+	if (c.interval > 0 && c.fmt == F_PROM)
+		return usage_error("--interval does not go with --format "
+		    "prometheus (counters: the scraper takes the rate)");
+	if (c.all && !(torun & S_DISK))
+		return usage_error("--all goes with the disk section");
+	if ((kind || c.pids) && !(torun & S_CONN))
+		return usage_error("--%s goes with the conn section",
+		    kind ? "kind" : "pids");
 	p = proc_root();
 	c.foreign = strcmp(p, "/proc") != 0;
 	/* read only the cgroup files the asked sections need */

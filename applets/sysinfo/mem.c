@@ -73,21 +73,29 @@ mem_prom(struct ctx *c, const struct meminfo *mi)
 	}
 }
 
-/* /proc/meminfo, read once for mem, swap and the summary. */
+/*
+ * /proc/meminfo, read once for mem, swap and the summary.  psutil's
+ * virtual_memory() cannot do without MemTotal and MemFree (it takes the
+ * rest as 0, or estimates MemAvailable), so a file without both is
+ * malformed, not a machine with all its memory in use.
+ */
+#define MI_NEEDED	(MI_MEMTOTAL | MI_MEMFREE)
+
 int
 si_read_meminfo(struct ctx *c, struct meminfo *mi)
 {
 	if (c->have_mi == 0) {
 		if (proc_meminfo(&c->mi) != 0)
 			c->mi_errno = errno;
-		else if (!(c->mi.has & MI_MEMTOTAL))
-			c->mi_errno = EINVAL;	/* no MemTotal */
+		else if ((c->mi.has & MI_NEEDED) != MI_NEEDED)
+			c->mi_errno = EINVAL;
 		else
 			c->have_mi = 1;
 		if (c->have_mi != 1) {
 			c->have_mi = -1;
-			if (c->mi_errno == EINVAL)
-				si_malformed(c, "meminfo");
+			if (si_is_bad(c->mi_errno))
+				si_unreadable(c, proc_root(), "meminfo",
+				    c->mi_errno);
 		}
 	}
 	if (c->have_mi < 0) {
@@ -95,6 +103,26 @@ si_read_meminfo(struct ctx *c, struct meminfo *mi)
 		return -1;
 	}
 	*mi = c->mi;
+	return 0;
+}
+
+/*
+ * The swap lines of meminfo.  psutil's swap_memory() falls back to
+ * sysinfo(2) without them, which would describe this machine, not the tree
+ * read: every kernel writes both (0 kB without swap), so a file without
+ * them is malformed.  0, or -1 with errno.
+ */
+int
+si_read_swap(struct ctx *c, struct meminfo *mi)
+{
+	if (si_read_meminfo(c, mi) != 0)
+		return -1;
+	if ((mi->has & (MI_SWAPTOTAL | MI_SWAPFREE)) !=
+	    (MI_SWAPTOTAL | MI_SWAPFREE)) {
+		si_malformed(c, "meminfo");
+		errno = EINVAL;
+		return -1;
+	}
 	return 0;
 }
 
@@ -169,7 +197,7 @@ sec_swap(struct ctx *c)
 	int have_vm, vm_err;
 
 	memset(&mi, 0, sizeof(mi));
-	if (si_read_meminfo(c, &mi) != 0) {
+	if (si_read_swap(c, &mi) != 0) {
 		si_missing(c, c->root, "swap", "meminfo", errno);
 		return;
 	}
@@ -199,8 +227,8 @@ sec_swap(struct ctx *c)
 		rep_u64(o, "sin", vm.pswpin * page, UNIT_BYTES);
 		rep_u64(o, "sout", vm.pswpout * page, UNIT_BYTES);
 	} else {
-		if (!have_vm && vm_err == EINVAL)
-			si_malformed(c, "vmstat");
+		if (!have_vm && si_is_bad(vm_err))
+			si_unreadable(c, proc_root(), "vmstat", vm_err);
 		rep_null(o, "sin", "no pswpin in vmstat");
 		rep_null(o, "sout", "no pswpout in vmstat");
 	}

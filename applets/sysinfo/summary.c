@@ -39,11 +39,14 @@ summary_mem(struct ctx *c, struct tbl *t)
 	    out_iec(a, sizeof(a), used), out_iec(b, sizeof(b), mi.mem_total),
 	    si_pct((double)used, (double)mi.mem_total),
 	    out_iec(d, sizeof(d), avail));
-	if (mi.swap_total == 0)
+	if (si_read_swap(c, &mi) != 0)
+		summary_line(t, "swap", "-");
+	else if (mi.swap_total == 0)
 		summary_line(t, "swap", "none");
 	else
 		summary_line(t, "swap", "%s used of %s",
-		    out_iec(a, sizeof(a), mi.swap_total - mi.swap_free),
+		    out_iec(a, sizeof(a), mi.swap_total >= mi.swap_free ?
+		    mi.swap_total - mi.swap_free : 0),
 		    out_iec(b, sizeof(b), mi.swap_total));
 	cg = si_cgroup(c);
 	if (cg != NULL && cg->version > 0) {
@@ -113,9 +116,9 @@ si_summary(struct ctx *c)
 	struct loadavg la;
 	struct cpuinfo ci;
 	struct cgroup_info *cg;
-	double up, idle;
-	char a[64], b[64];
-	int usable, eff, phys;
+	double up, idle, pct;
+	char a[64], b[64], l[16], busy[32];
+	int usable, eff, phys, logical;
 
 	if (t == NULL) {
 		warn("summary");
@@ -136,20 +139,31 @@ si_summary(struct ctx *c)
 			summary_line(t, "uptime", "%s, load %.2f %.2f %.2f",
 			    out_duration(a, sizeof(a), up), la.load1, la.load5,
 			    la.load15);
-		else
+		else {
+			if (si_is_bad(errno))
+				si_unreadable(c, proc_root(), "loadavg", errno);
 			summary_line(t, "uptime", "%s",
 			    out_duration(a, sizeof(a), up));
-	}
+		}
+	} else if (si_is_bad(errno))
+		si_unreadable(c, proc_root(), "uptime", errno);
 	usable = si_cpu_usable(c);
 	cg = si_cgroup(c);
 	eff = cgroup_effective_cpus(cg != NULL && cg->has_cpu ?
 	    cg->cpu_limit : 0, usable > 0 ? usable : 1);
 	phys = proc_cpu_physical();
 	snprintf(b, sizeof(b), "%d", phys);
-	if (proc_cpuinfo(&ci) != 0)
+	if ((logical = si_cpu_online(c)) > 0)
+		snprintf(l, sizeof(l), "%d", logical);
+	else
+		snprintf(l, sizeof(l), "-");
+	if (si_cpuinfo(c, &ci) != 0)
 		ci.model[0] = '\0';
-	summary_line(t, "cpu", "%d logical, %s physical, %d usable, %d effective%s%s",
-	    proc_cpu_online(), phys > 0 ? b : "-", usable, eff,
+	busy[0] = '\0';
+	if (c->interval > 0 && si_cpu_busy(c, &pct) == 0)
+		snprintf(busy, sizeof(busy), ", %.1f%% busy", pct);
+	summary_line(t, "cpu", "%s logical, %s physical, %d usable, %d effective%s%s%s",
+	    l, phys > 0 ? b : "-", usable, eff, busy,
 	    ci.model[0] != '\0' ? "; " : "", ci.model);
 	summary_mem(c, t);
 	summary_rootfs(c, t);

@@ -46,6 +46,7 @@ enum {
 	S_SENSORS = 1 << 7,
 	S_LIMITS = 1 << 8,
 	S_PRESSURE = 1 << 9,
+	S_SUMMARY = 1 << 10,	/* no section, text: the summary (with cpu) */
 };
 #define S_FULL	(S_HOST | S_CPU | S_MEM | S_SWAP | S_DISK | S_NET | \
 		 S_SENSORS | S_LIMITS | S_PRESSURE)
@@ -64,14 +65,14 @@ struct ctx {
 	int		 pids;
 	int		 foreign;	/* SYSKIT_PROC points away from /proc */
 	/* read once, used by several sections */
-	int		 have_cg;
+	int		 have_cg, cg_errno;
 	int		 cg_mask;	/* CG_* the sections want */
 	struct cgroup_info cg;
 	int		 have_st, st_errno;
 	struct proc_stat st;
 	int		 have_mi, mi_errno;
 	struct meminfo	 mi;
-	char		 warned[16][32];	/* malformed files said already */
+	char		 warned[16][256];	/* bad files said already */
 	int		 nwarned;
 };
 
@@ -95,7 +96,12 @@ struct fsuse {
 };
 
 /* main.c: messages, units, counters, the shared reads */
+int	si_is_bad(int err);
+const char *si_reason(const char *root, const char *rel, int err);
+void	si_unreadable(struct ctx *c, const char *root, const char *rel, int err);
 void	si_malformed(struct ctx *c, const char *rel);
+void	si_missing_at(struct ctx *c, struct rep *parent, const char *key,
+	    const char *root, const char *rel, int err);
 void	si_missing(struct ctx *c, struct rep *parent, const char *key,
 	    const char *rel, int err);
 double	si_ticks(uint64_t t);
@@ -119,12 +125,16 @@ int	si_read_osrel(const struct ctx *c, struct osrel *o);
 void	sec_host(struct ctx *c);
 
 /* cpu.c */
-int	si_cpu_usable(const struct ctx *c);
+int	si_cpu_usable(struct ctx *c);
+int	si_cpu_online(struct ctx *c);
+int	si_cpuinfo(struct ctx *c, struct cpuinfo *ci);
+int	si_cpu_busy(struct ctx *c, double *pct);
 int	si_numbered(const char *name, const char *prefix);
 int	sec_cpu(struct ctx *c, int effective_only);
 
 /* mem.c: memory and swap */
 int	si_read_meminfo(struct ctx *c, struct meminfo *mi);
+int	si_read_swap(struct ctx *c, struct meminfo *mi);
 uint64_t si_mem_available(const struct meminfo *mi);
 void	sec_mem(struct ctx *c);
 void	sec_swap(struct ctx *c);
