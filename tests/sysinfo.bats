@@ -149,6 +149,16 @@ SECTIONS="host cpu mem swap disk net conn sensors limits pressure"
 	assert_line --regexp '^  percent +[0-9.]+%$'
 }
 
+@test "--version: syskit VERSION" {
+	run --separate-stderr sysinfo --version
+	assert_success
+	assert_output --regexp '^syskit [0-9]+\.[0-9]+\.[0-9]+$'
+	assert_equal "$stderr" ""
+	run sysinfo -V
+	assert_success
+	assert_output --regexp '^syskit [0-9]'
+}
+
 @test "--effective with another section is a usage error" {
 	run --separate-stderr sysinfo mem --effective
 	assert_failure 2

@@ -32,7 +32,8 @@ static const char usage[] =
     "  -j, --json            same as --format json\n"
     "  -k, --kind KIND       conn: tcp tcp4 tcp6 udp udp4 udp6 unix inet inet4 inet6 all\n"
     "  -p, --pids            conn: find the process owning each socket\n"
-    "  -h, --help            show this help\n";
+    "  -h, --help            show this help\n"
+    "  -V, --version         show the version\n";
 
 static const struct {
 	const char	*name;
@@ -275,6 +276,7 @@ static const struct option longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "kind", required_argument, NULL, 'k' },
 	{ "pids", no_argument, NULL, 'p' },
+	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -327,7 +329,7 @@ sysinfo_main(int argc, char *argv[])
 
 	memset(&c, 0, sizeof(c));
 	c.kinds = SK_INET;
-	while ((ch = getopt_long(argc, argv, "aef:hi:jk:p", longopts,
+	while ((ch = getopt_long(argc, argv, "aef:hi:jk:pV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'a':
@@ -371,8 +373,11 @@ sysinfo_main(int argc, char *argv[])
 		case 'p':
 			c.pids = 1;
 			break;
+		case 'V':
+			printf("syskit %s\n", SYSKIT_VERSION);
+			return 0;
 		default:
-			return usage_badopt(argv, "aef:hi:jk:p", longopts);
+			return usage_badopt(argv, "aef:hi:jk:pV", longopts);
 		}
 	}
 	for (i = optind; i < argc; i++) {
