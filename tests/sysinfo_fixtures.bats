@@ -546,6 +546,20 @@ syskit sysinfo: $T/proc/meminfo: not a regular file"
 	assert_equal "${#stderr_lines[@]}" 2
 }
 
+@test "hostile: a FIFO in place of the tree's os-release and utmp: no hang, said" {
+	local t=$BATS_TEST_TMPDIR
+	cp -R "$FIXTURES/sysinfo-v1box" "$t/v1"
+	rm "$t/v1/etc/os-release" "$t/v1/run/utmp"
+	mkfifo "$t/v1/etc/os-release" "$t/v1/run/utmp"
+	export SYSKIT_PROC=$t/v1/proc SYSKIT_SYS=$t/v1/sys
+	run --separate-stderr timeout 10 sysinfo host --json
+	assert_failure 1
+	assert_equal "$stderr" "syskit sysinfo: $t/v1/etc/os-release: not a regular file
+syskit sysinfo: $t/v1/run/utmp: not a regular file"
+	run jget "(d['host']['os_name'], d['host']['users'])"
+	assert_output '[null, []]'
+}
+
 @test "hostile: a FIFO in place of a cgroup file: no hang, said like the others" {
 	local t=$BATS_TEST_TMPDIR
 	cp -R "$FIXTURES/cgroup-v2ctr" "$t/cg"

@@ -19,42 +19,42 @@ osrel_value(char *dst, size_t len, const char *v)
 /*
  * Open a file of the system being described: this machine's, or for a
  * foreign SYSKIT_PROC (a container's /proc, a fixture) the file under that
- * tree's root, the directory that holds its proc/.
+ * tree's root, the directory that holds its proc/.  Only a regular file: a
+ * FIFO there is refused, never waited on, and said (si_unreadable).
  */
 static int
-sys_file_open(const struct ctx *c, const char *abspath)
+sys_file_open(struct ctx *c, const char *abspath)
 {
 	char path[PATH_MAX];
 	const char *root = proc_root();
 	size_t n = strlen(root);
+	int fd;
 
 	if (!c->foreign)
-		return openat(AT_FDCWD, abspath, O_RDONLY | O_CLOEXEC);
-	while (n > 1 && root[n - 1] == '/')	/* "tree/proc/" */
-		n--;
-	while (n > 0 && root[n - 1] != '/')	/* drop "proc" */
-		n--;
-	if ((size_t)snprintf(path, sizeof(path), "%.*s%s", (int)n, root,
-	    abspath + 1) >= sizeof(path)) {
-		errno = ENAMETOOLONG;
-		return -1;
+		snprintf(path, sizeof(path), "%s", abspath);
+	else {
+		while (n > 1 && root[n - 1] == '/')	/* "tree/proc/" */
+			n--;
+		while (n > 0 && root[n - 1] != '/')	/* drop "proc" */
+			n--;
+		if ((size_t)snprintf(path, sizeof(path), "%.*s%s", (int)n, root,
+		    abspath + 1) >= sizeof(path)) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
 	}
-	return openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+	if ((fd = fs_open_regular(AT_FDCWD, path, 0)) == -1 && si_is_bad(errno))
+		si_unreadable(c, path, NULL, errno);
+	return fd;
 }
 
-int
-si_read_osrel(const struct ctx *c, struct osrel *o)
+static int
+read_osrel(struct osrel *o, int fd)
 {
 	char buf[4096], *line;
 	ssize_t n;
-	int fd;
 
 	memset(o, 0, sizeof(*o));
-	fd = sys_file_open(c, "/etc/os-release");
-	if (fd < 0)
-		fd = sys_file_open(c, "/usr/lib/os-release");
-	if (fd < 0)
-		return -1;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n < 0)
@@ -74,6 +74,20 @@ si_read_osrel(const struct ctx *c, struct osrel *o)
 			line++;
 	}
 	return 0;
+}
+
+/* os-release: /etc's, else /usr/lib's (when /etc's is not there). */
+int
+si_read_osrel(struct ctx *c, struct osrel *o)
+{
+	int fd;
+
+	fd = sys_file_open(c, "/etc/os-release");
+	if (fd < 0 && errno == ENOENT)
+		fd = sys_file_open(c, "/usr/lib/os-release");
+	if (fd < 0)
+		return -1;
+	return read_osrel(o, fd);
 }
 
 /*
@@ -106,7 +120,7 @@ host_users(struct ctx *c, struct rep *h)
 	int fd;
 
 	fd = sys_file_open(c, "/run/utmp");
-	if (fd < 0)
+	if (fd < 0 && errno == ENOENT)
 		fd = sys_file_open(c, "/var/run/utmp");
 	if (fd < 0)
 		return;		/* no utmp (newer Debian): no users, not an error */

@@ -32,6 +32,7 @@
 #include <time.h>
 
 #include "../../lib/cgroup.h"
+#include "../../lib/fs.h"
 #include "../../lib/proc.h"
 #include "../../lib/sockdiag.h"
 
@@ -121,7 +122,7 @@ int	si_cmp_str(const void *a, const void *b);
 struct proc_stat *si_get_stat(struct ctx *c);
 
 /* host.c */
-int	si_read_osrel(const struct ctx *c, struct osrel *o);
+int	si_read_osrel(struct ctx *c, struct osrel *o);
 void	sec_host(struct ctx *c);
 
 /* cpu.c */
