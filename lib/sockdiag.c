@@ -800,7 +800,7 @@ text_list(const char *root, int i, struct socklist *sl)
 int
 sock_list(int kinds, struct socklist *sl)
 {
-	const char *root = proc_root();
+	const char *root = proc_root(), *failed = NULL;
 	unsigned char *buf = NULL;
 	int i, n0, fd = -1, use_nl, text = 0, ret = -1;
 	uint32_t seq = 1;
@@ -833,8 +833,10 @@ sock_list(int kinds, struct socklist *sl)
 			sl->n = n0;
 		}
 		text = 1;
-		if (text_list(root, i, sl) == -1)
+		if (text_list(root, i, sl) == -1) {
+			failed = sources[i].file;
 			goto out;
+		}
 	}
 	sl->source = text ? 2 : 1;
 	ret = 0;
@@ -846,6 +848,7 @@ out:
 		int e = errno;
 
 		sock_free(sl);
+		sl->file = failed;
 		errno = e;
 	}
 	return ret;

@@ -105,9 +105,14 @@ sec_conn(struct ctx *c)
 
 	memset(&sl, 0, sizeof(sl));
 	if (sock_list(c->kinds, &sl) != 0) {
-		if (c->fmt == F_TEXT)	/* the table has no place for a null */
-			warn("cannot read the sockets");
-		si_missing(c, c->root, "conn", "net", errno);
+		int err = errno;
+
+		/* the table has no place for a null: say why (a bad file
+		 * is said by si_missing, once) */
+		if (c->fmt == F_TEXT && !si_is_bad(err))
+			warnx("cannot read the sockets: %s", strerror(err));
+		si_missing(c, c->root, "conn", sl.file != NULL ? sl.file :
+		    "net", err);
 		return;
 	}
 	if (c->pids)
