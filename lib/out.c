@@ -4,19 +4,11 @@
  * dispatcher.  Numbers for programs are always written with a '.' decimal
  * point, whatever the locale.
  */
-#include <errno.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <math.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "mem.h"
 #include "out.h"
 #include "out_int.h"
 

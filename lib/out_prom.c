@@ -1,17 +1,8 @@
 /* out_prom: the Prometheus text exposition format (see out.h). */
-#include <errno.h>
-#include <inttypes.h>
-#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "mem.h"
 #include "out.h"
 #include "out_int.h"
 
