@@ -419,8 +419,11 @@ sysinfo_main(int argc, char *argv[])
 		return sec_cpu(&c, 1);
 	}
 	c.pr = c.fmt == F_PROM;
-	if (want == 0 && c.fmt == F_TEXT)
-		return si_summary(&c);
+	if (want == 0 && c.fmt == F_TEXT) {
+		i = si_summary(&c);
+		proc_stat_free(&c.st);
+		return i;
+	}
 	if (want == 0)
 		want = S_FULL;
 	if (c.pr)
