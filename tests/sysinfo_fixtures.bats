@@ -526,7 +526,6 @@ hostile_tree() {
 	done
 	for f in text json kv prometheus; do
 		for s in "" mem swap cpu host; do
-			[ -n "$s$f" ] || continue
 			run --separate-stderr timeout 10 sysinfo $s --format "$f"
 			[ "$status" -eq 1 ] || { echo "sysinfo $s --format $f: exit $status"; return 1; }
 			case $s in
