@@ -377,6 +377,10 @@ sysinfo_main(int argc, char *argv[])
 			printf("syskit %s\n", SYSKIT_VERSION);
 			return 0;
 		default:
+			/* musl leaves optind past argc after a last option
+			 * without its value: usage_badopt reads argv[optind - 1] */
+			if (optind > argc)
+				optind = argc;
 			return usage_badopt(argv, "aef:hi:jk:pV", longopts);
 		}
 	}
