@@ -596,9 +596,10 @@ EOF
 	run ps -o pid= --match 'no-such-process-but-this-ps'
 	assert_failure 1
 	assert_output ''
-	run ps --match '('
+	run --separate-stderr ps --match '('
 	assert_failure 2
-	assert_output --partial 'bad --match'
+	assert_regex "${stderr_lines[0]}" '^syskit ps: invalid --match: \( \(.+\)$'
+	assert_equal "${stderr_lines[1]}" "Try 'syskit ps --help'."
 }
 
 @test "exit status: 1 when nothing matched (header kept), 2 for bad options with one line" {
@@ -608,7 +609,8 @@ EOF
 	for bad in "-o nosuchkey" "-p 0" "-p abc" "-u no_such_user_xyz" "--bogus" "-Z" "-o pid:0" "-o ," "--sort=" "-q 1 -p 2" "-L -T" "--cols 0" "L x"; do
 		run --separate-stderr ps $bad
 		[ "$status" -eq 2 ] || { echo "ps $bad: status $status"; return 1; }
-		assert_equal "${#stderr_lines[@]}" 1
+		assert_equal "${#stderr_lines[@]}" 2
+		assert_equal "${stderr_lines[1]}" "Try 'syskit ps --help'."
 		assert_equal "$output" ""
 	done
 	run ps --version
