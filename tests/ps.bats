@@ -94,81 +94,7 @@ procps_same() {
 		procps "$@" >"$d/c" 2>&1 || true
 		ps "$@" >"$d/d" 2>&1 || true
 		procps "$@" >"$d/e" 2>&1 || true
-		if HEAD="$head" BUSY="$busy" $PY - "$d" "$*" >"$d/why" <<'EOF'
-import os, sys
-d, args = sys.argv[1:3]
-busy = set(os.environ["BUSY"].split())
-a, b, c, b2, c2 = (open(os.path.join(d, f), errors="replace").read().split("\n")
-    for f in "abcde")
-def rows(lines, head):
-    h = head.split()
-    keys = [i for i, t in enumerate(h) if t in ("PID", "LWP", "SPID", "TID")]
-    out = {}
-    for l in lines:
-        f = l.split()
-        if not l.strip():
-            continue
-        if not keys:
-            if not l.endswith("ps " + args):	# the ps run itself
-                out[l] = l
-        elif len(f) > max(keys) and f[keys[0]] not in busy:
-            out[tuple(f[i] for i in keys)] = l
-    return out
-head = os.environ["HEAD"]
-if head:
-    if head in (a[0], b[0]):
-        print("a header was printed:\nprocps: %r\nsyskit: %r" % (a[0], b[0]))
-        sys.exit(1)
-    a, b, c, b2, c2 = ([head] + x for x in (a, b, c, b2, c2))
-if a[0] != b[0]:
-    print("headers differ:\nprocps: %r\nsyskit: %r" % (a[0], b[0]))
-    sys.exit(1)
-import re
-ra, rb, rc, rb2, rc2 = (rows(x[1:], a[0]) for x in (a, b, c, b2, c2))
-# Untrusted text.  syskit escapes a control character (\n, \t, \033)
-# and passes a backslash and valid UTF-8 through.  procps prints '?' for
-# a control character in a UTF-8 locale and '.' in the C locale, a space
-# for a newline in a command line, and in the C locale '?' for each byte
-# of a non-ASCII character.  A procps row becomes a pattern that matches
-# each of these with syskit's text.
-esc = r"\\(?:[0-7]{3}|[abtnvfr])"
-def pattern(p):
-    out = []
-    for run in re.finditer(r"\?+|.", p):
-        t = run.group()
-        if t[0] == "?":
-            out.append(r"(?:\?|%s|[^\x00-\x7f])+" % esc)
-        elif t == ".":
-            out.append(r"(?:\.|%s)" % esc)
-        elif t == " ":
-            out.append(r"(?: |\\n)")
-        else:
-            out.append(re.escape(t))
-    return re.compile("".join(out))
-# A column cut to its width: syskit's escape is wider than procps's '?',
-# so the texts part at the first escape or non-ASCII character, and
-# syskit's row is no longer than procps's (an uncut one would be).
-odd = re.compile(r"%s|[^\x00-\x7f]" % esc)
-def cut_alike(p, s):
-    m = odd.search(s)
-    return (m is not None and len(s) <= len(p) and
-            p[:m.start()] == s[:m.start()])
-def alike(p, s):
-    return p == s or cut_alike(p, s) or (
-        (odd.search(s) is not None or "?" in p or "." in p) and
-        pattern(p).fullmatch(s) is not None)
-def same(k, r):
-    if isinstance(k, tuple):
-        return k in r and alike(ra[k], r[k])
-    # rows keyed by their text
-    return k in r or any(alike(k, s) for s in r
-                         if odd.search(s) is not None)
-stable = [k for k in ra if rc.get(k) == ra[k] and rc2.get(k) == ra[k]]
-bad = [k for k in stable if not same(k, rb) and not same(k, rb2)]
-for k in bad[:10]:
-    print("procps: %r\nsyskit: %r" % (ra[k], rb.get(k)))
-sys.exit(1 if bad else 0)
-EOF
+		if HEAD="$head" BUSY="$busy" $PY "$TOP/tests/ps_compare.py" "$d" "$*" >"$d/why"
 		then
 			return 0
 		fi
@@ -356,7 +282,8 @@ pids_of() {
 	done
 	# left aligned: the text starts under its header
 	local at=$(awk -v s="$h" 'BEGIN { print index(s, "USER") - 1 }')
-	[ "${r:at:1}" != " " ] && [ "${r:at-1:1}" = " " ]
+	assert_equal "${r:at-1:1}" " "
+	[ "${r:at:1}" != " " ] || { echo "USER: $h / $r"; return 1; }
 	at=$(awk -v s="$h" 'BEGIN { print index(s, "COMMAND") - 1 }')
 	assert_equal "${r:at}" aligned
 }
@@ -509,34 +436,7 @@ bash
 	assert_success
 	json_ok
 	printf '%s' "$output" > "$BATS_TEST_TMPDIR/ps.json"
-	run $PY - "$BATS_TEST_TMPDIR/ps.json" "$a" "$b" <<'EOF'
-import json, sys, psutil
-got = {p["pid"]: p for p in json.load(open(sys.argv[1]))}
-bad = 0
-for pid in map(int, sys.argv[2:]):
-    p = psutil.Process(pid)
-    want = {
-        "pid": p.pid, "ppid": p.ppid(), "name": p.name(), "cmdline": p.cmdline(),
-        "create_time": p.create_time(), "rss": p.memory_info().rss,
-        "vms": p.memory_info().vms, "num_threads": p.num_threads(),
-        "username": p.username(), "status": p.status(), "num_fds": p.num_fds(),
-        "exe": p.exe(), "terminal": p.terminal(), "nice": p.nice(),
-    }
-    g = dict(got[pid])
-    g["rss"] = g["memory_info"]["rss"]
-    g["vms"] = g["memory_info"]["vms"]
-    for k, v in want.items():
-        if k == "create_time" and abs(g[k] - v) < 1e-6:
-            continue
-        if g.get(k) != v:
-            print("pid %d %s: syskit %r, psutil %r" % (pid, k, g.get(k), v))
-            bad = 1
-    ct = p.cpu_times()
-    if abs(g["cpu_times"]["user"] - ct.user) > 0.05:
-        print("pid %d cpu_times.user: %r %r" % (pid, g["cpu_times"], ct))
-        bad = 1
-sys.exit(bad)
-EOF
+	run $PY "$TOP/tests/ps_psutil.py" "$BATS_TEST_TMPDIR/ps.json" "$a" "$b"
 	assert_success
 	# the rewritten command line is split on spaces, as psutil does
 	run ps --json -p "$b"
