@@ -532,6 +532,60 @@ bash
 	assert_output '[null, null]'
 }
 
+@test "a bad option is named as written, never as a raw byte: one line, the hint, exit 2" {
+	local a want
+	while IFS='|' read -r a want; do
+		run --separate-stderr ps $a
+		[ "$status" -eq 2 ] || { echo "ps $a: status $status"; return 1; }
+		assert_equal "${#stderr_lines[@]}" 2
+		assert_equal "${stderr_lines[0]}" "syskit ps: $want"
+		assert_equal "${stderr_lines[1]}" "Try 'syskit ps --help'."
+		assert_equal "$output" ""
+	done <<'LIST'
+--sample|option --sample needs a value
+--json=x|option --json takes no value
+--sort|option --sort needs a value
+--ppid|option --ppid needs a value
+--match|option --match needs a value
+--cols|option --cols needs a value
+--width|option --width needs a value
+--columns|option --columns needs a value
+--col|option --cols needs a value
+--forest=1|option --forest takes no value
+--bogus|unknown option: --bogus
+--bogus=1|unknown option: --bogus
+-Z|unknown option: -Z
+-o|option -o needs a value
+LIST
+}
+
+@test "a tight descriptor limit: every process, exit 0, as procps (ulimit -n 5)" {
+	spawn "$PSHELPER" -n fdlimit -t 2 -s 20
+	local a
+	# 0-2 and one to spare beside /proc's: procps needs as much
+	for a in "aux" "-eLf" "-e -o pid,user,fds,exe,rss,wchan,args" \
+	    "-ef --forest" "--json -e" "-e -o pid,pss,env,comm"; do
+		run --separate-stderr bash -c "exec 3>&- 4>&-; ulimit -n 5; exec \"\$0\" ps $a" "$SYSKIT_BIN"
+		[ "$status" -eq 0 ] || { echo "ps $a: status $status: $stderr"; return 1; }
+		assert_equal "$stderr" ""
+		case $output in
+		*fdlimit*) ;;
+		*) echo "ps $a: no row for $PID: ${output:0:300}"; return 1 ;;
+		esac
+	done
+	# the same rows as without the limit: user names, sizes, threads
+	run bash -c "exec 3>&- 4>&-; ulimit -n 5; exec \"\$0\" ps -L -o pid,lwp,user,vsz,comm -p $PID" "$SYSKIT_BIN"
+	assert_success
+	local tight=$output
+	run ps -L -o pid,lwp,user,vsz,comm -p "$PID"
+	assert_equal "$tight" "$output"
+	assert_equal "${#lines[@]}" 4
+	# none to spare at all: said once, exit 1, not taken for "no process"
+	run --separate-stderr bash -c 'exec 3>&- 4>&-; ulimit -n 4; exec "$0" ps aux' "$SYSKIT_BIN"
+	assert_failure 1
+	assert_equal "$stderr" "syskit ps: /proc: Too many open files"
+}
+
 # ---- the captured tree (SYSKIT_PROC): exact output ----
 
 fx() {
@@ -587,4 +641,52 @@ fx() {
 	J=$output
 	run jx "d[0]['container']"
 	assert_output 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+}
+
+# ---- a tree with malformed files (tests/fixtures/ps-malformed) ----
+
+@test "fixture: a malformed stat field shows -, the row stays; said once on stderr, exit 1" {
+	export SYSKIT_PROC=$FIXTURES/ps-malformed/proc TZ=UTC
+	# 10: vsize -4096 and rss -10 (no statm or status to take RSS from);
+	# 11: a ppid past an int and a vsize past 64 bits; 13: no stat line
+	run --separate-stderr ps -e -o pid,ppid,vsz,rss,time,comm
+	assert_failure 1
+	assert_output "  PID  PPID    VSZ   RSS     TIME COMMAND
+   10     1      -     - 00:00:18 neg
+   11     -      -  1488 00:00:18 big
+   12     1   2476  1588 00:00:18 fine
+   14     1   2476  1488 00:00:18 statusdir"
+	assert_equal "$stderr" "syskit ps: $SYSKIT_PROC/10/stat: malformed content"
+	# JSON: null where the text shows -
+	run --separate-stderr ps --json -o pid,ppid,vsz,rss,sz,pmem -p 10,11
+	assert_failure 1
+	J=$output
+	run jx "[[p[k] for k in ('ppid', 'vsz', 'rss', 'sz', 'pmem')] for p in d]"
+	assert_output '[[1, null, null, null, null], [null, null, 1523712, null, 0.07265625]]'
+	run --separate-stderr ps --json -p 11
+	J=$output
+	run jx "(d[0]['ppid'], d[0]['memory_info']['vms'], d[0]['memory_info']['rss'])"
+	assert_output '[null, null, 1523712]'
+	# --sort puts the unknown first
+	run --separate-stderr ps -e --sort=vsz -o pid=
+	assert_equal "$(echo $output)" "10 11 12 14"
+	# a file that cannot be read for another reason than "gone" or "not
+	# ours": said, and the value is -
+	run --separate-stderr ps -o pid,user -p 14
+	assert_failure 1
+	assert_output "  PID USER
+   14 -"
+	assert_equal "$stderr" "syskit ps: $SYSKIT_PROC/14/status: Is a directory"
+}
+
+@test "fixture: a FIFO in place of a stat file does not block ps" {
+	local t=$BATS_TEST_TMPDIR/proc
+	cp -r "$FIXTURES/ps-malformed/proc" "$t"
+	rm "$t/12/stat"
+	mkfifo "$t/12/stat"
+	export SYSKIT_PROC=$t
+	run --separate-stderr timeout 10 "$SYSKIT_BIN" ps -o pid,comm -p 12
+	assert_failure 1
+	assert_output "  PID COMMAND"
+	assert_equal "$stderr" "syskit ps: $t/12/stat: malformed content"
 }

@@ -343,6 +343,8 @@ cell_pmem(struct ctx *c, const struct row *r, const struct kval *kv,
 {
 	uint64_t u = 0;
 
+	if (rss_pages(c, r) < 0)
+		return -1;
 	if (memtotal(c) > 0 && rss_pages(c, r) > 0)
 		u = (uint64_t)rss_pages(c, r) * (uint64_t)(c->pagesize / 1024) *
 		    1000 / memtotal(c);
@@ -644,8 +646,10 @@ cell(struct ctx *c, const struct row *r, const struct col *col, char *small,
 	int n;
 
 	*outp = small;
-	n = (kv->cell != NULL ? kv->cell : cell_int)(c, r, kv, small, outp,
-	    maxc);
+	n = -1;
+	if (STAT_OK(r, kv->stat))
+		n = (kv->cell != NULL ? kv->cell : cell_int)(c, r, kv, small,
+		    outp, maxc);
 	if (n >= 0)
 		return n;
 	*outp = small;

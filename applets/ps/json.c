@@ -107,6 +107,27 @@ json_environ(struct json *j, const char *key, const struct row *r)
 	json_end(j);
 }
 
+/* A number from stat field n, or null when it did not parse. */
+static void
+stat_i64(struct json *j, const char *key, const struct row *r, int n,
+    int64_t v)
+{
+	if (STAT_OK(r, SF(n)))
+		json_i64(j, key, v);
+	else
+		json_null(j, key);
+}
+
+static void
+stat_f64(struct json *j, const char *key, const struct row *r, int n,
+    double v)
+{
+	if (STAT_OK(r, SF(n)))
+		json_f64(j, key, v);
+	else
+		json_null(j, key);
+}
+
 static void
 json_psutil(struct ctx *c, const struct row *r)
 {
@@ -117,7 +138,7 @@ json_psutil(struct ctx *c, const struct row *r)
 	json_i64(j, "pid", r->pid);
 	if (r->thread)
 		json_i64(j, "tid", r->tid);
-	json_i64(j, "ppid", r->st.ppid);
+	stat_i64(j, "ppid", r, 4, r->st.ppid);
 	json_name(j, r);
 	if (r->have & F_EXE)
 		json_str(j, "exe", r->exe);
@@ -144,14 +165,14 @@ json_psutil(struct ctx *c, const struct row *r)
 		json_null(j, "uids");
 		json_null(j, "gids");
 	}
-	json_f64(j, "create_time", (double)btime(c) +
+	stat_f64(j, "create_time", r, 22, (double)btime(c) +
 	    (double)r->st.starttime / hz);
 	json_obj(j, "cpu_times");
-	json_f64(j, "user", (double)r->st.utime / hz);
-	json_f64(j, "system", (double)r->st.stime / hz);
-	json_f64(j, "children_user", (double)r->st.cutime / hz);
-	json_f64(j, "children_system", (double)r->st.cstime / hz);
-	json_f64(j, "iowait", (double)r->st.blkio_ticks / hz);
+	stat_f64(j, "user", r, 14, (double)r->st.utime / hz);
+	stat_f64(j, "system", r, 15, (double)r->st.stime / hz);
+	stat_f64(j, "children_user", r, 16, (double)r->st.cutime / hz);
+	stat_f64(j, "children_system", r, 17, (double)r->st.cstime / hz);
+	stat_f64(j, "iowait", r, 42, (double)r->st.blkio_ticks / hz);
 	json_end(j);
 	if (r->spcpu >= 0)
 		json_f64(j, "cpu_percent", r->spcpu);
@@ -167,29 +188,34 @@ json_psutil(struct ctx *c, const struct row *r)
 		json_u64(j, "data", r->mem.data * ps);
 		json_u64(j, "dirty", r->mem.dirty * ps);
 	} else {
-		json_i64(j, "rss", mul_sat(r->st.rss, c->pagesize));
-		json_u64(j, "vms", r->st.vsize);
+		stat_i64(j, "rss", r, 24, mul_sat(r->st.rss, c->pagesize));
+		if (STAT_OK(r, SF(23)))
+			json_u64(j, "vms", r->st.vsize);
+		else
+			json_null(j, "vms");
 	}
 	json_end(j);
-	if (memtotal(c) > 0)
+	if (memtotal(c) > 0 && rss_pages(c, r) >= 0)
 		json_f64(j, "memory_percent", (double)rss_pages(c, r) *
 		    (double)c->pagesize * 100.0 / ((double)memtotal(c) * 1024));
 	else
 		json_null(j, "memory_percent");
-	json_i64(j, "num_threads", r->st.num_threads);
+	stat_i64(j, "num_threads", r, 20, r->st.num_threads);
 	if (r->have & F_FDS)
 		json_i64(j, "num_fds", r->fds);
 	else
 		json_null(j, "num_fds");
-	if (r->st.tty_nr != 0) {
+	if (!STAT_OK(r, SF(7)))
+		json_null(j, "terminal");
+	else if (r->st.tty_nr != 0) {
 		char t[48];
 
 		snprintf(t, sizeof(t), "/dev/%s", tty_name(c, r->st.tty_nr));
 		json_str(j, "terminal", t);
 	} else
 		json_null(j, "terminal");
-	json_i64(j, "nice", r->st.nice);
-	json_i64(j, "cpu_num", r->st.processor);
+	stat_i64(j, "nice", r, 19, r->st.nice);
+	stat_i64(j, "cpu_num", r, 39, r->st.processor);
 	if ((r->have & F_STATUS) && (r->ss.has & PST_CTXT)) {
 		json_obj(j, "num_ctx_switches");
 		json_u64(j, "voluntary", r->ss.vol_ctxt);
@@ -282,6 +308,10 @@ json_key(struct ctx *c, const struct row *r, const struct col *col)
 	char small[256], *txt;
 	struct val v;
 
+	if (!STAT_OK(r, kv->stat)) {
+		json_null(&c->j, name);
+		return;
+	}
 	if (kv->json != NULL) {
 		kv->json(c, r, kv, name);
 		return;

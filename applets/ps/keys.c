@@ -88,7 +88,7 @@ get_pmem(struct ctx *c, const struct row *r, const struct kval *kv,
     struct val *v)
 {
 	v->type = V_NONE;
-	if (memtotal(c) > 0) {
+	if (memtotal(c) > 0 && rss_pages(c, r) >= 0) {
 		v->type = V_REAL;
 		v->d = (double)rss_pages(c, r) * (double)c->pagesize * 100.0 /
 		    ((double)memtotal(c) * 1024);
@@ -108,8 +108,13 @@ static void
 get_rss(struct ctx *c, const struct row *r, const struct kval *kv,
     struct val *v)
 {
-	v->type = V_INT;
-	v->i = mul_sat(rss_pages(c, r), c->pagesize);
+	int64_t pages = rss_pages(c, r);
+
+	v->type = V_NONE;
+	if (pages >= 0) {
+		v->type = V_INT;
+		v->i = mul_sat(pages, c->pagesize);
+	}
 }
 
 /* pages */
@@ -277,27 +282,27 @@ sort_start(struct ctx *c, const struct row *r,
 
 /* ---- what each key shows ---- */
 
-#define STATV(name, field) \
-	static const struct kval name = { .arg = field, .get = get_stat }
-STATV(v_pid, S_PID);
-STATV(v_tid, S_TID);
-STATV(v_ppid, S_PPID);
-STATV(v_pgid, S_PGID);
-STATV(v_sid, S_SID);
-STATV(v_tpgid, S_TPGID);
-STATV(v_nlwp, S_NLWP);
-STATV(v_priority, S_PRIORITY);
-STATV(v_pri, S_PRI);
-STATV(v_opri, S_OPRI);
-STATV(v_psr, S_PSR);
-STATV(v_sched, S_SCHED);
-STATV(v_majflt, S_MAJFLT);
-STATV(v_minflt, S_MINFLT);
+#define STATV(name, field, mask) static const struct kval name = { \
+	.stat = mask, .arg = field, .get = get_stat }
+STATV(v_pid, S_PID, 0);
+STATV(v_tid, S_TID, 0);
+STATV(v_ppid, S_PPID, SF(4));
+STATV(v_pgid, S_PGID, SF(5));
+STATV(v_sid, S_SID, SF(6));
+STATV(v_tpgid, S_TPGID, SF(8));
+STATV(v_nlwp, S_NLWP, SF(20));
+STATV(v_priority, S_PRIORITY, SF(18));
+STATV(v_pri, S_PRI, SF(18));
+STATV(v_opri, S_OPRI, SF(18));
+STATV(v_psr, S_PSR, SF(39));
+STATV(v_sched, S_SCHED, SF(41));
+STATV(v_majflt, S_MAJFLT, SF(12));
+STATV(v_minflt, S_MINFLT, SF(10));
 #undef STATV
-static const struct kval v_rtprio = { .arg = S_RTPRIO, .get = get_stat,
-	.cell = cell_rtprio };
-static const struct kval v_flags = { .arg = S_FLAGS, .get = get_stat,
-	.cell = cell_flags };
+static const struct kval v_rtprio = { .stat = SF(40) | SF(41),
+	.arg = S_RTPRIO, .get = get_stat, .cell = cell_rtprio };
+static const struct kval v_flags = { .stat = SF(9), .arg = S_FLAGS,
+	.get = get_stat, .cell = cell_flags };
 
 #define IDV(name, which) static const struct kval name = { .need = F_STATUS, \
 	.arg = which, .get = get_id }
@@ -322,21 +327,26 @@ NAMEV(v_sgroup, 6);
 NAMEV(v_fgroup, 7);
 #undef NAMEV
 
-static const struct kval v_tty = { .cell = cell_tty, .json = json_tty };
-static const struct kval v_stat = { .need = F_STATUS, .cell = cell_stat };
+/* CPU time, and the start that %CPU divides it by */
+#define TIME_FIELDS	(SF(14) | SF(15))
+#define CPU_FIELDS	(TIME_FIELDS | SF(22))
+
+static const struct kval v_tty = { .stat = SF(7), .cell = cell_tty, .json = json_tty };
+static const struct kval v_stat = {
+	.stat = SF(5) | SF(6) | SF(8) | SF(19) | SF(20), .need = F_STATUS, .cell = cell_stat };
 static const struct kval v_state = { .cell = cell_state };
-static const struct kval v_ni = { .get = get_ni, .sort = sort_nice };
-static const struct kval v_policy = { .cell = cell_policy };
-static const struct kval v_c = { .flags = KV_UPTIME, .get = get_util,
+static const struct kval v_ni = { .stat = SF(19) | SF(41), .get = get_ni, .sort = sort_nice };
+static const struct kval v_policy = { .stat = SF(41), .cell = cell_policy };
+static const struct kval v_c = { .stat = CPU_FIELDS, .flags = KV_UPTIME, .get = get_util,
 	.cell = cell_c };
-static const struct kval v_pcpu = { .flags = KV_UPTIME, .jname = "pcpu",
+static const struct kval v_pcpu = { .stat = CPU_FIELDS, .flags = KV_UPTIME, .jname = "pcpu",
 	.get = get_util, .cell = cell_pcpu };
 static const struct kval v_pmem = { .need = F_STATM, .jname = "pmem",
 	.get = get_pmem, .cell = cell_pmem, .sort = sort_rss };
-static const struct kval v_vsz = { .get = get_vsz, .cell = cell_kib };
+static const struct kval v_vsz = { .stat = SF(23), .get = get_vsz, .cell = cell_kib };
 static const struct kval v_rss = { .need = F_STATM, .get = get_rss,
 	.cell = cell_kib };
-static const struct kval v_sz = { .get = get_sz, .sort = sort_vsize };
+static const struct kval v_sz = { .stat = SF(23), .get = get_sz, .sort = sort_vsize };
 static const struct kval v_pss = { .need = F_SMAPS, .arg = 0,
 	.get = get_smaps, .cell = cell_kib };
 static const struct kval v_uss = { .need = F_SMAPS, .arg = 1,
@@ -345,23 +355,23 @@ static const struct kval v_swap = { .need = F_STATUS, .arg = 0,
 	.get = get_status_mem, .cell = cell_kib, .sort = sort_status_mem };
 static const struct kval v_shr = { .need = F_STATUS, .arg = 1,
 	.get = get_status_mem, .cell = cell_kib, .sort = sort_status_mem };
-static const struct kval v_time = { .get = get_cputime, .cell = cell_time,
+static const struct kval v_time = { .stat = TIME_FIELDS, .get = get_cputime, .cell = cell_time,
 	.sort = sort_ticks };
-static const struct kval v_times = { .get = get_cputime,
+static const struct kval v_times = { .stat = TIME_FIELDS, .get = get_cputime,
 	.cell = cell_times, .sort = sort_ticks };
-static const struct kval v_bsdtime = { .get = get_cputime,
+static const struct kval v_bsdtime = { .stat = TIME_FIELDS, .get = get_cputime,
 	.cell = cell_bsdtime, .sort = sort_ticks };
-static const struct kval v_etime = { .flags = KV_UPTIME,
+static const struct kval v_etime = { .stat = SF(22), .flags = KV_UPTIME,
 	.get = get_elapsed, .cell = cell_etime, .sort = sort_age };
-static const struct kval v_etimes = { .flags = KV_UPTIME,
+static const struct kval v_etimes = { .stat = SF(22), .flags = KV_UPTIME,
 	.get = get_elapsed, .cell = cell_etimes, .sort = sort_age };
-static const struct kval v_start = { .get = get_start, .cell = cell_start,
+static const struct kval v_start = { .stat = SF(22), .get = get_start, .cell = cell_start,
 	.sort = sort_start };
-static const struct kval v_stime = { .get = get_start, .cell = cell_stime,
+static const struct kval v_stime = { .stat = SF(22), .get = get_start, .cell = cell_stime,
 	.sort = sort_start };
-static const struct kval v_bsdstart = { .get = get_start,
+static const struct kval v_bsdstart = { .stat = SF(22), .get = get_start,
 	.cell = cell_bsdstart, .sort = sort_start };
-static const struct kval v_lstart = { .get = get_start,
+static const struct kval v_lstart = { .stat = SF(22), .get = get_start,
 	.cell = cell_lstart, .sort = sort_start };
 static const struct kval v_fds = { .need = F_FDS, .get = get_fds };
 #define IOV(name, which) static const struct kval name = { .need = F_IO, \

@@ -7,6 +7,8 @@
  */
 #include "ps.h"
 
+#include <sys/resource.h>
+
 #include <fcntl.h>
 
 static const char usage[] =
@@ -171,6 +173,19 @@ early(struct opts *o, struct parsed *pa)
 	return -1;
 }
 
+/* Descriptors that may still be opened above fd (the lowest free one
+ * when it was opened). */
+static long
+fds_spare(int fd)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+		return LONG_MAX;
+	return rl.rlim_cur > (rlim_t)fd ? (long)(rl.rlim_cur - (rlim_t)fd) - 1 :
+	    0;
+}
+
 /* The machine and the selection, once the options are read. */
 static void
 setup(struct ctx *c, struct parsed *pa)
@@ -202,6 +217,10 @@ setup(struct ctx *c, struct parsed *pa)
 	/* one file beside stat is read by path; more through the pid's
 	 * directory fd, so that all come from the same process */
 	c->use_dirfd = o->tf != 0 || __builtin_popcount(c->need & F_ALL) > 1;
+	/* ... when the descriptor limit leaves room for a pid's directory,
+	 * a thread's and a file: ps needs only /proc's and one more */
+	if (c->use_dirfd && fds_spare(c->procfd) < 3)
+		c->use_dirfd = 0;
 	set_screen(c);
 }
 

@@ -426,10 +426,10 @@ long_find(const char *arg)
 			continue;
 		if (strlen(lo->name) == n)
 			return lo;
-		if (hit != NULL && (hit->val != lo->val ||
-		    hit->has_arg != lo->has_arg))
+		if (hit == NULL)
+			hit = lo;
+		else if (hit->val != lo->val || hit->has_arg != lo->has_arg)
 			return NULL;
-		hit = lo;
 	}
 	return hit;
 }

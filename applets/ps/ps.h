@@ -83,6 +83,7 @@ typedef double	ksort_fn(struct ctx *, const struct row *,
  * cell's text, "-" as null; --sort compares the texts).
  */
 struct kval {
+	uint64_t	 stat;		/* SF(n): the stat fields it shows */
 	unsigned short	 need;		/* F_* it reads */
 	unsigned short	 flags;		/* KV_* */
 	int		 arg;		/* for a function that serves several */
@@ -92,6 +93,9 @@ struct kval {
 	kjson_fn	*json;		/* NULL: from get, or the cell's text */
 	ksort_fn	*sort;		/* NULL: from get, or the cell's text */
 };
+/* stat field n (proc(5)'s numbers): a key shows "-" when one of its
+ * fields did not parse (pid_stat.bad) */
+#define SF(n)		(UINT64_C(1) << (n))
 #define KV_UPTIME	0x1	/* a time since the process started */
 #define KV_ARGS		0x2	/* the command line: c and e change it */
 #define KV_COMM		0x4	/* the name: -f shows the command line */
@@ -331,7 +335,11 @@ void	 ctx_free(struct ctx *c);
 void	 row_init(struct row *r, int pid, int tid, int index);
 int	 read_stat(struct ctx *c, struct row *r);
 int	 read_more(struct ctx *c, struct row *r, unsigned need);
-/* values that several keys share */
+void	 read_error(struct ctx *c, const struct row *r, const char *name,
+	    int err);
+/* none of the stat fields set in mask is malformed (see kval.stat) */
+#define STAT_OK(r, mask)	(((r)->st.bad & (mask)) == 0)
+/* values that several keys share (rss_pages: -1 when unknown) */
 uint64_t ticks(const struct ctx *c, const struct row *r);
 int64_t	 rss_pages(const struct ctx *c, const struct row *r);
 double	 util(struct ctx *c, const struct row *r);

@@ -227,7 +227,6 @@ rel_path(char *buf, size_t len, const struct row *r, const char *name)
 {
 	char *p = buf;
 
-	(void)len;
 	p += fmt_u64(p, (uint64_t)r->pid);
 	if (r->thread && r->tid != r->pid) {
 		memcpy(p, "/task/", 6);
@@ -237,6 +236,56 @@ rel_path(char *buf, size_t len, const struct row *r, const char *name)
 	*p++ = '/';
 	snprintf(p, len - (size_t)(p - buf), "%s", name);
 	return buf;
+}
+
+/*
+ * A file of a row that could not be read or parsed, and not because the
+ * process went away or is not ours to read: one line on stderr for the
+ * first of each kind (a read error, a malformed file), and exit 1 at the
+ * end.  err is the errno, or 0 for malformed content.
+ */
+void
+read_error(struct ctx *c, const struct row *r, const char *name, int err)
+{
+	char rel[96];
+	int *said = err == 0 ? &c->said_bad : &c->said_err;
+
+	c->failed = 1;
+	if (*said)
+		return;
+	*said = 1;
+	rel_path(rel, sizeof(rel), r, name);
+	if (err == 0)
+		warnx("%s/%s: malformed content", c->root, rel);
+	else
+		warnx("%s/%s: %s", c->root, rel, strerror(err));
+}
+
+/*
+ * A read of name failed, errno says why: -1 when the process is gone;
+ * else 0, and the value is left out ("-", null).  Not there (a kernel
+ * without the file, a fixture), no memory map (ESRCH: a kernel thread, a
+ * zombie), not ours to read, and not served (EINVAL: attr/current without
+ * a security module) are silent; anything else (EMFILE, EIO, ENOMEM,
+ * EISDIR) is an error, said once.
+ */
+static int
+rd_failed(struct ctx *c, struct row *r, const char *name)
+{
+	int e = errno;
+
+	if (gone(c, r))
+		return -1;
+	switch (e) {
+	case ENOENT:
+	case ESRCH:
+	case EACCES:
+	case EPERM:
+	case EINVAL:
+		return 0;
+	}
+	read_error(c, r, name, e);
+	return 0;
 }
 
 static long
@@ -258,10 +307,7 @@ rdlink(struct ctx *c, struct row *r, const char *name, int b)
 	struct buf *bf = &c->b[b];
 	ssize_t n;
 
-	if (bf->cap < PATH_MAX + 1) {
-		bf->p = xreallocarray(bf->p, PATH_MAX + 1, 1);
-		bf->cap = PATH_MAX + 1;
-	}
+	buf_need(bf, PATH_MAX + 1);
 	if (r->dirfd >= 0)
 		n = readlinkat(r->dirfd, name, bf->p, bf->cap - 1);
 	else
@@ -285,7 +331,7 @@ static int
 count_fds(struct ctx *c, struct row *r)
 {
 	char rel[96];
-	int fd, n = 0, rc;
+	int fd, n = 0, rc, e;
 
 	if (r->dirfd >= 0)
 		fd = openat(r->dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -295,7 +341,9 @@ count_fds(struct ctx *c, struct row *r)
 	if (fd < 0)
 		return -1;
 	rc = fs_dir_each(fd, count_one, &n);
+	e = errno;
 	close(fd);
+	errno = e;
 	return rc < 0 ? -1 : n;
 }
 
@@ -310,7 +358,7 @@ rd_raw(struct ctx *c, struct row *r, unsigned f, const char *name, int b,
 	long n;
 
 	if ((n = rd(c, r, name, b)) < 0)
-		return gone(c, r) ? -1 : 0;
+		return rd_failed(c, r, name);
 	*p = c->b[b].p;
 	if (len != NULL)
 		*len = (size_t)n;
@@ -318,23 +366,128 @@ rd_raw(struct ctx *c, struct row *r, unsigned f, const char *name, int b,
 	return 0;
 }
 
+/*
+ * Read and parse file name into buffer b with parse: 1 when it parsed, 0
+ * when it did not (said, unless the process is not ours or the file is
+ * not there), -1 when the process is gone.  An empty file is what an
+ * exiting process leaves: gone if its stat went, else nothing to show.
+ */
 static int
-rd_int(struct ctx *c, struct row *r, const char *name, int *out)
+rd_parse(struct ctx *c, struct row *r, const char *name, int b,
+    int (*parse)(const char *, size_t, void *), void *out)
 {
-	int64_t v;
-	char *s, *e;
 	long n;
 
-	if ((n = rd(c, r, name, B_MISC)) < 0)
-		return -1;
-	s = c->b[B_MISC].p;
+	if ((n = rd(c, r, name, b)) < 0)
+		return rd_failed(c, r, name);
+	if (parse(c->b[b].p, (size_t)n, out) == 0)
+		return 1;
+	if (n == 0) {
+		errno = ENOENT;
+		return gone(c, r) ? -1 : 0;
+	}
+	read_error(c, r, name, 0);
+	return 0;
+}
+
+/* the parsers, as rd_parse calls them */
+static int
+parse_status(const char *s, size_t n, void *out)
+{
+	return proc_pid_status_parse(s, n, out);
+}
+
+static int
+parse_statm(const char *s, size_t n, void *out)
+{
+	return proc_pid_statm_parse(s, n, out);
+}
+
+static int
+parse_io(const char *s, size_t n, void *out)
+{
+	return proc_pid_io_parse(s, n, out);
+}
+
+/* oom_score, oom_score_adj: one int */
+static int
+parse_int(const char *s, size_t n, void *out)
+{
+	int64_t v;
+	char *e;
+
 	errno = 0;
 	v = strtoll(s, &e, 10);
-	if (e == s || errno != 0 || v < INT_MIN || v > INT_MAX) {
+	if (e == s || errno != 0 || v < INT_MIN || v > INT_MAX ||
+	    (*e != '\0' && *e != '\n')) {
 		errno = EINVAL;
 		return -1;
 	}
-	*out = (int)v;
+	*(int *)out = (int)v;
+	return 0;
+}
+
+/* smaps_rollup, or smaps on kernels before 4.14; none for a process
+ * without memory (a kernel thread, a zombie). */
+static int
+read_smaps(struct ctx *c, struct row *r)
+{
+	const char *name = "smaps_rollup";
+	long n;
+
+	if ((n = rd(c, r, name, B_SMAPS)) < 0 && errno == ENOENT &&
+	    !gone(c, r))
+		n = rd(c, r, name = "smaps", B_SMAPS);
+	if (n < 0 && errno == ESRCH && !gone(c, r))
+		n = 0;	/* no memory map */
+	if (n < 0)
+		return rd_failed(c, r, name);
+	if (n == 0) {
+		/* a kernel thread or a zombie: no memory at all */
+		memset(&r->sm, 0, sizeof(r->sm));
+		r->have |= F_SMAPS;
+	} else if (proc_pid_smaps_parse(c->b[B_SMAPS].p, (size_t)n,
+	    &r->sm) == 0)
+		r->have |= F_SMAPS;
+	else
+		read_error(c, r, name, 0);
+	return 0;
+}
+
+/* a symbolic link: exe, cwd */
+static int
+read_link(struct ctx *c, struct row *r, unsigned f, const char *name,
+    int b, const char **out)
+{
+	const char *s;
+
+	if ((s = rdlink(c, r, name, b)) != NULL) {
+		*out = s;
+		r->have |= f;
+		return 0;
+	}
+	if (f == F_EXE && errno == ENOENT && !gone(c, r))
+		*out = "";	/* a kernel thread: psutil's "" */
+	return rd_failed(c, r, name);
+}
+
+/* the security label: printable text, none when empty */
+static int
+read_attr(struct ctx *c, struct row *r)
+{
+	char *p;
+	long n, i;
+
+	if ((n = rd(c, r, "attr/current", B_ATTR)) < 0)
+		return rd_failed(c, r, "attr/current");
+	p = c->b[B_ATTR].p;
+	for (i = 0; i < n && isprint((unsigned char)p[i]); i++)
+		;
+	p[i] = '\0';
+	if (i > 0) {
+		r->label = p;
+		r->have |= F_ATTR;
+	}
 	return 0;
 }
 
@@ -347,80 +500,43 @@ int
 read_more(struct ctx *c, struct row *r, unsigned need)
 {
 	unsigned want = need & ~r->tried;
-	long n;
-	const char *s;
+	size_t len = 0;
+	int k;
 
 	r->tried |= want;
-#define GONE_IF_FAIL()	do { if (gone(c, r)) return -1; } while (0)
-	if (want & F_STATUS) {
-		if ((n = rd(c, r, "status", B_STATUS)) < 0)
-			GONE_IF_FAIL();
-		else if (proc_pid_status_parse(c->b[B_STATUS].p, (size_t)n,
-		    &r->ss) == 0)
-			r->have |= F_STATUS;
-	}
-	if (want & F_STATM) {
-		if ((n = rd(c, r, "statm", B_MISC)) < 0)
-			GONE_IF_FAIL();
-		else if (proc_pid_statm_parse(c->b[B_MISC].p, (size_t)n,
-		    &r->mem) == 0)
-			r->have |= F_STATM;
-	}
+#define PARSED(f, name, b, parse, out) do {				\
+	if ((k = rd_parse(c, r, name, b, parse, out)) < 0)		\
+		return -1;						\
+	if (k > 0)							\
+		r->have |= (f);						\
+} while (0)
+	if (want & F_STATUS)
+		PARSED(F_STATUS, "status", B_STATUS, parse_status, &r->ss);
+	if (want & F_STATM)
+		PARSED(F_STATM, "statm", B_MISC, parse_statm, &r->mem);
 	if ((want & F_CMDLINE) && rd_raw(c, r, F_CMDLINE, "cmdline",
 	    B_CMDLINE, &r->cmdline, &r->cmdlen) == -1)
 		return -1;
 	if ((want & F_ENVIRON) && rd_raw(c, r, F_ENVIRON, "environ",
 	    B_ENVIRON, &r->environ, &r->envlen) == -1)
 		return -1;
-	if (want & F_IO) {
-		if ((n = rd(c, r, "io", B_IO)) < 0)
-			GONE_IF_FAIL();
-		else if (proc_pid_io_parse(c->b[B_IO].p, (size_t)n, &r->io) == 0)
-			r->have |= F_IO;
-	}
-	if (want & F_SMAPS) {
-		if ((n = rd(c, r, "smaps_rollup", B_SMAPS)) < 0 &&
-		    errno == ENOENT && !gone(c, r))
-			n = rd(c, r, "smaps", B_SMAPS);
-		if (n < 0 && errno == ESRCH && !gone(c, r))
-			n = 0;	/* no memory map */
-		if (n < 0)
-			GONE_IF_FAIL();
-		else if (n == 0) {
-			/* a kernel thread or a zombie: no memory at all */
-			memset(&r->sm, 0, sizeof(r->sm));
-			r->have |= F_SMAPS;
-		} else if (proc_pid_smaps_parse(c->b[B_SMAPS].p, (size_t)n,
-		    &r->sm) == 0)
-			r->have |= F_SMAPS;
-	}
-	if (want & F_EXE) {
-		if ((s = rdlink(c, r, "exe", B_EXE)) == NULL) {
-			GONE_IF_FAIL();
-			if (errno == ENOENT)	/* a kernel thread: psutil's "" */
-				r->exe = "";
-		} else {
-			r->exe = s;
-			r->have |= F_EXE;
-		}
-	}
-	if (want & F_CWD) {
-		if ((s = rdlink(c, r, "cwd", B_CWD)) == NULL)
-			GONE_IF_FAIL();
-		else {
-			r->cwd = s;
-			r->have |= F_CWD;
-		}
-	}
+	if (want & F_IO)
+		PARSED(F_IO, "io", B_IO, parse_io, &r->io);
+	if ((want & F_SMAPS) && read_smaps(c, r) == -1)
+		return -1;
+	if ((want & F_EXE) && read_link(c, r, F_EXE, "exe", B_EXE,
+	    &r->exe) == -1)
+		return -1;
+	if ((want & F_CWD) && read_link(c, r, F_CWD, "cwd", B_CWD,
+	    &r->cwd) == -1)
+		return -1;
 	if (want & F_FDS) {
-		if ((r->fds = count_fds(c, r)) < 0)
-			GONE_IF_FAIL();
-		else
+		if ((r->fds = count_fds(c, r)) >= 0)
 			r->have |= F_FDS;
+		else if (rd_failed(c, r, "fd") == -1)
+			return -1;
 	}
 	if (want & F_CGROUP) {
-		size_t len = 0;
-
 		if (rd_raw(c, r, F_CGROUP, "cgroup", B_CGROUP, &r->cgroup,
 		    &len) == -1)
 			return -1;
@@ -431,59 +547,49 @@ read_more(struct ctx *c, struct row *r, unsigned need)
 	if ((want & F_WCHAN) && rd_raw(c, r, F_WCHAN, "wchan", B_WCHAN,
 	    &r->wchan, NULL) == -1)
 		return -1;
-	if (want & F_ATTR) {
-		if ((n = rd(c, r, "attr/current", B_ATTR)) < 0)
-			GONE_IF_FAIL();
-		else {
-			char *p = c->b[B_ATTR].p;
-			long i;
-
-			for (i = 0; i < n && isprint((unsigned char)p[i]); i++)
-				;
-			p[i] = '\0';
-			if (i > 0) {
-				r->label = p;
-				r->have |= F_ATTR;
-			}
-		}
-	}
-	if (want & F_OOM) {
-		if (rd_int(c, r, "oom_score", &r->oom) < 0)
-			GONE_IF_FAIL();
-		else
-			r->have |= F_OOM;
-	}
-	if (want & F_OOMADJ) {
-		if (rd_int(c, r, "oom_score_adj", &r->oomadj) < 0)
-			GONE_IF_FAIL();
-		else
-			r->have |= F_OOMADJ;
-	}
-#undef GONE_IF_FAIL
+	if ((want & F_ATTR) && read_attr(c, r) == -1)
+		return -1;
+	if (want & F_OOM)
+		PARSED(F_OOM, "oom_score", B_MISC, parse_int, &r->oom);
+	if (want & F_OOMADJ)
+		PARSED(F_OOMADJ, "oom_score_adj", B_MISC, parse_int,
+		    &r->oomadj);
+#undef PARSED
 	return 0;
 }
 
-/* Read stat: 0, or -1 when the process is gone or its stat is not one. */
+/*
+ * Read stat: 0, or -1 when the process is gone or its stat is not a stat
+ * line (said: the row cannot be shown without one).  A field that does
+ * not parse is marked in r->st.bad (said), and its keys show "-".
+ */
 int
 read_stat(struct ctx *c, struct row *r)
 {
 	long n;
 
-	if ((n = rd(c, r, "stat", B_STAT)) < 0)
+	if ((n = rd(c, r, "stat", B_STAT)) < 0) {
+		rd_failed(c, r, "stat");
 		return -1;
-	if (proc_pid_stat_parse(c->b[B_STAT].p, (size_t)n, &r->st) != 0)
+	}
+	if (proc_pid_stat_parse(c->b[B_STAT].p, (size_t)n, &r->st) != 0) {
+		errno = ENOENT;
+		if (n > 0 || !gone(c, r))
+			read_error(c, r, "stat", 0);
 		return -1;
+	}
+	if (r->st.bad != 0)
+		read_error(c, r, "stat", 0);
 	return 0;
 }
-
-/* ---- values ---- */
 
 uint64_t
 ticks(const struct ctx *c, const struct row *r)
 {
 	uint64_t t = r->st.utime + r->st.stime;
 
-	if (c->o->cumulative && r->st.cutime > 0 && r->st.cstime >= 0)
+	if (c->o->cumulative && r->st.cutime > 0 && r->st.cstime >= 0 &&
+	    STAT_OK(r, SF(16) | SF(17)))
 		t += (uint64_t)r->st.cutime + (uint64_t)r->st.cstime;
 	return t;
 }
@@ -498,7 +604,7 @@ rss_pages(const struct ctx *c, const struct row *r)
 	if (r->have & F_STATUS)		/* VmRSS: the same exact count */
 		return (r->ss.has & PST_VMRSS) ?
 		    (int64_t)(r->ss.vm_rss / (uint64_t)c->pagesize) : 0;
-	return r->st.rss;
+	return STAT_OK(r, SF(24)) ? r->st.rss : -1;
 }
 
 /* procps's %CPU: CPU time over the process's life (or --sample's interval). */

@@ -370,8 +370,25 @@ row_slot(struct rows *rs, int first)
 
 struct taskarg {
 	struct row	*proc;		/* the process, read and selected */
-	int		 pdirfd;
+	int		 pdirfd;	/* its directory, or -1: by path */
 };
+
+/*
+ * A directory of /proc for a row's reads, so that its files all come
+ * from one process; -1 (and the reads go by path) when the pid is gone
+ * or descriptors run short: ps must work under a tight RLIMIT_NOFILE.
+ */
+static int
+row_dir(int dfd, const char *rel, int *gonep)
+{
+	int fd;
+
+	*gonep = 0;
+	if ((fd = openat(dfd, rel, O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0)
+		return fd;
+	*gonep = errno == ENOENT || errno == ESRCH;
+	return -1;
+}
 
 static void
 scan_task(struct ctx *c, struct rows *rs, int tid, int first, void *arg)
@@ -379,26 +396,25 @@ scan_task(struct ctx *c, struct rows *rs, int tid, int first, void *arg)
 	struct taskarg *ta = arg;
 	struct row *r = row_slot(rs, first);
 	char rel[32];
-	int pid = ta->proc->pid;
+	int pid = ta->proc->pid, isgone, ok;
 
 	row_init(r, pid, tid, rs != NULL ? (int)rs->n : 0);
 	r->thread = 1;
 	if (tid == pid) {
 		/* procps shows the leader with the process's own totals */
 		r->dirfd = ta->pdirfd;
-	} else {
+	} else if (ta->pdirfd >= 0) {
 		snprintf(rel, sizeof(rel), "task/%d", tid);
-		r->dirfd = openat(ta->pdirfd, rel, O_PATH | O_DIRECTORY |
-		    O_CLOEXEC);
-		if (r->dirfd < 0)
+		if ((r->dirfd = row_dir(ta->pdirfd, rel, &isgone)) < 0 &&
+		    isgone)
 			return;
 	}
-	if (read_stat(c, r) == 0 && (first ||
-	    read_more(c, r, c->need) == 0))
-		finish_row(c, rs, r, first);
-	if (r->dirfd != ta->pdirfd)
+	ok = read_stat(c, r) == 0 && (first || read_more(c, r, c->need) == 0);
+	if (r->dirfd >= 0 && r->dirfd != ta->pdirfd)
 		close(r->dirfd);
 	r->dirfd = -1;
+	if (ok)
+		finish_row(c, rs, r, first);
 }
 
 static void
@@ -408,13 +424,35 @@ scan_one(struct ctx *c, struct rows *rs, int pid, int first, void *arg)
 	scan_pid(c, rs, pid, first);
 }
 
+/* -L, -T, H: the threads of the process r, read and selected. */
+static void
+scan_threads(struct ctx *c, struct rows *rs, struct row *r, int dirfd,
+    int first)
+{
+	struct row proc = *r;
+	struct taskarg ta = { &proc, dirfd };
+	char rel[32];
+	int fd;
+
+	if (dirfd >= 0)
+		fd = openat(dirfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	else {
+		snprintf(rel, sizeof(rel), "%d/task", r->pid);
+		fd = openat(c->procfd, rel, O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC);
+	}
+	if ((fd < 0 || each_pid_dir(c, rs, fd, first, scan_task, &ta) < 0) &&
+	    errno != ENOENT && errno != ESRCH)
+		read_error(c, &proc, "task", errno);
+}
+
 /* Read, select and show (or keep) one process, or its threads. */
 static void
 scan_pid(struct ctx *c, struct rows *rs, int pid, int first)
 {
 	struct row *r;
 	char rel[16];
-	int threads = c->o->tf != 0, dirfd = -1, fd;
+	int threads = c->o->tf != 0, dirfd = -1, isgone, ok;
 
 	if (c->pid_only && !in_pid_lists(c, pid))
 		return;
@@ -422,31 +460,22 @@ scan_pid(struct ctx *c, struct rows *rs, int pid, int first)
 	row_init(r, pid, pid, rs != NULL ? (int)rs->n : 0);
 	if (c->use_dirfd) {
 		fmt_u64(rel, (uint64_t)pid);
-		dirfd = openat(c->procfd, rel, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (dirfd < 0)
+		if ((dirfd = row_dir(c->procfd, rel, &isgone)) < 0 && isgone)
 			return;
 		r->dirfd = dirfd;
 	}
-	if (read_stat(c, r) != 0)
-		goto out;
-	if (want(c, r) <= 0)
-		goto out;
-	if (threads) {
-		struct taskarg ta = { r, dirfd };
-		struct row proc = *r;
-
-		ta.proc = &proc;
-		fd = openat(dirfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd >= 0)
-			each_pid_dir(c, rs, fd, first, scan_task, &ta);
-		goto out;
-	}
-	if (!first && read_more(c, r, c->need) != 0)
-		goto out;
-	finish_row(c, rs, r, first);
-out:
+	ok = read_stat(c, r) == 0 && want(c, r) > 0;
+	if (ok && threads)
+		scan_threads(c, rs, r, dirfd, first);
+	else if (ok && !first)
+		ok = read_more(c, r, c->need) == 0;
+	/* the descriptor goes before the row does: printing it may need
+	 * one (the user database) */
 	if (dirfd >= 0)
 		close(dirfd);
+	r->dirfd = -1;
+	if (ok && !threads)
+		finish_row(c, rs, r, first);
 }
 
 void
@@ -464,11 +493,9 @@ scan(struct ctx *c, struct rows *rs, int first)
 		return;
 	}
 	if ((fd = openat(c->procfd, ".", O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) < 0) {
+	    O_CLOEXEC)) < 0 || each_pid_dir(c, rs, fd, first, scan_one,
+	    NULL) < 0) {
 		warn("%s", c->root);
 		c->failed = 1;
-		return;
 	}
-	each_pid_dir(c, rs, fd, first, scan_one, NULL);
 }
-

@@ -14,6 +14,10 @@ sort_value(struct ctx *c, const struct row *r, const struct kval *kv,
 {
 	struct val v;
 
+	if (!STAT_OK(r, kv->stat) && (kv->sort != NULL || kv->get != NULL)) {
+		*d = -DBL_MAX;		/* none: first */
+		return 1;
+	}
 	if (kv->sort != NULL) {
 		*d = kv->sort(c, r, kv);
 		return 1;
