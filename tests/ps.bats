@@ -557,6 +557,16 @@ bash
 -Z|unknown option: -Z
 -o|option -o needs a value
 LIST
+	# what the user typed is quoted with its control characters escaped
+	run --separate-stderr ps $'--bo\e]0;x\a'
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" 'syskit ps: unknown option: --bo\033]0;x\a'
+	run --separate-stderr ps -o $'pid,\e[31m'
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" 'syskit ps: unknown format key: \033[31m'
+	run --separate-stderr ps $'\001x'
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" 'syskit ps: garbage option: \001x'
 }
 
 @test "a tight descriptor limit: every process, exit 0, as procps (ulimit -n 5)" {
@@ -677,6 +687,21 @@ fx() {
 	assert_output "  PID USER
    14 -"
 	assert_equal "$stderr" "syskit ps: $SYSKIT_PROC/14/status: Is a directory"
+}
+
+@test "fixture: a malformed uptime or boot time is said, not shown as 0 silently" {
+	local t=$BATS_TEST_TMPDIR/proc
+	cp -r "$FIXTURES/ps-malformed/proc" "$t"
+	echo garbage > "$t/uptime"
+	export SYSKIT_PROC=$t TZ=UTC
+	run --separate-stderr ps -o pid,etimes -p 12
+	assert_failure 1
+	assert_equal "$stderr" "syskit ps: $t/uptime: malformed content"
+	cp "$FIXTURES/ps-malformed/proc/uptime" "$t/uptime"
+	printf 'cpu 1 2 3 4\nbtime -5\n' > "$t/stat"
+	run --separate-stderr ps -o pid,lstart -p 12
+	assert_failure 1
+	assert_equal "$stderr" "syskit ps: $t/stat: malformed content"
 }
 
 @test "fixture: a FIFO in place of a stat file does not block ps" {

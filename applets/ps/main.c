@@ -146,7 +146,7 @@ first_look(struct ctx *c)
 static int
 early(struct opts *o, struct parsed *pa)
 {
-	char eb[128];
+	char eb[128], vis[4 * 200 + 1];
 	int e;
 
 	if (pa->help) {
@@ -165,8 +165,9 @@ early(struct opts *o, struct parsed *pa)
 		if ((e = regcomp(&o->match, pa->match,
 		    REG_EXTENDED | REG_NOSUB)) != 0) {
 			regerror(e, &o->match, eb, sizeof(eb));
-			return usage_error("invalid --match: %s (%s)",
-			    pa->match, eb);
+			out_vis(vis, sizeof(vis), pa->match,
+			    strnlen(pa->match, 200));
+			return usage_error("invalid --match: %s (%s)", vis, eb);
 		}
 		o->have_match = 1;
 	}

@@ -1070,10 +1070,14 @@ static int
 report(const char *msg, const char *word, int opt, int isopt)
 {
 	const struct option *lo;
-	char *one[2] = { (char *)word, NULL };
+	char vis[4 * sizeof(errmsg) + 1], *one[2] = { vis, NULL };
 
-	if (!isopt)
-		return usage_error("%s", msg);
+	/* the messages quote what the user typed: no control character
+	 * reaches the terminal */
+	if (!isopt) {
+		out_vis(vis, sizeof(vis), msg, strlen(msg));
+		return usage_error("%s", vis);
+	}
 	if (strncmp(word, "--", 2) == 0 && (lo = long_find(word)) != NULL &&
 	    lo->val == opt) {
 		if (lo->has_arg == no_argument)
@@ -1081,6 +1085,7 @@ report(const char *msg, const char *word, int opt, int isopt)
 			    lo->name);
 		return usage_error("option --%s needs a value", lo->name);
 	}
+	out_vis(vis, sizeof(vis), word, strnlen(word, sizeof(errmsg)));
 	optind = 1;
 	optopt = opt;
 	return usage_badopt(one, shortopts, longopts);

@@ -15,6 +15,28 @@
 
 /* ---- the machine ---- */
 
+/*
+ * A file of the machine that could not be read: said as read_error says
+ * a process's file (once per kind, exit 1); one that is not there (a
+ * captured tree without it) is silent, as sysinfo's null.
+ */
+static void
+sys_error(struct ctx *c, const char *rel, int err)
+{
+	int *said = err == EINVAL ? &c->said_bad : &c->said_err;
+
+	if (err == ENOENT)
+		return;
+	c->failed = 1;
+	if (*said)
+		return;
+	*said = 1;
+	if (err == EINVAL)
+		warnx("%s/%s: malformed content", c->root, rel);
+	else
+		warnx("%s/%s: %s", c->root, rel, strerror(err));
+}
+
 double
 uptime(struct ctx *c)
 {
@@ -22,8 +44,10 @@ uptime(struct ctx *c)
 
 	if (!c->have_uptime) {
 		c->have_uptime = 1;
-		if (proc_uptime(&c->uptime, &idle) != 0)
+		if (proc_uptime(&c->uptime, &idle) != 0) {
+			sys_error(c, "uptime", errno);
 			c->uptime = 0;
+		}
 	}
 	return c->uptime;
 }
@@ -31,17 +55,28 @@ uptime(struct ctx *c)
 uint64_t
 btime(struct ctx *c)
 {
-	char *buf, *p;
+	char *buf, *p, *e;
 	size_t len;
 
-	if (!c->have_btime) {
-		c->have_btime = 1;
-		if ((buf = proc_slurp(c->root, "stat", &len)) != NULL) {
-			if ((p = strstr(buf, "\nbtime ")) != NULL)
-				c->btime = strtoull(p + 7, NULL, 10);
-			free(buf);
-		}
+	if (c->have_btime)
+		return c->btime;
+	c->have_btime = 1;
+	if ((buf = proc_slurp(c->root, "stat", &len)) == NULL) {
+		sys_error(c, "stat", errno);
+		return 0;
 	}
+	if ((p = strstr(buf, "\nbtime ")) != NULL) {
+		errno = 0;
+		c->btime = strtoull(p + 7, &e, 10);
+		if (errno != 0 || e == p + 7 || (*e != '\n' && *e != '\0') ||
+		    p[7] == '-')
+			p = NULL;
+	}
+	if (p == NULL) {
+		c->btime = 0;
+		sys_error(c, "stat", EINVAL);
+	}
+	free(buf);
 	return c->btime;
 }
 
@@ -54,6 +89,8 @@ memtotal(struct ctx *c)
 		c->have_mem = 1;
 		if (proc_meminfo(&mi) == 0)
 			c->memtotal = mi.mem_total / 1024;
+		else
+			sys_error(c, "meminfo", errno);
 	}
 	return c->memtotal;
 }
