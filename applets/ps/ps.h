@@ -204,7 +204,6 @@ struct parsed {
 	const char *match;
 	char	**fmtspecs;		/* -o values, in order */
 	int	 nfmt;
-	int	 usage;			/* the error is a usage error */
 };
 
 /* The first error of a reading of the command line, for its one line. */
@@ -319,6 +318,7 @@ struct rows {
 };
 
 /* read.c: the machine */
+void	 sys_error(struct ctx *c, const char *rel, int err);
 double	 uptime(struct ctx *c);
 uint64_t btime(struct ctx *c);
 uint64_t memtotal(struct ctx *c);

@@ -16,22 +16,25 @@
 /* ---- the machine ---- */
 
 /*
- * A file of the machine that could not be read: said as read_error says
- * a process's file (once per kind, exit 1); one that is not there (a
- * captured tree without it) is silent, as sysinfo's null.
+ * A file of the machine that could not be read (rel, or the proc root
+ * itself when NULL): said as read_error says a process's file (once per
+ * kind, exit 1); one that is not there (a captured tree without it) is
+ * silent, as sysinfo's null.
  */
-static void
+void
 sys_error(struct ctx *c, const char *rel, int err)
 {
 	int *said = err == EINVAL ? &c->said_bad : &c->said_err;
 
-	if (err == ENOENT)
+	if (err == ENOENT && rel != NULL)
 		return;
 	c->failed = 1;
 	if (*said)
 		return;
 	*said = 1;
-	if (err == EINVAL)
+	if (rel == NULL)
+		warnx("%s: %s", c->root, strerror(err));
+	else if (err == EINVAL)
 		warnx("%s/%s: malformed content", c->root, rel);
 	else
 		warnx("%s/%s: %s", c->root, rel, strerror(err));

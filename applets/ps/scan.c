@@ -494,8 +494,6 @@ scan(struct ctx *c, struct rows *rs, int first)
 	}
 	if ((fd = openat(c->procfd, ".", O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC)) < 0 || each_pid_dir(c, rs, fd, first, scan_one,
-	    NULL) < 0) {
-		warn("%s", c->root);
-		c->failed = 1;
-	}
+	    NULL) < 0)
+		sys_error(c, NULL, errno);
 }
