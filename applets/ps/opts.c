@@ -153,8 +153,7 @@ parse_list(struct opts *o, enum sel type, const char *arg)
 
 	if (*arg == '\0')
 		return perr("empty list");
-	if ((l = calloc(1, sizeof(*l))) == NULL)
-		xnomem();
+	l = xcalloc(1, sizeof(*l));
 	l->type = type;
 	l->v = xreallocarray(NULL, strlen(arg) + 1, sizeof(*l->v));
 	if (type == SEL_COMM)
