@@ -570,7 +570,7 @@ LIST
 }
 
 @test "a tight descriptor limit: every process, exit 0, as procps (ulimit -n 5)" {
-	spawn "$PSHELPER" -n fdlimit -t 2 -s 20
+	spawn "$PSHELPER" -n fdlimit -t 2 -s 120
 	local a
 	# 0-2 and one to spare beside /proc's: procps needs as much
 	for a in "aux" "-eLf" "-e -o pid,user,fds,exe,rss,wchan,args" \
@@ -703,6 +703,15 @@ fx() {
 	run --separate-stderr ps -o pid,lstart -p 12
 	assert_failure 1
 	assert_equal "$stderr" "syskit ps: $t/stat: malformed content"
+}
+
+@test "fixture: wchan without its leading underscores, as procps" {
+	local t=$BATS_TEST_TMPDIR/proc
+	cp -r "$FIXTURES/ps-malformed/proc" "$t"
+	printf '__x64_sys_pause' > "$t/12/wchan"
+	SYSKIT_PROC=$t run ps -o pid=,wchan= -p 12
+	assert_success
+	assert_output '   12 x64_sys_pause'
 }
 
 @test "fixture: a FIFO in place of a stat file does not block ps" {

@@ -630,6 +630,11 @@ cell_wchan(struct ctx *c, const struct row *r, const struct kval *kv,
 
 	if (!(r->have & F_WCHAN) || *w == '\0' || strcmp(w, "0") == 0)
 		return -1;
+	/* procps: without ppc64's leading '.' and any leading '_' */
+	if (*w == '.')
+		w++;
+	while (*w == '_')
+		w++;
 	return text_cell(c, outp, w, strcspn(w, "\n"), maxc, 0, NULL, 0);
 }
 

@@ -79,8 +79,9 @@ typedef double	ksort_fn(struct ctx *, const struct row *,
 
 /*
  * What a key shows, in every output; the key's aliases point at the same
- * one.  Only cell is required: without get the key is text (JSON gets the
- * cell's text, "-" as null; --sort compares the texts).
+ * one.  A key has a cell printer, a number (get), or both: without get it
+ * is text (JSON gets the cell's text, "-" as null; --sort compares the
+ * texts); without cell its text is get's number as an integer.
  */
 struct kval {
 	uint64_t	 stat;		/* SF(n): the stat fields it shows */
