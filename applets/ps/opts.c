@@ -784,7 +784,11 @@ parse_pass(struct opts *o, struct parsed *pa, int argc, char **argv,
 			r = parse_list(o, SEL_PGRP, optarg);
 			break;
 		default:
-			r = perr_opt(a.v[optind - 1], optopt);
+			/* musl steps past the end for a missing value:
+			 * argv[optind - 1] is then the NULL after it */
+			r = perr_opt(optind > 0 && optind <= a.n &&
+			    a.v[optind - 1] != NULL ? a.v[optind - 1] : "",
+			    optopt);
 			break;
 		}
 		if (r != 0)
