@@ -56,7 +56,10 @@ proc_read_at(int dirfd, const char *rel, char **bufp, size_t *capp)
 
 	if (grow_buf(bufp, capp, 4096) == -1)
 		return -1;
-	if ((fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+	/* O_NONBLOCK: a FIFO where a file should be (a copied tree) reads
+	 * as empty instead of blocking; the files of /proc ignore it */
+	if ((fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK)) == -1)
 		return -1;
 	for (;;) {
 		if (len + 1 >= *capp && grow_buf(bufp, capp, *capp * 2) == -1)
@@ -107,33 +110,48 @@ to_int(int64_t v, int *out)
 	return 0;
 }
 
-/* The fields after the name, numbered from 3 as in proc(5). */
+static int
+to_uint(uint64_t v, unsigned *out)
+{
+	if (v > UINT_MAX)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* The kept fields the kernel writes signed; the others are unsigned. */
+static int
+stat_signed(int n)
+{
+	return (n >= 4 && n <= 8) || (n >= 16 && n <= 20) || n == 39;
+}
+
+/* The fields struct pid_stat holds; the others are not looked at. */
+#define STAT_KEPT	(UINT64_C(0x1ffff) << 4 | UINT64_C(0xf) << 22 | \
+			 UINT64_C(0xf) << 39)
+
+/* A field after the state, numbered as in proc(5): -1 when it does not
+ * parse as its type. */
 static int
 stat_field(struct pid_stat *ps, int n, const char *s, const char *e)
 {
-	int64_t v;
-	uint64_t u;
+	int64_t v = 0;
+	uint64_t u = 0;
 
-	if (n == 3) {
-		if (e - s != 1)
-			return -1;
-		ps->state = *s;
+	if (n >= 64 || !((STAT_KEPT >> n) & 1))
 		return 0;
-	}
-	if (parse_signed(s, e, &v) == -1) {
-		/* the u64 fields (rsslim, addresses) may not fit an int64 */
-		if (parse_u64(s, e, &u) == -1)
+	if (stat_signed(n)) {
+		if (parse_signed(s, e, &v) == -1)
 			return -1;
-		v = -1;
-	} else
-		u = (uint64_t)v;
+	} else if (parse_u64(s, e, &u) == -1)
+		return -1;
 	switch (n) {
 	case 4: return to_int(v, &ps->ppid);
 	case 5: return to_int(v, &ps->pgrp);
 	case 6: return to_int(v, &ps->session);
 	case 7: return to_int(v, &ps->tty_nr);
 	case 8: return to_int(v, &ps->tpgid);
-	case 9: ps->flags = (unsigned)u; return 0;
+	case 9: return to_uint(u, &ps->flags);
 	case 10: ps->minflt = u; return 0;
 	case 11: ps->cminflt = u; return 0;
 	case 12: ps->majflt = u; return 0;
@@ -147,11 +165,15 @@ stat_field(struct pid_stat *ps, int n, const char *s, const char *e)
 	case 20: ps->num_threads = v; return 0;
 	case 22: ps->starttime = u; return 0;
 	case 23: ps->vsize = u; return 0;
-	case 24: ps->rss = v; return 0;
+	case 24:
+		if (u > (uint64_t)INT64_MAX)
+			return -1;
+		ps->rss = (int64_t)u;
+		return 0;
 	case 25: ps->rsslim = u; return 0;
 	case 39: return to_int(v, &ps->processor);
-	case 40: ps->rt_priority = (unsigned)u; return 0;
-	case 41: ps->policy = (unsigned)u; return 0;
+	case 40: return to_uint(u, &ps->rt_priority);
+	case 41: return to_uint(u, &ps->policy);
 	case 42: ps->blkio_ticks = u; return 0;
 	}
 	return 0;
@@ -196,8 +218,12 @@ proc_pid_stat_parse(const char *buf, size_t len, struct pid_stat *ps)
 			te--;
 		if (ts == te)
 			break;
-		if (stat_field(ps, field, ts, te) == -1)
-			goto bad;
+		if (field == 3) {
+			if (te - ts != 1)
+				goto bad;
+			ps->state = *ts;
+		} else if (stat_field(ps, field, ts, te) == -1 && field < 64)
+			ps->bad |= UINT64_C(1) << field;
 		ps->nfields++;
 		if (memchr(ts, '\n', (size_t)(p - ts)) != NULL)
 			break;

@@ -18,7 +18,7 @@
 /* Read dirfd/rel into *bufp (capacity *capp, grown with realloc as needed,
  * kept for the next call; NUL-terminated).  One read(2) when the file fits.
  * Returns the length, or -1 with errno (ENOENT, ESRCH: the process is gone;
- * EACCES, EPERM: not ours to read). */
+ * EACCES, EPERM: not ours to read).  Never blocks: a FIFO reads as empty. */
 long	proc_read_at(int dirfd, const char *rel, char **bufp, size_t *capp);
 
 /* /proc/PID/stat.  comm is what lies between the first '(' and the last
@@ -40,7 +40,16 @@ struct pid_stat {
 	unsigned rt_priority, policy;
 	uint64_t blkio_ticks;
 	int	 nfields;		/* fields after the name */
+	uint64_t bad;			/* bit n: field n did not parse */
 };
+/*
+ * Returns -1/EINVAL when buf is not a stat line: no pid, no name in
+ * parentheses, no one-letter state, fewer than 22 fields.  A field that
+ * does not parse as its type (not a number, out of its range, negative
+ * where the kernel writes an unsigned number: rss among them) is not an
+ * error of the whole line: it reads 0 and bit n (proc(5)'s field number,
+ * below 64) is set in bad, for the caller to say and to show no value.
+ */
 int	proc_pid_stat_parse(const char *buf, size_t len, struct pid_stat *ps);
 
 /* /proc/PID/statm, in pages: psutil's memory_info().  Its resident count
