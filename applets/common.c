@@ -67,11 +67,16 @@ usage_badopt(char *const argv[], const char *optstring,
 		return usage_error("unknown option: %s",
 		    out_vis(vis, sizeof(vis), arg, n < 80 ? n : 80));
 	}
-	/* a long option without its value: optopt is the option's code */
-	if ((o = long_by_val(lo, optopt)) != NULL &&
-	    strncmp(arg, "--", 2) == 0 &&
-	    strncmp(arg + 2, o->name, strlen(o->name)) == 0)
+	/* a long option (or its abbreviation) that is missing its value,
+	 * or has one it does not take: optopt is the option's code */
+	n = strncmp(arg, "--", 2) == 0 ? strcspn(arg + 2, "=") : 0;
+	if ((o = long_by_val(lo, optopt)) != NULL && n > 0 &&
+	    strncmp(arg + 2, o->name, n) == 0) {
+		if (o->has_arg == no_argument && arg[2 + n] == '=')
+			return usage_error("option --%s takes no value",
+			    o->name);
 		return usage_error("option --%s needs a value", o->name);
+	}
 	if (optopt > ' ' && optopt < 0x7f) {
 		p = strchr(optstring, optopt);
 		if (p != NULL && p[1] == ':')

@@ -372,3 +372,19 @@ Try 'syskit $a --help'." ] || bad+=("$a --bogus-x: stderr: $stderr")
 		return 1
 	fi
 }
+
+@test "a bad option is named as typed: abbreviations, values it does not take" {
+	run --separate-stderr syskit sysinfo --jso=x
+	assert_failure 2
+	assert_equal "$stderr" "syskit sysinfo: option --json takes no value
+Try 'syskit sysinfo --help'."
+	run --separate-stderr syskit sysinfo --ki
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "syskit sysinfo: option --kind needs a value"
+	run --separate-stderr syskit sysinfo -k
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "syskit sysinfo: option -k needs a value"
+	run --separate-stderr syskit sysinfo -Z
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "syskit sysinfo: unknown option: -Z"
+}
