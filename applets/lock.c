@@ -563,10 +563,10 @@ flock_wait(const struct opts *o, int fd, struct held *h, int op)
 		return 0;
 	if (errno != EWOULDBLOCK)
 		return -1;
-	if (o->verbose || o->nonblock)
-		h->holder = o->file != NULL ? holder_of(&h->st, -1) : 0;
 	if (o->nonblock)
 		return 1;
+	if (o->verbose)
+		h->holder = holder_of(&h->st, -1);
 	for (;;) {
 		if (flock(fd, op) == 0)
 			return 0;
@@ -797,7 +797,7 @@ slot_take(const struct opts *o, int fd, struct held *h)
 		}
 	}
 	if ((slot = slot_try(fd, o->slots)) == -1) {
-		if (o->verbose || o->nonblock)
+		if (o->verbose && !o->nonblock)
 			h->holder = slot_holder(&h->st, o->slots);
 		if (o->nonblock)
 			r = 1;
@@ -812,8 +812,6 @@ slot_take(const struct opts *o, int fd, struct held *h)
 	h->slot = slot;
 	return 0;
 busy:
-	if (o->verbose || o->nonblock)
-		h->holder = slot_holder(&h->st, o->slots);
 	return 1;
 }
 
@@ -865,7 +863,9 @@ acquire(const struct opts *o, struct held *h)
 	if (r == -1)
 		return EXIT_NO;
 	if (r == 1) {
-		say_busy(o, h, h->holder);
+		/* who holds it now */
+		say_busy(o, h, o->slots ? slot_holder(&h->st, o->slots) :
+		    holder_of(&h->st, -1));
 		return o->conflict;
 	}
 	if (o->verbose) {
@@ -942,13 +942,17 @@ run_command(const struct opts *o, struct held *h)
 	return EXIT_SELF;
 }
 
-/* Done, still holding: --remove unlinks the file (if it is still ours);
- * --pid empties it. */
+/* Done, still holding: --remove unlinks the file (if it is still ours
+ * and no one else holds it: a shared holder removes only when it can have
+ * the lock to itself, so the last one out removes); --pid empties it. */
 static void
 release(const struct opts *o, struct held *h)
 {
 	if (o->remove) {
-		if (still_ours(o->file, h->fd, &h->st) && unlink(o->file) == -1)
+		if (o->op == LOCK_SH && flock(h->fd, LOCK_EX | LOCK_NB) == -1)
+			;	/* others still share it */
+		else if (still_ours(o->file, h->fd, &h->st) &&
+		    unlink(o->file) == -1)
 			warn("cannot remove %s", vis(o->file));
 	} else if (o->pid && ftruncate(h->fd, 0) == -1)
 		warn("cannot empty %s", vis(o->file));
@@ -987,12 +991,8 @@ fd_mode(const struct opts *o)
 	r = flock_wait(o, o->fd, &h, o->op);
 	deadline_disarm();
 	h.waited = now() - t0;
-	if (r == 1 && h.holder == 0 && o->verbose)
-		h.holder = holder_of(&h.st, -1);
 	if (r == 1) {
-		if (h.holder == 0)
-			h.holder = holder_of(&h.st, -1);
-		say_busy(o, &h, h.holder);
+		say_busy(o, &h, holder_of(&h.st, -1));
 		return o->conflict;
 	}
 	if (r == -1) {
