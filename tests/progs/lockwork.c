@@ -4,8 +4,9 @@
  *
  * usage: lockwork count FILE    read the number in FILE, write it + 1
  *        lockwork span LOG MS   append "start PID", sleep MS, "end PID"
- *        lockwork slot LOG MS   append "in", sleep MS, append "out"
- * The appends are single O_APPEND writes, so lines never mix.
+ *        lockwork slot LOG MS   append "in NS", sleep MS, append "out NS"
+ * (NS: CLOCK_MONOTONIC in nanoseconds, for bench/lock.sh's hand-off
+ * latency).  The appends are single O_APPEND writes: lines never mix.
  */
 #include <err.h>
 #include <fcntl.h>
@@ -32,6 +33,15 @@ pause_ms(const char *ms)
 	struct timespec ts = { v / 1000, (v % 1000) * 1000000L };
 
 	nanosleep(&ts, NULL);
+}
+
+static long long
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 static int
@@ -71,9 +81,11 @@ main(int argc, char *argv[])
 		return 0;
 	}
 	if (argc == 4 && strcmp(argv[1], "slot") == 0) {
-		append(argv[2], "in\n");
+		snprintf(line, sizeof(line), "in %lld\n", mono_ns());
+		append(argv[2], line);
 		pause_ms(argv[3]);
-		append(argv[2], "out\n");
+		snprintf(line, sizeof(line), "out %lld\n", mono_ns());
+		append(argv[2], line);
 		return 0;
 	}
 	fprintf(stderr, "usage: lockwork count FILE | span LOG MS | slot LOG MS\n");
