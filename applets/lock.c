@@ -14,10 +14,11 @@
  *
  * --slots N is a counting semaphore from open-file-description byte-range
  * locks on the same file: byte 0 is the queue, bytes 1..N the slots.  A
- * waiter takes the queue (the kernel queues the others behind it, in
- * order), then the first free slot; if none is free it waits on all N at
- * once, one thread blocked in F_OFD_SETLKW per slot, so the kernel wakes
- * it when any slot is released, a crashed holder's included.  No polling.
+ * waiter takes the queue (the kernel queues the others behind it, about
+ * in the order they came), then the first free slot; if none is free it
+ * waits on all N at once, one thread blocked in F_OFD_SETLKW per slot, so
+ * the kernel wakes it when any slot is released, a crashed holder's
+ * included.  No polling; no one passes the queue to a freed slot.
  */
 #include "syskit.h"
 
@@ -416,15 +417,17 @@ pid_alive(pid_t pid)
 	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
 }
 
+#define ANY_SLOT	(-2)
+
+/* A lock that counts as held: the flock lock (slot -1), or any slot. */
 static int
 wanted(const struct locks_entry *e, int slot)
 {
 	if (e->blocked)
 		return 0;
-	if (slot < 0)
-		return e->class == LOCKS_FLOCK;
-	return e->class == LOCKS_OFD && e->start <= (uint64_t)slot + 1 &&
-	    e->end >= (uint64_t)slot + 1;
+	if (slot == ANY_SLOT)
+		return e->class == LOCKS_OFD && e->end > QUEUE_BYTE;
+	return e->class == LOCKS_FLOCK;
 }
 
 static int
@@ -442,49 +445,39 @@ on_holder(const struct locks_entry *e, void *arg)
 	return 1;
 }
 
-/* A live process holding the lock (slot < 0) or slot, or 0.  /proc/locks
- * names the process that took a flock lock; for an OFD lock, or when that
- * process is gone and an heir holds the descriptor, the fdinfo scan. */
+/* A live process holding the flock lock (slot -1) or a slot (ANY_SLOT),
+ * or 0.  /proc/locks names the process that took a flock lock; for an OFD
+ * lock (no pid there), or when the taker is gone and an heir holds the
+ * descriptor, the fdinfo scan. */
 static pid_t
 holder_of(const struct stat *st, int slot)
 {
-	struct holder h = { slot, 0, slot >= 0 };
+	struct holder h = { slot, 0, slot == ANY_SLOT };
 
-	if (slot < 0 && locks_of(st->st_dev, st->st_ino, on_holder, &h) > 0 &&
-	    h.pid > 0)
+	if (slot != ANY_SLOT && locks_of(st->st_dev, st->st_ino, on_holder,
+	    &h) > 0 && h.pid > 0)
 		return h.pid;
 	if (h.need_scan)
 		locks_holders(st->st_dev, st->st_ino, on_holder, &h);
 	return h.pid;
 }
 
-/* The first live holder of any slot. */
-static pid_t
-slot_holder(const struct stat *st, unsigned n)
-{
-	struct holder h = { -1, 0, 1 };
-	unsigned k;
-
-	for (k = 0; k < n && h.pid == 0; k++) {
-		h.slot = (int)k;
-		locks_holders(st->st_dev, st->st_ino, on_holder, &h);
-	}
-	return h.pid;
-}
-
 static void
 say_busy(const struct opts *o, const struct held *h, pid_t pid)
 {
-	char who[64] = "";
+	char who[64] = "", fd[32];
+	const char *what = fd;
 
 	if (pid > 0)
 		snprintf(who, sizeof(who), ": held by pid %d", (int)pid);
-	if (o->nonblock)
-		warnx("%s is busy%s", vis(o->file ? o->file : "descriptor"),
-		    who);
+	if (o->file != NULL)
+		what = vis(o->file);
 	else
-		warnx("%s is still busy after %.3gs%s",
-		    vis(o->file ? o->file : "descriptor"), h->waited, who);
+		snprintf(fd, sizeof(fd), "descriptor %d", o->fd);
+	if (o->nonblock)
+		warnx("%s is busy%s", what, who);
+	else
+		warnx("%s is still busy after %.3gs%s", what, h->waited, who);
 }
 
 /* ---- opening the lock file ---- */
@@ -798,7 +791,7 @@ slot_take(const struct opts *o, int fd, struct held *h)
 	}
 	if ((slot = slot_try(fd, o->slots)) == -1) {
 		if (o->verbose && !o->nonblock)
-			h->holder = slot_holder(&h->st, o->slots);
+			h->holder = holder_of(&h->st, ANY_SLOT);
 		if (o->nonblock)
 			r = 1;
 		else
@@ -864,7 +857,7 @@ acquire(const struct opts *o, struct held *h)
 		return EXIT_NO;
 	if (r == 1) {
 		/* who holds it now */
-		say_busy(o, h, o->slots ? slot_holder(&h->st, o->slots) :
+		say_busy(o, h, o->slots ? holder_of(&h->st, ANY_SLOT) :
 		    holder_of(&h->st, -1));
 		return o->conflict;
 	}

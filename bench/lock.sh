@@ -162,6 +162,9 @@ def results(group):
     d = json.load(open(os.path.join(out, group + ".json")))
     return {r["command"]: r for r in d["results"]}
 
+def sd(r):
+    return r["stddev"] or 0.0
+
 def ms(r, k="median"):
     return r[k] * 1000
 
@@ -187,7 +190,7 @@ L.append("|---|---:|---:|---:|---:|")
 fl = u["flock"]
 for name, r in u.items():
     L.append("| %s | %.3f | %.3f ± %.3f | %.3f | %.2f |" % (
-        name, ms(r), ms(r, "mean"), ms(r, "stddev"), cpu(r), fl["median"] / r["median"]))
+        name, ms(r), ms(r, "mean"), sd(r) * 1000, cpu(r), fl["median"] / r["median"]))
 L.append("")
 gl = u["syskit lock"]["median"] / fl["median"]
 L.append("Goal: uncontended no slower than flock. syskit lock (glibc) takes %.2f× flock's median: %s." % (
@@ -207,7 +210,7 @@ L.append("|---|---:|---:|---:|---:|")
 cf = c["flock"]
 for name, r in c.items():
     L.append("| %s | %.3f | %.3f ± %.3f | %.0f | %.2f |" % (
-        name, r["median"], r["mean"], r["stddev"], n / r["median"], cf["median"] / r["median"]))
+        name, r["median"], r["mean"], sd(r), n / r["median"], cf["median"] / r["median"]))
 L.append("")
 
 s1 = results("sem_syskit")["syskit lock --slots 4"]
@@ -218,7 +221,7 @@ L.append("")
 L.append("| command | median s | mean ± σ s | runs |")
 L.append("|---|---:|---:|---:|")
 for name, r in (("syskit lock --slots 4", s1), ("sem -j 4 (GNU parallel)", s2)):
-    L.append("| %s | %.3f | %.3f ± %.3f | %d |" % (name, r["median"], r["mean"], r["stddev"], len(r["times"])))
+    L.append("| %s | %.3f | %.3f ± %.3f | %d |" % (name, r["median"], r["mean"], sd(r), len(r["times"])))
 ratio = s2["median"] / s1["median"]
 L.append("")
 L.append("sem / syskit: %.1f× (median). Goal: at least 10×: %s." % (ratio, "met" if ratio >= 10 else "missed"))

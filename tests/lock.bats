@@ -339,7 +339,7 @@ max_inside() {
 	wait_held "$D/f"
 	run bash -c 'exec 9>"$1"; syskit lock -n --fd 9' bash "$D/f"
 	assert_failure 75
-	assert_output --partial "is busy: held by pid"
+	assert_output "syskit lock: descriptor 9 is busy: held by pid ${BG[0]}"
 	run bash -c 'exec 9>"$1"; syskit lock -w 0.1 --fd 9' bash "$D/f"
 	assert_failure 75
 	run --separate-stderr syskit lock --fd 77
