@@ -570,29 +570,6 @@ flock_wait(const struct opts *o, int fd, struct held *h, int op)
 	}
 }
 
-/* Open and lock FILE, again until the path names what we locked. */
-static int
-acquire_plain(const struct opts *o, struct held *h)
-{
-	int fd, r;
-
-	for (;;) {
-		if ((fd = open_lockfile(o, h)) == -1)
-			return -1;
-		if ((r = flock_wait(o, fd, h, o->op)) != 0) {
-			if (r == -1)
-				warn("cannot lock %s", vis(o->file));
-			close(fd);
-			return r;
-		}
-		if (still_ours(o->file, fd, &h->st))
-			break;
-		close(fd);	/* removed by its last holder: again */
-	}
-	h->fd = fd;
-	return 0;
-}
-
 /* ---- --slots: a counting semaphore ---- */
 
 struct sem {
@@ -808,21 +785,25 @@ busy:
 	return 1;
 }
 
+/* Open and lock FILE (a slot of it with --slots), again until the path
+ * names what we locked: 0, 1 when busy, -1 on error (said). */
 static int
-acquire_slot(const struct opts *o, struct held *h)
+acquire_file(const struct opts *o, struct held *h)
 {
 	int fd, r;
 
 	for (;;) {
 		if ((fd = open_lockfile(o, h)) == -1)
 			return -1;
-		if (h->rdonly) {
+		if (o->slots && h->rdonly) {
 			warnx("cannot lock %s: --slots needs write access",
 			    vis(o->file));
 			close(fd);
 			return -1;
 		}
-		if ((r = slot_take(o, fd, h)) != 0) {
+		r = o->slots ? slot_take(o, fd, h) : flock_wait(o, fd, h,
+		    o->op);
+		if (r != 0) {
 			if (r == -1)
 				warn("cannot lock %s", vis(o->file));
 			close(fd);
@@ -830,7 +811,7 @@ acquire_slot(const struct opts *o, struct held *h)
 		}
 		if (still_ours(o->file, fd, &h->st))
 			break;
-		close(fd);
+		close(fd);	/* removed by its last holder: again */
 	}
 	h->fd = fd;
 	return 0;
@@ -850,7 +831,7 @@ acquire(const struct opts *o, struct held *h)
 		warn("cannot set the --wait timer");
 		return EXIT_NO;
 	}
-	r = o->slots ? acquire_slot(o, h) : acquire_plain(o, h);
+	r = acquire_file(o, h);
 	deadline_disarm();
 	h->waited = now() - t0;
 	if (r == -1)

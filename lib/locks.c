@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "fs.h"
 #include "locks.h"
 #include "proc.h"
@@ -215,40 +216,27 @@ struct scan {
 	pid_t		 pid;
 	int		 pdfd;		/* <proc>/PID */
 	int		 calls;
+	char		*buf;		/* proc_read_at's */
+	size_t		 cap;
 	int		(*fn)(const struct locks_entry *, void *);
 	void		*arg;
 };
-
-static int
-is_num(const char *s)
-{
-	if (*s == '\0')
-		return 0;
-	for (; *s != '\0'; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
 
 /* The "lock:" lines of one descriptor's fdinfo. */
 static int
 scan_fdinfo(struct scan *sc, const char *fd)
 {
-	char rel[64], buf[8192];
+	char rel[64];
 	const char *p, *nl, *end;
 	struct locks_entry e;
-	ssize_t n;
-	int f, r = 0;
+	long n;
+	int r = 0;
 
 	snprintf(rel, sizeof(rel), "fdinfo/%s", fd);
-	if ((f = openat(sc->pdfd, rel, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	n = read(f, buf, sizeof(buf));
-	close(f);
-	if (n <= 0)
-		return 0;
-	end = buf + n;
-	for (p = buf; p < end && r == 0; p = nl < end ? nl + 1 : end) {
+	if ((n = proc_read_at(sc->pdfd, rel, &sc->buf, &sc->cap)) <= 0)
+		return 0;	/* closed or gone meanwhile */
+	end = sc->buf + n;
+	for (p = sc->buf; p < end && r == 0; p = nl < end ? nl + 1 : end) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
 		if (nl - p < 5 || memcmp(p, "lock:", 5) != 0 ||
@@ -277,14 +265,15 @@ static int
 on_pid(int dfd, const char *name, unsigned type, void *arg)
 {
 	struct scan *sc = arg;
+	long long pid;
 	int fdd, r;
 
-	if (!is_num(name))
-		return 0;
+	if (args_int(name, 1, INT32_MAX, &pid) == -1)
+		return 0;	/* not a process */
 	if ((sc->pdfd = openat(dfd, name, O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC)) == -1)
 		return 0;	/* gone */
-	sc->pid = (pid_t)strtol(name, NULL, 10);	/* digits: checked */
+	sc->pid = (pid_t)pid;
 	r = 0;
 	if ((fdd = openat(sc->pdfd, "fd", O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC)) != -1) {
@@ -301,7 +290,7 @@ int
 locks_holders(dev_t dev, ino_t ino,
     int (*fn)(const struct locks_entry *, void *), void *arg)
 {
-	struct scan sc = { dev, ino, 0, -1, 0, fn, arg };
+	struct scan sc = { dev, ino, 0, -1, 0, NULL, 0, fn, arg };
 	int dfd, r;
 
 	if ((dfd = open(proc_root(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
@@ -309,6 +298,7 @@ locks_holders(dev_t dev, ino_t ino,
 		return -1;
 	r = fs_dir_each(dfd, on_pid, &sc);
 	close(dfd);
+	free(sc.buf);
 	if (r == -1)
 		return -1;
 	return sc.calls;
