@@ -35,6 +35,7 @@
 
 #include "../lib/child.h"
 #include "../lib/locks.h"
+#include "../lib/loop.h"
 #include "../lib/spawn.h"
 
 static const char usage[] =
@@ -342,15 +343,6 @@ on_alarm(int sig)
 {
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void
 alarm_handler(void)
 {
@@ -368,7 +360,7 @@ deadline_arm(double secs)
 	struct sigevent sev;
 	struct itimerspec its;
 
-	deadline = now() + secs;
+	deadline = loop_now() + secs;
 	alarm_handler();
 	memset(&sev, 0, sizeof(sev));
 	sev.sigev_notify = SIGEV_SIGNAL;
@@ -400,7 +392,7 @@ deadline_disarm(void)
 static int
 deadline_passed(void)
 {
-	return deadline_armed && now() >= deadline;
+	return deadline_armed && loop_now() >= deadline;
 }
 
 /* ---- who holds it ---- */
@@ -613,30 +605,39 @@ slot_try(int fd, unsigned n)
 	return -1;
 }
 
+/* Wake the main thread (an eventfd write cannot fail but for overflow). */
+static void
+sem_wake(struct sem *s)
+{
+	uint64_t one = 1;
+
+	if (write(s->efd, &one, sizeof(one)) == -1)
+		atomic_store(&s->err, errno);
+}
+
+/* One slot's waiter: the first to get its slot wins, a later one lets
+ * its slot go at once. */
 static void *
 slot_wait(void *arg)
 {
 	struct slot_waiter *w = arg;
 	struct sem *s = w->s;
-	uint64_t one = 1;
 	int none;
 
 	while (!atomic_load(&s->stop)) {
 		if (byte_lock(s->fd, w->slot + 1, F_WRLCK, F_OFD_SETLKW) == 0) {
 			none = -1;
 			if (atomic_compare_exchange_strong(&s->winner, &none,
-			    (int)w->slot)) {
-				if (write(s->efd, &one, sizeof(one)) == -1)
-					atomic_store(&s->err, errno);
-			} else
+			    (int)w->slot))
+				sem_wake(s);
+			else
 				byte_lock(s->fd, w->slot + 1, F_UNLCK,
 				    F_OFD_SETLK);
 			break;
 		}
 		if (errno != EINTR) {
 			atomic_store(&s->err, errno);
-			if (write(s->efd, &one, sizeof(one)) == -1)
-				break;
+			sem_wake(s);
 			break;
 		}
 	}
@@ -711,7 +712,12 @@ slot_wait_any(const struct opts *o, int fd, int *slot)
 	alarm_handler();
 	nw = slot_waiters_start(&s, w);
 	if (nw < s.n) {
+		int e = errno;
+
 		slot_waiters_stop(&s, w, nw);
+		for (nw = 0; nw < s.n; nw++)	/* any a waiter got */
+			byte_lock(fd, nw + 1, F_UNLCK, F_OFD_SETLK);
+		errno = e;
 		goto out;
 	}
 	pfd.fd = s.efd;
@@ -719,7 +725,7 @@ slot_wait_any(const struct opts *o, int fd, int *slot)
 	for (;;) {
 		ms = -1;
 		if (deadline_armed) {
-			double left = deadline - now();
+			double left = deadline - loop_now();
 
 			ms = left <= 0 ? 0 : (int)(left * 1000) + 1;
 		}
@@ -821,7 +827,7 @@ acquire_file(const struct opts *o, struct held *h)
 static int
 acquire(const struct opts *o, struct held *h)
 {
-	double t0 = now();
+	double t0 = loop_now();
 	int r;
 
 	h->fd = -1;
@@ -833,7 +839,7 @@ acquire(const struct opts *o, struct held *h)
 	}
 	r = acquire_file(o, h);
 	deadline_disarm();
-	h->waited = now() - t0;
+	h->waited = loop_now() - t0;
 	if (r == -1)
 		return EXIT_NO;
 	if (r == 1) {
@@ -939,7 +945,7 @@ static int
 fd_mode(const struct opts *o)
 {
 	struct held h;
-	double t0 = now();
+	double t0 = loop_now();
 	int r;
 
 	memset(&h, 0, sizeof(h));
@@ -964,7 +970,7 @@ fd_mode(const struct opts *o)
 	}
 	r = flock_wait(o, o->fd, &h, o->op);
 	deadline_disarm();
-	h.waited = now() - t0;
+	h.waited = loop_now() - t0;
 	if (r == 1) {
 		say_busy(o, &h, holder_of(&h.st, -1));
 		return o->conflict;
