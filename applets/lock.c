@@ -39,9 +39,11 @@
 #include "../lib/spawn.h"
 
 static const char usage[] =
-    "usage: lock [-nsvx] [-w duration] [option ...] file [--] command [arg ...]\n"
-    "       lock [-nsvx] [-w duration] [option ...] file -c string [name [arg ...]]\n"
-    "       lock [-nsuvx] [-w duration] --fd n\n"
+    "usage: lock [-nsvx] [-E code] [-w duration] [option ...] file\n"
+    "            [--] command [arg ...]\n"
+    "       lock [-nsvx] [-E code] [-w duration] [option ...] file\n"
+    "            -c string [name [arg ...]]\n"
+    "       lock [-nsuvx] [-E code] [-w duration] --fd n\n"
     "       lock --status [--json] file\n"
     "\n"
     "  -x, --exclusive         an exclusive lock (the default)\n"
@@ -50,7 +52,7 @@ static const char usage[] =
     "  -w, --wait DUR          wait at most DUR (1.5s, 200ms), then exit 75\n"
     "  -c, --shell STRING      run STRING with /bin/sh -c\n"
     "  -v, --verbose           say how long the wait took, who held the lock\n"
-    "      --conflict-exit N   exit N instead of 75 when busy\n"
+    "  -E, --conflict-exit N   exit N instead of 75 when busy\n"
     "      --mode MODE         create the file with MODE (octal, 0644)\n"
     "      --pid               write the command's pid into the file\n"
     "      --remove            remove the file when done (safely)\n"
@@ -65,12 +67,12 @@ static const char usage[] =
     "      --version           show the version\n";
 
 enum {
-	O_CONFLICT = 256, O_MODE, O_PID, O_REMOVE, O_SLOTS, O_TIMEOUT, O_FD,
+	O_MODE = 256, O_PID, O_REMOVE, O_SLOTS, O_TIMEOUT, O_FD,
 	O_STATUS, O_JSON, O_VERSION,
 };
 
 static const struct option longopts[] = {
-	{ "conflict-exit", required_argument, NULL, O_CONFLICT },
+	{ "conflict-exit", required_argument, NULL, 'E' },
 	{ "exclusive", no_argument, NULL, 'x' },
 	{ "fd", required_argument, NULL, O_FD },
 	{ "help", no_argument, NULL, 'h' },
@@ -91,7 +93,7 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-#define OPTSTRING	"+c:hnsuvw:x"
+#define OPTSTRING	"+E:c:hnsuvw:x"
 #define MAX_DURATION	(100.0 * 365 * 86400)
 #define MAX_SLOTS	256
 #define QUEUE_BYTE	0		/* --slots: the queue; slot k is k + 1 */
@@ -168,7 +170,7 @@ opt_value(int ch, const char *arg, struct opts *o)
 			return usage_error("invalid --wait: %s (a duration: "
 			    "1.5, 200ms, 2m)", vis(arg));
 		break;
-	case O_CONFLICT:
+	case 'E':
 		if (args_int(arg, 0, 255, &n) == -1)
 			return usage_error("invalid --conflict-exit: %s "
 			    "(0 to 255)", vis(arg));
@@ -309,7 +311,7 @@ parse_opts(int argc, char *argv[], struct opts *o)
 		case O_VERSION:
 			printf("syskit %s\n", SYSKIT_VERSION);
 			return -1;
-		case 'w': case O_CONFLICT: case O_MODE: case O_SLOTS:
+		case 'w': case 'E': case O_MODE: case O_SLOTS:
 		case O_TIMEOUT: case O_FD:
 			if ((rc = opt_value(ch, optarg, o)) != 0)
 				return rc;
@@ -823,9 +825,10 @@ acquire_file(const struct opts *o, struct held *h)
 	return 0;
 }
 
-/* 0 with h filled, the conflict code when busy, 1 on error. */
+/* 0 with h filled; when busy, -1 and *rc the conflict code; on error -1
+ * and *rc 1. */
 static int
-acquire(const struct opts *o, struct held *h)
+acquire(const struct opts *o, struct held *h, int *rc)
 {
 	double t0 = loop_now();
 	int r;
@@ -833,20 +836,22 @@ acquire(const struct opts *o, struct held *h)
 	h->fd = -1;
 	h->slot = -1;
 	h->holder = 0;
+	*rc = EXIT_NO;
 	if (!o->nonblock && o->wait > 0 && deadline_arm(o->wait) == -1) {
 		warn("cannot set the --wait timer");
-		return EXIT_NO;
+		return -1;
 	}
 	r = acquire_file(o, h);
 	deadline_disarm();
 	h->waited = loop_now() - t0;
 	if (r == -1)
-		return EXIT_NO;
+		return -1;
 	if (r == 1) {
 		/* who holds it now */
 		say_busy(o, h, o->slots ? holder_of(&h->st, ANY_SLOT) :
 		    holder_of(&h->st, -1));
-		return o->conflict;
+		*rc = o->conflict;
+		return -1;
 	}
 	if (o->verbose) {
 		char who[64] = "", what[32];
@@ -1239,7 +1244,7 @@ lock_main(int argc, char *argv[])
 		rc = status_mode(&o);
 	else if (o.fd != -1)
 		rc = fd_mode(&o);
-	else if ((rc = acquire(&o, &h)) == 0) {
+	else if (acquire(&o, &h, &rc) == 0) {
 		rc = run_command(&o, &h);
 		release(&o, &h);
 	}

@@ -95,9 +95,10 @@ max_inside() {
 
 @test "the usage lines and the man page SYNOPSIS have the same forms" {
 	run syskit lock --help
-	assert_line --index 1 --partial 'file -c string [name [arg ...]]'
-	assert_line --index 2 --partial 'lock [-nsuvx] [-w duration] --fd n'
-	assert_line --index 3 --partial 'lock --status [--json] file'
+	assert_line --index 0 'usage: lock [-nsvx] [-E code] [-w duration] [option ...] file'
+	assert_line --index 3 --partial '-c string [name [arg ...]]'
+	assert_line --index 4 '       lock [-nsuvx] [-E code] [-w duration] --fd n'
+	assert_line --index 5 '       lock --status [--json] file'
 	run sh -c 'sed -n "/^\.Sh SYNOPSIS/,/^\.Sh DESCRIPTION/p" "$1" | grep -c "^\.Nm\$"' sh "$TOP/man/lock.1"
 	assert_output 4
 }
@@ -250,6 +251,8 @@ max_inside() {
 	assert_file_not_exists "$D/ran"
 	run syskit lock -n --conflict-exit 9 "$D/f" true
 	assert_failure 9
+	run syskit lock -n -E 0 "$D/f" true
+	assert_success
 	run syskit lock -w 0 "$D/f" true
 	assert_failure 75
 }
