@@ -172,6 +172,52 @@ live(void)
 	close(fd);
 }
 
+static int
+note_ofd(const struct locks_entry *e, void *arg)
+{
+	struct locks_entry *out = arg;
+
+	if (e->class == LOCKS_OFD)
+		*out = *e;
+	return 0;
+}
+
+/* An OFD lock has no pid in /proc/locks (on recent kernels: -1); the
+ * fdinfo scan names the process whose descriptor holds it. */
+static void
+live_ofd(void)
+{
+	char path[] = "/tmp/syskit-unit-locks.XXXXXX";
+	struct locks_entry e;
+	struct flock fl;
+	struct stat st;
+	int fd;
+
+	fd = mkostemp(path, O_CLOEXEC);
+	CHECK(fd != -1);
+	if (fd == -1)
+		return;
+	unlink(path);
+	CHECK(fstat(fd, &st) == 0);
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = 3;
+	fl.l_len = 1;
+	CHECK(fcntl(fd, F_OFD_SETLK, &fl) == 0);
+	memset(&e, 0, sizeof(e));
+	CHECK(locks_of(st.st_dev, st.st_ino, note_ofd, &e) == 1);
+	CHECK(e.class == LOCKS_OFD);
+	CHECK(e.write);
+	CHECK_U64(e.start, 3);
+	CHECK_U64(e.end, 3);
+	memset(&e, 0, sizeof(e));
+	CHECK(locks_holders(st.st_dev, st.st_ino, note_ofd, &e) == 1);
+	CHECK(e.pid == getpid());
+	CHECK_U64(e.start, 3);
+	close(fd);
+}
+
 UNIT_SUITE(test_locks);
 
 void
@@ -180,4 +226,5 @@ test_locks(void)
 	unit_run("locks: lines", lines);
 	unit_run("locks: matching on the inode", matching);
 	unit_run("locks: live", live);
+	unit_run("locks: an OFD lock's holder", live_ofd);
 }
