@@ -86,12 +86,16 @@ sem --will-cite --version >/dev/null 2>&1 || true
 	echo "knobs=RUNS=$RUNS WARMUP=$WARMUP CRUNS=$CRUNS K=$K M=$M SRUNS=$SRUNS SEM_RUNS=$SEM_RUNS J=$J H=$H HOLD=$HOLD LAT_ROUNDS=$LAT_ROUNDS"
 } >"$OUT/meta.env"
 
-# ---- 1. uncontended ----
+# ---- 1. uncontended: two groups in opposite orders (hyperfine runs one
+# command's runs back to back, and the load here drifts), merged ----
 u=("syskit lock|$S lock $TMP/u1 true")
 [ "$HAVE_STATIC" = 1 ] && u+=("static syskit lock|$T lock $TMP/u2 true")
 u+=("flock|flock $TMP/u3 true")
 u+=("syskit lock --slots 4|$S lock --slots 4 $TMP/u4 true")
-hf uncontended "$RUNS" "$WARMUP" "${u[@]}"
+hf uncontended "$((RUNS / 2))" "$WARMUP" "${u[@]}"
+r=()
+for ((i = ${#u[@]} - 1; i >= 0; i--)); do r+=("${u[i]}"); done
+hf uncontended_rev "$((RUNS / 2))" "$WARMUP" "${r[@]}"
 
 # ---- 2. contended hand-off: K loops of M acquisitions at once ----
 cat >"$TMP/contend.sh" <<'EOF'
@@ -182,8 +186,27 @@ L.append("Method. hyperfine `-N`; the figures are medians (this shared 2-core VM
          " Ratios are peer / syskit of the medians: above 1, syskit is faster.")
 L.append("")
 
-u = results("uncontended")
+def merged(*groups):
+    # the runs of each command over several groups: median, mean, sd, CPU
+    out = {}
+    for g in groups:
+        for name, r in results(g).items():
+            m = out.setdefault(name, {"times": [], "cpu": []})
+            m["times"] += r["times"]
+            m["cpu"].append((r["user"] + r["system"], len(r["times"])))
+    for m in out.values():
+        t = m["times"]
+        m["median"] = statistics.median(t)
+        m["mean"] = statistics.mean(t)
+        m["stddev"] = statistics.stdev(t) if len(t) > 1 else 0.0
+        n = sum(k for _, k in m["cpu"])
+        m["user"], m["system"] = sum(c * k for c, k in m["cpu"]) / n, 0.0
+    return out
+
+u = merged("uncontended", "uncontended_rev")
 L.append("### Uncontended: acquire, run `true`, release")
+L.append("")
+L.append("Two hyperfine groups of %d runs each, the second in the opposite order, merged." % (len(u["flock"]["times"]) // 2))
 L.append("")
 L.append("| command | median ms | mean ± σ ms | CPU ms | flock / this (median) |")
 L.append("|---|---:|---:|---:|---:|")
@@ -192,12 +215,18 @@ for name, r in u.items():
     L.append("| %s | %.3f | %.3f ± %.3f | %.3f | %.2f |" % (
         name, ms(r), ms(r, "mean"), sd(r) * 1000, cpu(r), fl["median"] / r["median"]))
 L.append("")
-gl = u["syskit lock"]["median"] / fl["median"]
-L.append("Goal: uncontended no slower than flock. syskit lock (glibc) takes %.2f× flock's median: %s." % (
-    gl, "met" if gl <= 1.0 else "missed by %.0f%%" % ((gl - 1) * 100)))
+def goal(name, label):
+    w = u[name]["median"] / fl["median"]
+    c = cpu(u[name]) / cpu(fl)
+    L.append("%s takes %.2f× flock's median wall time and %.2f× its CPU time: %s." % (
+        label, w, c, "met" if w <= 1.0 and c <= 1.0 else
+        "met on wall time only" if w <= 1.0 else "missed"))
+
+L.append("Goal: uncontended no slower than flock. The wall-time medians move by a millisecond"
+         " with the other load on this VM from one group to the next; the CPU time is steadier.")
+goal("syskit lock", "syskit lock (glibc, dynamic)")
 if "static syskit lock" in u:
-    st = u["static syskit lock"]["median"] / fl["median"]
-    L.append("The static musl build takes %.2f× flock's median: %s." % (st, "met" if st <= 1.0 else "missed"))
+    goal("static syskit lock", "The static musl build")
 L.append("")
 
 c = results("contended")
