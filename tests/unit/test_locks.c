@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../lib/fs.h"
 #include "../../lib/locks.h"
 #include "unit.h"
 
@@ -143,21 +144,31 @@ note(const struct locks_entry *e, void *arg)
 	return 0;
 }
 
+/* An unlinked file to lock, and its stat. */
+static int
+tmp_file(struct stat *st)
+{
+	int fd = fs_tmpfile(NULL);
+
+	CHECK(fd != -1);
+	if (fd != -1 && fstat(fd, st) == -1) {
+		CHECK(0);
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
 /* The live tables: a lock of ours is in /proc/locks and in our fdinfo. */
 static void
 live(void)
 {
-	char path[] = "/tmp/syskit-unit-locks.XXXXXX";
 	struct found f;
 	struct stat st;
 	int fd;
 
-	fd = mkostemp(path, O_CLOEXEC);
-	CHECK(fd != -1);
-	if (fd == -1)
+	if ((fd = tmp_file(&st)) == -1)
 		return;
-	unlink(path);
-	CHECK(fstat(fd, &st) == 0);
 	memset(&f, 0, sizeof(f));
 	CHECK(locks_of(st.st_dev, st.st_ino, note, &f) == 0);
 	CHECK(f.n == 0);
@@ -187,18 +198,13 @@ note_ofd(const struct locks_entry *e, void *arg)
 static void
 live_ofd(void)
 {
-	char path[] = "/tmp/syskit-unit-locks.XXXXXX";
 	struct locks_entry e;
 	struct flock fl;
 	struct stat st;
 	int fd;
 
-	fd = mkostemp(path, O_CLOEXEC);
-	CHECK(fd != -1);
-	if (fd == -1)
+	if ((fd = tmp_file(&st)) == -1)
 		return;
-	unlink(path);
-	CHECK(fstat(fd, &st) == 0);
 	memset(&fl, 0, sizeof(fl));
 	fl.l_type = F_WRLCK;
 	fl.l_whence = SEEK_SET;
