@@ -399,8 +399,10 @@ deadline_passed(void)
 
 /* ---- who holds it ---- */
 
+#define ANY_SLOT	(-2)
+
 struct holder {
-	int		 slot;		/* -1: the flock lock */
+	int		 slot;		/* -1: the flock lock; ANY_SLOT */
 	pid_t		 pid;
 	int		 need_scan;
 };
@@ -410,8 +412,6 @@ pid_alive(pid_t pid)
 {
 	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
 }
-
-#define ANY_SLOT	(-2)
 
 /* A lock that counts as held: the flock lock (slot -1), or any slot. */
 static int
