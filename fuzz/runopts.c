@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/args.h"
 #include "../lib/reap.h"
 #include "../lib/spawn.h"
 
