@@ -103,6 +103,11 @@ max_inside() {
 	assert_output 4
 }
 
+@test "the link named lock works too" {
+	run "$SKBIN/lock" "$D/f" sh -c 'exit 7'
+	assert_failure 7
+}
+
 @test "bad values and combinations exit 2 with one line and a hint" {
 	local bad
 	for bad in "--wait abc" "--wait -1" "--slots 0" "--slots 257" \
