@@ -270,12 +270,20 @@ max_inside() {
 	assert_regex "${stderr_lines[0]}" "^syskit lock: $D/f is still busy after 0\.[0-9]*s: held by pid ${BG[0]}\$"
 	run syskit lock -w 0.2 --conflict-exit 5 "$D/f" true
 	assert_failure 5
-	bg syskit lock "$D/g" sleep 0.3
+	# the holder goes once the waiter is seen waiting (no race with a timer)
+	bg syskit lock "$D/g" sleep 30
 	wait_held "$D/g"
-	run --separate-stderr syskit lock -v -w 10 "$D/g" echo got
-	assert_success
-	assert_equal "${lines[0]}" "got"
-	assert_regex "${stderr_lines[0]}" "^syskit lock: locked $D/g \(exclusive\) after [0-9.]*s \(held by pid ${BG[1]}\)\$"
+	bg sh -c 'exec syskit lock -v -w 10 "$1" echo got >"$2" 2>"$3"' sh \
+	    "$D/g" "$D/out" "$D/err"
+	wait_waiting "$D/g" 1
+	kill -TERM "${BG[1]}"
+	local st=0
+	wait "${BG[2]}" || st=$?
+	assert_equal "$st" 0
+	run cat "$D/out"
+	assert_output "got"
+	run cat "$D/err"
+	assert_output --regexp "^syskit lock: locked $D/g \(exclusive\) after [0-9.]*s \(held by pid ${BG[1]}\)\$"
 }
 
 # ---- interop with util-linux flock ----
@@ -386,12 +394,13 @@ max_inside() {
 }
 
 @test "--remove: a waiter whose file was removed starts again on the new one" {
-	bg syskit lock --remove "$D/f" sleep 0.5
+	bg syskit lock --remove "$D/f" sleep 30
 	wait_held "$D/f"
 	# waits on the inode the first holder removes
 	bg syskit lock -w 10 "$D/f" "$LOCKWORK" span "$D/log" 300
 	wait_waiting "$D/f" 1
-	wait "${BG[0]}"
+	kill -TERM "${BG[0]}"
+	wait "${BG[0]}" || true
 	# the first holder is gone and has removed the file; a newcomer
 	# creates it again and must exclude the waiter
 	run syskit lock -w 10 "$D/f" "$LOCKWORK" span "$D/log" 300
