@@ -371,10 +371,8 @@ watch_exit(struct watch *w, int code)
 static void
 on_signal(struct loop *l, const struct signalfd_siginfo *si, void *arg)
 {
-	struct watch *w = arg;
-
 	(void)l;
-	watch_exit(w, 128 + (int)si->ssi_signo);
+	cmd_finish(arg, 128 + (int)si->ssi_signo);
 }
 
 static void
@@ -382,7 +380,7 @@ on_timeout(struct loop *l, int id, void *arg)
 {
 	(void)l;
 	(void)id;
-	watch_exit(arg, EXIT_TIMEOUT);
+	cmd_finish(arg, EXIT_TIMEOUT);
 }
 
 /* The roots as given; "dir/" is "dir", "/" stays. */
@@ -424,6 +422,7 @@ free_watch(struct watch *w)
 {
 	size_t i;
 
+	cmd_free(w);
 	ev_free(w);
 	tree_free(w);
 	globlist_free(&w->defign);

@@ -133,71 +133,6 @@ join(const char *a, const char *b)
 	return *a == '\0' ? xstrdup(b) : xasprintf("%s/%s", a, b);
 }
 
-/* ---- what a scan reported ---- */
-
-static size_t
-str_hash(const char *s)
-{
-	size_t h = 14695981039346656037ull;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
-static void
-seen_add(struct watch *w, const char *s)
-{
-	char **old = w->seen;
-	size_t i, n = w->nseen_slots;
-
-	if ((w->nseen + 1) * 2 > w->nseen_slots) {
-		w->nseen_slots = n ? n * 2 : 64;
-		w->seen = xcalloc(w->nseen_slots, sizeof(*w->seen));
-		w->nseen = 0;
-		for (i = 0; i < n; i++)
-			if (old[i] != NULL) {
-				seen_add(w, old[i]);
-				free(old[i]);
-			}
-		free(old);
-	}
-	for (i = str_hash(s) & (w->nseen_slots - 1); w->seen[i] != NULL;
-	    i = (i + 1) & (w->nseen_slots - 1))
-		if (strcmp(w->seen[i], s) == 0)
-			return;
-	w->seen[i] = xstrdup(s);
-	w->nseen++;
-}
-
-static int
-seen_has(const struct watch *w, const char *s)
-{
-	size_t i;
-
-	if (w->nseen == 0)
-		return 0;
-	for (i = str_hash(s) & (w->nseen_slots - 1); w->seen[i] != NULL;
-	    i = (i + 1) & (w->nseen_slots - 1))
-		if (strcmp(w->seen[i], s) == 0)
-			return 1;
-	return 0;
-}
-
-static void
-seen_clear(struct watch *w)
-{
-	size_t i;
-
-	if (w->nseen == 0)
-		return;
-	for (i = 0; i < w->nseen_slots; i++) {
-		free(w->seen[i]);
-		w->seen[i] = NULL;
-	}
-	w->nseen = 0;
-}
-
 /* ---- reporting ---- */
 
 /* Report a change of rel (and dest for a move) under root, filtered. */
@@ -380,7 +315,7 @@ scan_report(struct watch *w, int root, const char *rel, int is_dir)
 
 	report(w, EV_CREATED, root, rel, 0, NULL, is_dir);
 	s = show(w, root, rel);
-	seen_add(w, s);
+	strset_add(&w->seen, s);
 	free(s);
 }
 
@@ -716,7 +651,7 @@ overflow(struct watch *w)
 	}
 	free(from.rel);
 	from.rel = NULL;
-	seen_clear(w);
+	strset_clear(&w->seen);
 	w->gen++;
 	for (i = 0; i < w->nroots; i++)
 		setup_root(w, i);
@@ -847,7 +782,7 @@ handle(struct watch *w, const struct inotify_event *ie)
 	moved_out(w);
 	if (m & IN_CREATE) {
 		s = show(w, root, rel);
-		if (seen_has(w, s)) {
+		if (strset_has(&w->seen, s)) {
 			free(s);
 			goto out;
 		}
@@ -891,7 +826,7 @@ tree_readable(struct loop *l, int fd, unsigned events, void *arg)
 	}
 	/* the queue is drained: what a scan saw has had its events */
 	moved_out(w);
-	seen_clear(w);
+	strset_clear(&w->seen);
 	ev_flush(w);
 }
 
@@ -906,8 +841,7 @@ tree_free(struct watch *w)
 			free(w->slots[i]);
 		}
 	free(w->slots);
-	seen_clear(w);
-	free(w->seen);
+	strset_free(&w->seen);
 	free(w->pbuf);
 	free(from.rel);
 	from.rel = NULL;

@@ -102,6 +102,19 @@ struct watch_opts {
 enum { BUSY_QUEUE, BUSY_RESTART, BUSY_SIGNAL, BUSY_IGNORE };
 
 struct wdir;
+struct cmdstate;
+
+/* strset.c: strings in the order added, each once */
+struct strset {
+	char	**v;
+	size_t	 n, cap;
+	size_t	*slots;		/* index + 1 into v, 0: empty */
+	size_t	 nslots;
+};
+int	strset_add(struct strset *ss, const char *s);	/* 1: new */
+int	strset_has(const struct strset *ss, const char *s);
+void	strset_clear(struct strset *ss);
+void	strset_free(struct strset *ss);
 
 struct watch {
 	struct watch_opts *o;
@@ -119,8 +132,7 @@ struct watch {
 	size_t	 pcap;
 
 	/* tree.c: paths a scan reported, until inotify's queue is drained */
-	char	**seen;
-	size_t	 nseen_slots, nseen;
+	struct strset seen;
 
 	/* filter.c */
 	struct globlist defign;
@@ -136,6 +148,7 @@ struct watch {
 	/* what takes each event: the stream printer or the command runner */
 	void	(*deliver)(struct watch *, const struct ev *);
 	int	 exit_code;	/* -1: still running */
+	struct cmdstate *cs;	/* command.c */
 };
 
 /* tree.c */
@@ -178,8 +191,14 @@ void	filter_gitignore_dir(struct watch *w, size_t root, int dfd,
 	    const char *rel);
 
 /* command.c */
+/* Set up running the command and run it (unless -p); -1 when it cannot
+ * start (w->exit_code says with what to exit). */
 int	cmd_start(struct watch *w);
 void	cmd_event(struct watch *w, const struct ev *e);
+/* End with code, once the command's tree is stopped. */
+void	cmd_finish(struct watch *w, int code);
+void	cmd_free(struct watch *w);
+/* -n without paths. */
 int	periodic_run(struct watch *w);
 
 #endif
