@@ -22,13 +22,13 @@ setup() {
 teardown() {
 	local r
 	if [ -n "$WPID" ]; then
+		# TERM: the watcher stops its command's tree, then exits
 		kill "$WPID" 2>/dev/null || true
 		wait "$WPID" 2>/dev/null || true
 	fi
 	for r in "${RESTORE[@]}"; do
 		echo "${r#*=}" >"${r%%=*}"
 	done
-	pkill -KILL -f "$BATS_TEST_TMPDIR/srv" 2>/dev/null || true
 }
 
 # sysctl_set FILE VALUE: set a /proc/sys file, restored in teardown
@@ -434,4 +434,210 @@ print("ok")' "$OUT" "$MARK" "$D"
 	sleep 0.2
 	echo x >"$D/later"
 	wait_for "^created $D/later\$"
+}
+
+# ---- running a command on change ----
+
+# runs N: until the command has logged N runs in $LOG (5 s at most)
+runs() {
+	local i
+	for i in $(seq 500); do
+		[ "$(grep -c '^run' "$LOG" 2>/dev/null)" -ge "$1" ] && return 0
+		sleep 0.01
+	done
+	echo "not $1 runs in $LOG:"
+	cat "$LOG"
+	return 1
+}
+
+# start_run ARGS...: syskit watch ARGS with the command (after --) logging
+# "run" and what it got to $LOG
+start_run() {
+	LOG=$BATS_TEST_TMPDIR/log
+	: >"$LOG"
+	syskit watch "$@" >"$OUT" 2>"$ERR" &
+	WPID=$!
+}
+
+LOGCMD='echo run >>"$LOG"; printf "%s\n" "${SYSKIT_CHANGED-unset}" >>"$LOG"; tr "\0" "\n" <"$SYSKIT_CHANGED_FILE" | sed "s/^/file: /" >>"$LOG"'
+
+@test "watch --: runs at start, then with the changed paths in SYSKIT_CHANGED and SYSKIT_CHANGED_FILE" {
+	export LOG=$BATS_TEST_TMPDIR/log
+	start_run "$D" -- sh -c "$LOGCMD"
+	runs 1
+	sleep 0.2
+	: >"$D/a"
+	runs 2
+	run cat "$LOG"
+	assert_output "$(printf 'run\n\nrun\n%s\nfile: %s' "$D/a" "$D/a")"
+}
+
+@test "watch -p: not at start; --shell STRING; the changed file is removed at exit" {
+	export LOG=$BATS_TEST_TMPDIR/log
+	start_run -p --shell 'echo run >>"$LOG"; echo "$SYSKIT_CHANGED_FILE" >"$LOG.f"' "$D"
+	sleep 0.3
+	run cat "$LOG"
+	assert_output ''
+	: >"$D/a"
+	runs 1
+	[ -f "$(cat "$LOG.f")" ]
+	kill -TERM "$WPID"
+	st=0
+	wait "$WPID" || st=$?
+	WPID=
+	assert_equal "$st" 143
+	[ ! -e "$(cat "$LOG.f")" ]
+}
+
+@test "watch --: 1000 files in one burst run the command once, every path in the file" {
+	export LOG=$BATS_TEST_TMPDIR/log
+	start_run -p -d 500ms "$D" -- sh -c "$LOGCMD"
+	sleep 0.3
+	(cd "$D" && touch $(seq -f 'f%g' 1000))
+	runs 1
+	sleep 0.8
+	run grep -c '^run' "$LOG"
+	assert_output 1
+	run grep -c '^file: ' "$LOG"
+	assert_output 1000
+	# too long for the environment: SYSKIT_CHANGED is not set
+	run grep -c '^unset$' "$LOG"
+	assert_output 1
+}
+
+@test "watch --on-busy queue: changes during a run give one more run" {
+	export LOG=$BATS_TEST_TMPDIR/log
+	start_run -p -d 0 "$D" -- sh -c 'echo run >>"$LOG"; sleep 0.5'
+	sleep 0.3
+	: >"$D/a"
+	runs 1
+	: >"$D/b"; sleep 0.05; : >"$D/c"; sleep 0.05; : >"$D/d"
+	runs 2
+	sleep 0.8
+	run grep -c '^run' "$LOG"
+	assert_output 2
+}
+
+@test "watch -r: restart kills a server-like command's whole tree and starts a new one" {
+	export LOG=$BATS_TEST_TMPDIR/log
+	cat >"$BATS_TEST_TMPDIR/srv" <<'SH'
+#!/bin/sh
+sleep 1000 &
+echo "run $$ $!" >>"$LOG"
+trap '' TERM
+wait
+SH
+	chmod +x "$BATS_TEST_TMPDIR/srv"
+	start_run -r --grace 0.2s -d 0 "$D" -- "$BATS_TEST_TMPDIR/srv"
+	runs 1
+	read -r _ p1 s1 < <(head -n 1 "$LOG")
+	kill -0 "$p1"
+	kill -0 "$s1"
+	: >"$D/a"
+	runs 2
+	read -r _ p2 s2 < <(sed -n 2p "$LOG")
+	[ "$p2" != "$p1" ]
+	run kill -0 "$p1"
+	assert_failure
+	run kill -0 "$s1"
+	assert_failure
+	kill -0 "$p2"
+	kill -0 "$s2"
+}
+
+@test "watch --on-busy signal: --signal HUP reaches the command, which keeps running" {
+	export LOG=$BATS_TEST_TMPDIR/log
+	start_run --signal HUP -d 0 "$D" -- sh -c 'trap "echo hup >>\"\$LOG\"" HUP; echo run >>"$LOG"; while :; do sleep 0.05; done'
+	runs 1
+	: >"$D/a"
+	wait_for '^hup$' "$LOG"
+	run grep -c '^run' "$LOG"
+	assert_output 1
+}
+
+@test "watch --: INT stops the command's tree and exits 130" {
+	export LOG=$BATS_TEST_TMPDIR/log
+	start_run "$D" -- sh -c 'sleep 1000 & echo "run $!" >>"$LOG"; wait'
+	runs 1
+	read -r _ s < "$LOG"
+	kill -INT "$WPID"
+	st=0
+	wait "$WPID" || st=$?
+	WPID=
+	assert_equal "$st" 130
+	run kill -0 "$s"
+	assert_failure
+}
+
+@test "watch --exit-on-error and --once give the command's status" {
+	run -3 syskit watch --exit-on-error "$D" -- sh -c 'exit 3'
+	export LOG=$BATS_TEST_TMPDIR/log
+	start_run --once -d 0 "$D" -- sh -c 'echo run >>"$LOG"; exit 5'
+	runs 1
+	: >"$D/a"
+	st=0
+	wait "$WPID" || st=$?
+	WPID=
+	assert_equal "$st" 5
+	run grep -c '^run' "$LOG"
+	assert_output 2
+}
+
+@test "watch --: a command not found is 127, one line" {
+	run -127 syskit watch "$D" -- /nonexistent/cmd
+	assert_output 'syskit watch: cannot run /nonexistent/cmd: No such file or directory'
+}
+
+@test "watch --debounce-mode leading runs at the first change, before the quiet period" {
+	export LOG=$BATS_TEST_TMPDIR/log
+	start_run -p -d 30s --debounce-mode leading "$D" -- sh -c 'echo run >>"$LOG"'
+	sleep 0.3
+	: >"$D/a"
+	runs 1
+}
+
+@test "watch --: an overflow is reported as a change: the command runs" {
+	export LOG=$BATS_TEST_TMPDIR/log
+	sysctl_set /proc/sys/fs/inotify/max_queued_events 16
+	start_run -p -d 0 "$D" -- sh -c "$LOGCMD"
+	sleep 0.3
+	kill -STOP "$WPID"
+	for i in $(seq 100); do : >"$D/f$i"; done
+	kill -CONT "$WPID"
+	runs 1
+	run grep -cx "file: $D" "$LOG"
+	assert_output 1
+}
+
+# ---- periodic ----
+
+@test "watch -n --until: runs until the command succeeds, output in turn" {
+	cd "$BATS_TEST_TMPDIR"
+	run syskit watch -n 0.05 --until -- sh -c 'echo x >>c; echo "try $(wc -l <c)"; [ "$(wc -l <c)" -ge 3 ]'
+	assert_success
+	assert_output "$(printf 'try 1\ntry 2\ntry 3')"
+}
+
+@test "watch -n --errexit stops at the first failure with its status" {
+	cd "$BATS_TEST_TMPDIR"
+	run -4 syskit watch -n 0.05 --errexit -- sh -c 'echo x >>c; echo "run $(wc -l <c)"; [ "$(wc -l <c)" -lt 2 ] || exit 4'
+	assert_output "$(printf 'run 1\nrun 2')"
+}
+
+@test "watch -n --chgexit stops when the output changes" {
+	cd "$BATS_TEST_TMPDIR"
+	run syskit watch -n 0.05 --chgexit -- sh -c 'echo x >>c; echo "$(($(wc -l <c) / 3))"'
+	assert_success
+	assert_output "$(printf '0\n0\n1')"
+}
+
+@test "watch -n --timeout gives 124; --until with a command that never succeeds" {
+	run -124 syskit watch -n 0.05 --until --timeout 0.3 -- false
+	assert_output ''
+}
+
+@test "watch -n with a PATH runs on change, or at least every interval" {
+	export LOG=$BATS_TEST_TMPDIR/log
+	start_run -n 0.2 -d 0 "$D" -- sh -c 'echo run >>"$LOG"'
+	runs 3
 }
