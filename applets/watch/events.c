@@ -19,6 +19,7 @@
 #include "../../lib/loop.h"
 
 #define HOLD	0.03	/* seconds an editor's save takes, at most */
+#define LOOKBACK 64	/* queue entries an editor's save spans, at most */
 
 static const char *const names[EV_NTYPES] = {
 	"created", "deleted", "modified", "moved", "closed_write", "attrib",
@@ -80,6 +81,7 @@ append(struct watch *w, int type, const char *path, const char *dest,
 	e->time = wall_now();
 	e->mono = loop_now();
 	e->until = held ? e->mono + HOLD : 0;
+	e->prev = w->tail;
 	if (w->tail != NULL)
 		w->tail->next = e;
 	else
@@ -100,23 +102,26 @@ ev_del(struct ev *e)
 static void
 unlink_ev(struct watch *w, struct ev *e)
 {
-	struct ev **pp, *prev = NULL;
-
-	for (pp = &w->head; *pp != e; pp = &(*pp)->next)
-		prev = *pp;
-	*pp = e->next;
-	if (w->tail == e)
-		w->tail = prev;
+	if (e->prev != NULL)
+		e->prev->next = e->next;
+	else
+		w->head = e->next;
+	if (e->next != NULL)
+		e->next->prev = e->prev;
+	else
+		w->tail = e->prev;
 	ev_del(e);
 }
 
-/* The held entry for a file, if any. */
+/* The held entry for a file among the last few queued, if any (a flood
+ * of changes does not make each one a search of the whole queue). */
 static struct ev *
 held(struct watch *w, const char *path)
 {
 	struct ev *e;
+	int n = 0;
 
-	for (e = w->head; e != NULL; e = e->next)
+	for (e = w->tail; e != NULL && n < LOOKBACK; e = e->prev, n++)
 		if (e->until > 0 && !e->is_dir && e->type != EV_MOVED &&
 		    strcmp(e->path, path) == 0)
 			return e;
@@ -228,6 +233,8 @@ ev_flush(struct watch *w)
 		w->head = e->next;
 		if (w->head == NULL)
 			w->tail = NULL;
+		else
+			w->head->prev = NULL;
 		free(w->last_path);
 		w->last_path = xstrdup(e->dest != NULL ? e->dest : e->path);
 		w->last_type = e->type;

@@ -55,7 +55,7 @@ struct globlist {
 };
 
 struct ev {
-	struct ev *next;
+	struct ev *next, *prev;
 	int	 type;
 	int	 is_dir;
 	char	*path;		/* as shown */
