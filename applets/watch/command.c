@@ -583,11 +583,11 @@ periodic_done(struct watch *w, int code)
 	pipe_close(w);
 	if (isatty(STDOUT_FILENO))
 		show_screen(w);
-	else
+	else if (cs->outlen > 0)
 		fwrite(cs->out, 1, cs->outlen, stdout);
 	fflush(stdout);
 	changed = cs->have_prev && (cs->outlen != cs->prevlen ||
-	    memcmp(cs->out, cs->prev, cs->outlen) != 0);
+	    (cs->outlen > 0 && memcmp(cs->out, cs->prev, cs->outlen) != 0));
 	/* this run's output is the next one's "before" */
 	t = cs->prev;
 	cap = cs->prevcap;
