@@ -305,6 +305,10 @@ parse_opts(int argc, char *argv[], struct watch_opts *o, const char **shell)
 			printf("syskit %s\n", SYSKIT_VERSION);
 			return 1;
 		default:
+			/* musl steps optind past argc for a missing value,
+			 * where usage_badopt looks at argv[optind - 1] */
+			if (optind > argc)
+				optind = argc;
 			usage_badopt(argv, OPTSTRING, longopts);
 			return -1;
 		}
