@@ -626,34 +626,13 @@ periodic_fire(struct loop *l, int id, void *arg)
 		periodic_start(w);
 }
 
-static void
-on_stop_signal(struct loop *l, const struct signalfd_siginfo *si, void *arg)
-{
-	(void)l;
-	cmd_finish(arg, 128 + (int)si->ssi_signo);
-}
-
-static void
-on_stop_timeout(struct loop *l, int id, void *arg)
-{
-	(void)l;
-	(void)id;
-	cmd_finish(arg, EXIT_TIMEOUT);
-}
-
 int
 periodic_run(struct watch *w)
 {
 	int rc;
 
-	if ((w->loop = loop_new()) == NULL ||
-	    loop_signal(w->loop, SIGINT, on_stop_signal, w) == -1 ||
-	    loop_signal(w->loop, SIGTERM, on_stop_signal, w) == -1 ||
-	    (w->o->timeout > 0 && loop_timer(w->loop, w->o->timeout, 0,
-	    on_stop_timeout, w) == -1)) {
-		warn("cannot start the event loop");
+	if (watch_loop(w) == -1)
 		return EXIT_NO;
-	}
 	cs_new(w);
 	if (periodic_start(w) == 0 && loop_run(w->loop) == -1) {
 		warn("event loop");

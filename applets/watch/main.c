@@ -441,20 +441,27 @@ free_watch(struct watch *w)
 		loop_free(w->loop);
 }
 
-static int
-watch_run(struct watch *w)
+int
+watch_loop(struct watch *w)
 {
-	if ((w->loop = loop_new()) == NULL) {
-		warn("cannot start the event loop");
-		return EXIT_NO;
-	}
-	if (tree_open(w) == -1 || tree_add_roots(w) == -1)
-		return EXIT_NO;
-	if (loop_fd(w->loop, w->ifd, EPOLLIN, tree_readable, w) == -1 ||
+	if ((w->loop = loop_new()) == NULL ||
 	    loop_signal(w->loop, SIGINT, on_signal, w) == -1 ||
 	    loop_signal(w->loop, SIGTERM, on_signal, w) == -1 ||
 	    (w->o->timeout > 0 &&
 	    loop_timer(w->loop, w->o->timeout, 0, on_timeout, w) == -1)) {
+		warn("cannot start the event loop");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+watch_run(struct watch *w)
+{
+	if (watch_loop(w) == -1 || tree_open(w) == -1 ||
+	    tree_add_roots(w) == -1)
+		return EXIT_NO;
+	if (loop_fd(w->loop, w->ifd, EPOLLIN, tree_readable, w) == -1) {
 		warn("cannot start the event loop");
 		return EXIT_NO;
 	}

@@ -156,7 +156,6 @@ int	tree_open(struct watch *w);
 int	tree_add_roots(struct watch *w);
 void	tree_readable(struct loop *l, int fd, unsigned events, void *arg);
 void	tree_free(struct watch *w);
-/* Whether a directory may be watched at all (an ignored one costs none). */
 
 /* events.c */
 /* A raw change; path or dest NULL when filtered out. */
@@ -171,6 +170,8 @@ int	ev_parse_list(const char *s, unsigned *bits);
 void	ev_print(struct watch *w, const struct ev *e);
 /* Stop the loop with code. */
 void	watch_exit(struct watch *w, int code);
+/* main.c: the loop, INT and TERM, --timeout (ending through cmd_finish). */
+int	watch_loop(struct watch *w);
 
 /* filter.c */
 /* Whether name (no '/', or a relative path with '/') matches pat; '*' and
