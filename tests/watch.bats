@@ -641,3 +641,14 @@ SH
 	start_run -n 0.2 -d 0 "$D" -- sh -c 'echo run >>"$LOG"'
 	runs 3
 }
+
+@test "watch -n on a terminal: full screen, a header line, --differences in reverse video" {
+	cd "$BATS_TEST_TMPDIR"
+	run script -qec "syskit watch -n 0.05 --chgexit --differences -- sh -c 'echo x >>c; echo \"n \$(wc -l <c)\"'" /dev/null
+	assert_success
+	# two screens: each cleared, with the header, then the output
+	run grep -c $'^\e\\[H\e\\[2JEvery 0.05s: sh -c echo x >>c; echo "n $(wc -l <c)"' <<<"$output"
+	assert_output 2
+	run script -qec "syskit watch -n 0.05 --chgexit --differences -- sh -c 'echo x >>c; echo \"n \$(wc -l <c)\"'" /dev/null
+	assert_output --partial $'n \e[7m4\e[27m'
+}
