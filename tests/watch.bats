@@ -429,11 +429,21 @@ print("ok")' "$OUT" "$MARK" "$D"
 	run -124 syskit watch --once -e created --timeout 0.1 "$D/never"
 }
 
-@test "watch: --allow-missing watches a path that is not there yet" {
+@test "watch: --allow-missing watches a path that is not there yet, through its nearest directory" {
 	bg --allow-missing "$D/later"
 	sleep 0.2
 	echo x >"$D/later"
 	wait_for "^created $D/later\$"
+	kill "$WPID"; wait "$WPID" || true
+	bg --allow-missing "$D/x/y/z"
+	sleep 0.2
+	mkdir -p "$D/x/y" && : >"$D/x/y/z"
+	wait_for "^created $D/x/y/z\$"
+	sleep 0.1
+	echo more >>"$D/x/y/z"
+	wait_for "^modified $D/x/y/z\$"
+	run grep -c . "$OUT"
+	assert_output 2
 }
 
 # ---- running a command on change ----

@@ -36,7 +36,7 @@ static const char usage[] =
     "      --no-recursive      only the directories named, not below\n"
     "  -L, --follow            follow symbolic links (loops are detected)\n"
     "      --allow-missing     a PATH that does not exist yet is watched\n"
-    "                          for through its directory\n"
+    "                          for through its nearest existing directory\n"
     "  -i, --ignore GLOB       leave out what matches, relative to the root\n"
     "                          (gitignore syntax: *, ?, [..], **, dir/, !)\n"
     "      --ext LIST          only files with these extensions: c,h\n"

@@ -531,23 +531,43 @@ watched(const struct watch *w, int root, const char *rel)
 
 /* ---- roots ---- */
 
+/* dirname and basename of p, as copies. */
+static void
+split_path(const char *p, char **dir, char **name)
+{
+	char *t = xstrdup(p);
+
+	*dir = xstrdup(dirname(t));
+	free(t);
+	t = xstrdup(p);
+	*name = xstrdup(basename(t));
+	free(t);
+}
+
 static int
 setup_file_root(struct watch *w, size_t i, int exists)
 {
 	struct wroot *r = &w->roots[i];
+	struct stat st;
 	struct wdir *d;
 	char *t, vis[256];
 	int wd;
 
 	if (r->dir == NULL) {
-		t = xstrdup(r->path);
-		r->dir = xstrdup(dirname(t));
-		free(t);
-		t = xstrdup(r->path);
-		r->name = xstrdup(basename(t));
-		free(t);
+		split_path(r->path, &r->dir, &r->name);
 		r->is_file = 1;
 		r->exists = exists;
+		r->pending = 0;
+		/* --allow-missing: the nearest directory that is there,
+		 * and the name in it that leads to the path */
+		while (w->o->allow_missing && stat(r->dir, &st) == -1 &&
+		    strcmp(r->dir, "/") != 0 && strcmp(r->dir, ".") != 0) {
+			t = r->dir;
+			free(r->name);
+			split_path(t, &r->dir, &r->name);
+			free(t);
+			r->pending = 1;
+		}
 	}
 	r->pwd = -1;
 	wd = inotify_add_watch(w->ifd, r->dir, w->mask);
@@ -702,6 +722,25 @@ moved_to(struct watch *w, int root, const char *rel, int is_dir,
 	from.rel = NULL;
 }
 
+/* A directory on the way to a missing root appeared: watch the nearest
+ * one again, and report the root if it is there already. */
+static void
+reanchor(struct watch *w, size_t i)
+{
+	struct wroot *r = &w->roots[i];
+	struct stat st;
+
+	free(r->dir);
+	free(r->name);
+	r->dir = r->name = NULL;
+	if (setup_file_root(w, i, 0) == -1 || r->pending ||
+	    lstat(r->path, &st) == -1)
+		return;
+	ev_add(w, EV_CREATED, r->path, NULL, S_ISDIR(st.st_mode));
+	r->exists = 1;
+	strset_add(&w->seen, r->path);
+}
+
 /* Events on the directory of file roots: those named as a root. */
 static void
 file_roots(struct watch *w, const struct inotify_event *ie)
@@ -714,6 +753,13 @@ file_roots(struct watch *w, const struct inotify_event *ie)
 		r = &w->roots[i];
 		if (!r->is_file || r->pwd != ie->wd ||
 		    strcmp(ie->name, r->name) != 0)
+			continue;
+		if (r->pending) {
+			if (m & (IN_CREATE | IN_MOVED_TO))
+				reanchor(w, i);
+			continue;
+		}
+		if ((m & IN_CREATE) && strset_has(&w->seen, r->path))
 			continue;
 		if (m & (IN_CREATE | IN_MOVED_TO)) {
 			/* replaced by rename: the watched file's content

@@ -38,6 +38,7 @@ struct wroot {
 	int	 is_file;	/* a file (or a missing path): its directory */
 	int	 pwd;		/* a file root: the directory's watch */
 	int	 exists;	/* a file root: it is there now */
+	int	 pending;	/* --allow-missing: dir/name leads to it */
 };
 
 /* one glob of an ignore list */
