@@ -69,7 +69,13 @@ lat() {
 	setsid "$@" >/dev/null 2>&1 &
 	BGPID=$!
 	# ready when a write is answered
-	"$W" drive "$TMP/lat/t" "$TMP/st" 3 200 >/dev/null
+	for _ in $(seq 200); do
+		echo x >"$TMP/lat/t"
+		sleep 0.1
+		[ -s "$TMP/st" ] && break
+	done
+	[ -s "$TMP/st" ] || die "$name does not answer"
+	sleep 0.2
 	r=$("$W" drive "$TMP/lat/t" "$TMP/st" "$ROUNDS" "$gap")
 	kill -- "-$BGPID" 2>/dev/null || true
 	wait "$BGPID" 2>/dev/null || true
