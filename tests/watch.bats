@@ -661,3 +661,56 @@ SH
 	run script -qec "syskit watch -n 0.05 --chgexit --differences -- sh -c 'echo x >>c; echo \"n \$(wc -l <c)\"'" /dev/null
 	assert_output --partial $'n \e[7m4\e[27m'
 }
+
+# ---- the fanotify backend (root) ----
+
+@test "watch --backend fanotify: the same events, no watch per directory" {
+	mkdir -p "$D/node_modules/deep" "$D/sub"
+	echo a >"$D/f"
+	bg --backend fanotify -i node_modules "$D"
+	ready
+	mkdir -p "$D/sub/a/b" && : >"$D/sub/a/b/c"
+	wait_for "created $D/sub/a/b/c"
+	: >"$D/node_modules/deep/x"
+	echo b >>"$D/f"
+	wait_for "^modified $D/f\$"
+	mv "$D/f" "$D/g"
+	wait_for "^moved $D/f -> $D/g\$"
+	rm "$D/g"
+	expect "created $D/sub/a" "created $D/sub/a/b" "created $D/sub/a/b/c" \
+	    "modified $D/f" "moved $D/f -> $D/g" "deleted $D/g"
+	run sh -c "cat /proc/$WPID/fdinfo/* 2>/dev/null | grep -c '^inotify wd:'"
+	assert_output 0
+}
+
+@test "watch --backend fanotify: a single file replaced by sed -i is modified" {
+	echo one >"$D/f"
+	bg --backend fanotify "$D/f"
+	for i in $(seq 100); do
+		touch "$D/f"
+		grep -q attrib "$OUT" && break
+		sleep 0.05
+	done
+	sleep 0.1
+	MARK=$(wc -l <"$OUT")
+	sed -i s/one/two/ "$D/f"
+	expect "modified $D/f"
+}
+
+@test "watch --backend auto: past the inotify watch limit, fanotify instead of the error" {
+	local i
+	for i in $(seq 30); do mkdir -p "$D/d$i/e"; done
+	sysctl_set /proc/sys/fs/inotify/max_user_watches 20
+	bg --backend auto "$D"
+	ready
+	echo "${RESTORE[0]#*=}" >/proc/sys/fs/inotify/max_user_watches
+	: >"$D/d30/e/x"
+	expect "created $D/d30/e/x"
+	run cat "$ERR"
+	assert_output ''
+	# no inotify watch is left: it runs on a fanotify mark
+	run sh -c "cat /proc/$WPID/fdinfo/* 2>/dev/null | grep -c '^inotify wd:'"
+	assert_output 0
+	run sh -c "cat /proc/$WPID/fdinfo/* 2>/dev/null | grep -c '^fanotify'"
+	refute_output 0
+}

@@ -34,6 +34,9 @@ static const char usage[] =
     "      --timeout DUR       give up after DUR: exit 124\n"
     "What is watched:\n"
     "      --no-recursive      only the directories named, not below\n"
+    "      --backend B         inotify (default), fanotify (root: one mark\n"
+    "                          per file system, no watch per directory),\n"
+    "                          auto (fanotify past the inotify watch limit)\n"
     "  -L, --follow            follow symbolic links (loops are detected)\n"
     "      --allow-missing     a PATH that does not exist yet is watched\n"
     "                          for through its nearest existing directory\n"
@@ -76,11 +79,12 @@ enum {
 	O_NO_RECURSIVE, O_ALLOW_MISSING, O_EXT, O_GITIGNORE, O_NO_DEFIGN,
 	O_DEBOUNCE_MODE, O_ON_BUSY, O_SIGNAL, O_GRACE, O_SHELL,
 	O_EXIT_ON_ERROR, O_UNTIL, O_CHGEXIT, O_ERREXIT, O_PRECISE,
-	O_DIFFERENCES, O_VERSION,
+	O_DIFFERENCES, O_VERSION, O_BACKEND,
 };
 
 static const struct option longopts[] = {
 	{ "allow-missing", no_argument, NULL, O_ALLOW_MISSING },
+	{ "backend", required_argument, NULL, O_BACKEND },
 	{ "chgexit", no_argument, NULL, O_CHGEXIT },
 	{ "clear", no_argument, NULL, 'c' },
 	{ "close-write", no_argument, NULL, O_CLOSE_WRITE },
@@ -121,6 +125,7 @@ static const struct option longopts[] = {
 
 static const char *const busy_names[] = { "queue", "restart", "signal",
     "ignore" };
+static const char *const backend_names[] = { "inotify", "fanotify", "auto" };
 
 static int
 duration(const char *name, const char *s, double *out)
@@ -210,6 +215,18 @@ parse_opts(int argc, char *argv[], struct watch_opts *o, const char **shell)
 			break;
 		case O_ALLOW_MISSING:
 			o->allow_missing = 1;
+			break;
+		case O_BACKEND:
+			for (i = 0; i < nitems(backend_names); i++)
+				if (strcmp(optarg, backend_names[i]) == 0)
+					break;
+			if (i == nitems(backend_names)) {
+				out_vis(vis, sizeof(vis), optarg, strlen(optarg));
+				usage_error("invalid --backend: %s (inotify, "
+				    "fanotify, auto)", vis);
+				return -1;
+			}
+			o->backend = (int)i;
 			break;
 		case O_CHGEXIT:
 			o->chgexit = 1;
@@ -429,6 +446,7 @@ free_watch(struct watch *w)
 	cmd_free(w);
 	ev_free(w);
 	tree_free(w);
+	fan_free(w);
 	globlist_free(&w->defign);
 	globlist_free(&w->gitign);
 	for (i = 0; i < w->nroots; i++) {
@@ -455,16 +473,38 @@ watch_loop(struct watch *w)
 	return 0;
 }
 
+/* The backend: inotify, or fanotify when asked or when auto finds the
+ * tree too large for inotify's watch limit. */
+static int
+watch_backend(struct watch *w)
+{
+	int fan = w->o->backend == BACKEND_FANOTIFY;
+
+	if (!fan) {
+		w->fallback = w->o->backend == BACKEND_AUTO && geteuid() == 0 &&
+		    fan_available();
+		if (tree_open(w) == -1 || tree_add_roots(w) == -1)
+			return -1;
+		if (w->limit_hit) {
+			tree_free(w);
+			fan = 1;
+		}
+	}
+	if (fan && fan_open(w) == -1)
+		return -1;
+	if (loop_fd(w->loop, w->ifd, EPOLLIN, fan ? fan_readable :
+	    tree_readable, w) == -1) {
+		warn("cannot start the event loop");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 watch_run(struct watch *w)
 {
-	if (watch_loop(w) == -1 || tree_open(w) == -1 ||
-	    tree_add_roots(w) == -1)
+	if (watch_loop(w) == -1 || watch_backend(w) == -1)
 		return EXIT_NO;
-	if (loop_fd(w->loop, w->ifd, EPOLLIN, tree_readable, w) == -1) {
-		warn("cannot start the event loop");
-		return EXIT_NO;
-	}
 	if (w->o->cmd != NULL) {
 		w->deliver = cmd_event;
 		if (cmd_start(w) == -1)

@@ -135,9 +135,8 @@ join(const char *a, const char *b)
 
 /* ---- reporting ---- */
 
-/* Report a change of rel (and dest for a move) under root, filtered. */
-static void
-report(struct watch *w, int type, int root, const char *rel, int droot,
+void
+tree_report(struct watch *w, int type, int root, const char *rel, int droot,
     const char *dest, int is_dir)
 {
 	char *p = NULL, *d = NULL;
@@ -242,6 +241,11 @@ add_watch(struct watch *w, int root, const char *rel)
 		mask |= IN_DONT_FOLLOW;
 	p = full_path(w, root, rel);
 	wd = inotify_add_watch(w->ifd, p, mask);
+	if (wd == -1 && errno == ENOSPC && w->fallback) {
+		w->limit_hit = 1;
+		free(p);
+		return 0;
+	}
 	if (wd == -1) {
 		if (errno == ENOSPC)
 			limit_error(w, p);
@@ -313,7 +317,7 @@ scan_report(struct watch *w, int root, const char *rel, int is_dir)
 {
 	char *s;
 
-	report(w, EV_CREATED, root, rel, 0, NULL, is_dir);
+	tree_report(w, EV_CREATED, root, rel, 0, NULL, is_dir);
 	s = show(w, root, rel);
 	strset_add(&w->seen, s);
 	free(s);
@@ -571,6 +575,10 @@ setup_file_root(struct watch *w, size_t i, int exists)
 	}
 	r->pwd = -1;
 	wd = inotify_add_watch(w->ifd, r->dir, w->mask);
+	if (wd == -1 && errno == ENOSPC && w->fallback) {
+		w->limit_hit = 1;
+		return 0;
+	}
 	if (wd == -1) {
 		if (errno == ENOSPC)
 			limit_error(w, r->dir);
@@ -686,7 +694,7 @@ moved_out(struct watch *w)
 {
 	if (from.rel == NULL)
 		return;
-	report(w, EV_MOVED, from.root, from.rel, 0, NULL, from.is_dir);
+	tree_report(w, EV_MOVED, from.root, from.rel, 0, NULL, from.is_dir);
 	if (from.is_dir)
 		drop_subtree(w, from.root, from.rel);
 	free(from.rel);
@@ -702,12 +710,12 @@ moved_to(struct watch *w, int root, const char *rel, int is_dir,
 	if (from.rel == NULL || from.cookie != cookie) {
 		/* moved in from outside */
 		moved_out(w);
-		report(w, EV_MOVED, 0, NULL, root, rel, is_dir);
+		tree_report(w, EV_MOVED, 0, NULL, root, rel, is_dir);
 		if (is_dir)
 			add_subtree(w, root, rel);
 		return;
 	}
-	report(w, EV_MOVED, from.root, from.rel, root, rel, is_dir);
+	tree_report(w, EV_MOVED, from.root, from.rel, root, rel, is_dir);
 	if (is_dir) {
 		ign = !w->o->recursive || filter_ignored(w, root, rel, 2);
 		if (watched(w, from.root, from.rel)) {
@@ -804,7 +812,7 @@ handle(struct watch *w, const struct inotify_event *ie)
 	}
 	if (m & IN_DELETE_SELF) {
 		if (d->root >= 0 && d->rel[0] == '\0')
-			report(w, EV_DELETED, d->root, "", 0, NULL, 1);
+			tree_report(w, EV_DELETED, d->root, "", 0, NULL, 1);
 		return;
 	}
 	if (ie->len == 0)
@@ -833,17 +841,17 @@ handle(struct watch *w, const struct inotify_event *ie)
 			goto out;
 		}
 		free(s);
-		report(w, EV_CREATED, root, rel, 0, NULL, is_dir);
+		tree_report(w, EV_CREATED, root, rel, 0, NULL, is_dir);
 		if (is_dir)
 			add_subtree(w, root, rel);
 	} else if (m & IN_DELETE)
-		report(w, EV_DELETED, root, rel, 0, NULL, is_dir);
+		tree_report(w, EV_DELETED, root, rel, 0, NULL, is_dir);
 	else if ((m & IN_MODIFY) && !w->o->close_write)
-		report(w, EV_MODIFIED, root, rel, 0, NULL, is_dir);
+		tree_report(w, EV_MODIFIED, root, rel, 0, NULL, is_dir);
 	else if (m & IN_CLOSE_WRITE)
-		report(w, EV_CLOSED_WRITE, root, rel, 0, NULL, is_dir);
+		tree_report(w, EV_CLOSED_WRITE, root, rel, 0, NULL, is_dir);
 	else if (m & IN_ATTRIB)
-		report(w, EV_ATTRIB, root, rel, 0, NULL, is_dir);
+		tree_report(w, EV_ATTRIB, root, rel, 0, NULL, is_dir);
 out:
 	free(rel);
 }
@@ -887,10 +895,15 @@ tree_free(struct watch *w)
 			free(w->slots[i]);
 		}
 	free(w->slots);
+	w->slots = NULL;
+	w->nslots = w->nents = 0;
 	strset_free(&w->seen);
 	free(w->pbuf);
+	w->pbuf = NULL;
+	w->pcap = 0;
 	free(from.rel);
 	from.rel = NULL;
 	if (w->ifd >= 0)
 		close(w->ifd);
+	w->ifd = -1;
 }

@@ -98,7 +98,10 @@ struct watch_opts {
 	int	 errexit;
 	int	 precise;
 	int	 differences;
+	int	 backend;
 };
+
+enum { BACKEND_INOTIFY, BACKEND_FANOTIFY, BACKEND_AUTO };
 
 enum { BUSY_QUEUE, BUSY_RESTART, BUSY_SIGNAL, BUSY_IGNORE };
 
@@ -150,6 +153,11 @@ struct watch {
 	void	(*deliver)(struct watch *, const struct ev *);
 	int	 exit_code;	/* -1: still running */
 	struct cmdstate *cs;	/* command.c */
+
+	/* --backend auto: past the watch limit, fanotify (fanotify.c) */
+	int	 fallback;	/* it can be used */
+	int	 limit_hit;	/* and it is needed */
+	int	 fan_rename;	/* the kernel reports renames whole */
 };
 
 /* tree.c */
@@ -157,6 +165,16 @@ int	tree_open(struct watch *w);
 int	tree_add_roots(struct watch *w);
 void	tree_readable(struct loop *l, int fd, unsigned events, void *arg);
 void	tree_free(struct watch *w);
+/* Report a change of rel under root (and of dest under droot for a move;
+ * either NULL when outside), through the filters. */
+void	tree_report(struct watch *w, int type, int root, const char *rel,
+	    int droot, const char *dest, int is_dir);
+
+/* fanotify.c */
+int	fan_available(void);
+int	fan_open(struct watch *w);
+void	fan_readable(struct loop *l, int fd, unsigned events, void *arg);
+void	fan_free(struct watch *w);
 
 /* events.c */
 /* A raw change; path or dest NULL when filtered out. */
