@@ -10,7 +10,8 @@
 #   2. setup for a tree of 10101 directories and 100000 files (on tmpfs):
 #      the time from start until a write in the tree is reported, and the
 #      peak RSS (VmHWM) then, against inotifywait -m -r and python3
-#      watchdog; and how many watches a tree with an ignored node_modules
+#      watchdog (and syskit --backend fanotify: no watches at all); and
+#      how many watches a tree with an ignored node_modules
 #      of 10000 directories costs with -i node_modules;
 #   3. throughput: the --json stream of 100000 creates in one directory
 #      against inotifywait -m --format: the watcher is stopped (SIGSTOP)
@@ -179,6 +180,7 @@ PYEOF
 
 : >"$OUT/watch-setup.txt"
 NAME=syskit setup syskit "$TMP/tree/x/probe" "$S" watch "$TMP/tree"
+NAME=syskit-fanotify setup syskit-fanotify "$TMP/tree/x/probe" "$S" watch --backend fanotify "$TMP/tree"
 NAME=inotifywait setup inotifywait "$TMP/tree/x/probe" inotifywait -m -r -e modify "$TMP/tree"
 NAME=watchdog setup watchdog "$TMP/tree/x/probe" "$PY" -u "$TMP/wd.py" "$TMP/tree"
 NAME=syskit-nm setup syskit-nm "$TMP/nm/src/x/probe" "$S" watch -i node_modules "$TMP/nm"

@@ -141,19 +141,35 @@ fan_free(struct watch *w)
 	rootfd = NULL;
 }
 
-/* The path of the entry an info record names, malloc'd, or NULL. */
+/* The path of the entry an info record names (a record of len bytes at
+ * p: header, fsid, file handle, name), malloc'd, or NULL.  Records are
+ * not aligned in the buffer: the handle is copied out. */
 static char *
-info_path(const struct fanotify_event_info_fid *fid, size_t nroots)
+info_path(const char *p, size_t len, size_t nroots)
 {
-	struct file_handle *fh = (struct file_handle *)fid->handle;
-	const char *name = (const char *)fh->f_handle + fh->handle_bytes;
+	union {
+		struct file_handle fh;
+		char	b[sizeof(struct file_handle) + MAX_HANDLE_SZ];
+	} u;
+	size_t off = sizeof(struct fanotify_event_info_fid), hb;
+	const char *name;
 	char proc[64], dir[PATH_MAX];
-	ssize_t n = -1;
+	ssize_t n;
 	size_t i;
 	int fd = -1;
 
+	if (len < off + sizeof(u.fh))
+		return NULL;
+	memcpy(&u.fh, p + off, sizeof(u.fh));
+	hb = u.fh.handle_bytes;
+	if (hb > MAX_HANDLE_SZ || off + sizeof(u.fh) + hb >= len)
+		return NULL;
+	memcpy(u.fh.f_handle, p + off + sizeof(u.fh), hb);
+	name = p + off + sizeof(u.fh) + hb;
+	if (memchr(name, '\0', len - (size_t)(name - p)) == NULL)
+		return NULL;
 	for (i = 0; i < nroots && fd == -1; i++)
-		fd = open_by_handle_at(rootfd[i], fh, O_PATH | O_CLOEXEC);
+		fd = open_by_handle_at(rootfd[i], &u.fh, O_PATH | O_CLOEXEC);
 	if (fd == -1)
 		return NULL;
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
@@ -231,26 +247,29 @@ file_root_event(struct watch *w, int i, uint64_t m, int is_dir)
 		ev_add(w, EV_ATTRIB, r->path, NULL, is_dir);
 }
 
+/* One event: its mask, and its info records (p, len). */
 static void
-one_event(struct watch *w, const struct fanotify_event_metadata *md)
+one_event(struct watch *w, uint64_t m, const char *p, size_t len)
 {
-	const char *p = (const char *)(md + 1), *end = (const char *)md +
-	    md->event_len, *rel = NULL, *drel = NULL;
-	const struct fanotify_event_info_header *h;
-	char *path = NULL, *old = NULL, *new = NULL;
-	uint64_t m = md->mask;
+	const char *end = p + len, *rel = NULL, *drel = NULL;
+	struct fanotify_event_info_header h;
+	char *path = NULL, *old = NULL, *new = NULL, **to;
 	int is_dir = !!(m & FAN_ONDIR), root = -1, droot = -1;
 
-	for (; p + sizeof(*h) <= end; p += h->len) {
-		h = (const void *)p;
-		if (h->len == 0)
+	for (; p + sizeof(h) <= end; p += h.len) {
+		memcpy(&h, p, sizeof(h));
+		if (h.len < sizeof(h) || h.len > (size_t)(end - p))
 			break;
-		if (h->info_type == FAN_EVENT_INFO_TYPE_DFID_NAME)
-			path = info_path((const void *)p, w->nroots);
-		else if (h->info_type == FAN_EVENT_INFO_TYPE_OLD_DFID_NAME)
-			old = info_path((const void *)p, w->nroots);
-		else if (h->info_type == FAN_EVENT_INFO_TYPE_NEW_DFID_NAME)
-			new = info_path((const void *)p, w->nroots);
+		if (h.info_type == FAN_EVENT_INFO_TYPE_DFID_NAME)
+			to = &path;
+		else if (h.info_type == FAN_EVENT_INFO_TYPE_OLD_DFID_NAME)
+			to = &old;
+		else if (h.info_type == FAN_EVENT_INFO_TYPE_NEW_DFID_NAME)
+			to = &new;
+		else
+			continue;
+		free(*to);
+		*to = info_path(p, h.len, w->nroots);
 	}
 	if (m & FAN_RENAME) {
 		if (old != NULL)
@@ -306,10 +325,10 @@ void
 fan_readable(struct loop *l, int fd, unsigned events, void *arg)
 {
 	struct watch *w = arg;
-	char buf[65536] __attribute__((aligned(8)));
-	const struct fanotify_event_metadata *md;
+	struct fanotify_event_metadata md;
+	char buf[65536];
 	ssize_t n;
-	size_t i;
+	size_t i, off;
 
 	(void)l;
 	(void)events;
@@ -319,20 +338,28 @@ fan_readable(struct loop *l, int fd, unsigned events, void *arg)
 			continue;
 		if (n <= 0)
 			break;
-		for (md = (const void *)buf; FAN_EVENT_OK(md, n);
-		    md = FAN_EVENT_NEXT(md, n)) {
-			if (md->vers != FANOTIFY_METADATA_VERSION)
+		/* events with names are not 8-aligned: copied out */
+		for (off = 0; off + sizeof(md) <= (size_t)n;
+		    off += md.event_len) {
+			memcpy(&md, buf + off, sizeof(md));
+			if (md.event_len < sizeof(md) ||
+			    md.event_len > (size_t)n - off ||
+			    md.metadata_len < sizeof(md) ||
+			    md.metadata_len > md.event_len)
+				break;
+			if (md.vers != FANOTIFY_METADATA_VERSION)
 				continue;
-			if (md->fd >= 0)
-				close(md->fd);
-			if (md->mask & FAN_Q_OVERFLOW) {
+			if (md.fd >= 0)
+				close(md.fd);
+			if (md.mask & FAN_Q_OVERFLOW) {
 				/* nothing to re-add: report it */
 				for (i = 0; i < w->nroots; i++)
 					ev_add(w, EV_OVERFLOW, w->roots[i].path,
 					    NULL, !w->roots[i].is_file);
 				continue;
 			}
-			one_event(w, md);
+			one_event(w, md.mask, buf + off + md.metadata_len,
+			    md.event_len - md.metadata_len);
 		}
 	}
 	ev_flush(w);
