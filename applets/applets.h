@@ -7,3 +7,4 @@ APPLET(lock, lock_main, "run a command under a file lock or semaphore slot; lock
 APPLET(ps, ps_main, "processes: procps-compatible listing, JSON, sampling")
 APPLET(run, run_main, "supervise a command: time limits, whole-tree kill, capture, retries, report")
 APPLET(sysinfo, sysinfo_main, "the machine: CPU, memory, disks, network, limits, pressure")
+APPLET(watch, watch_main, "react to file changes: event stream, run on change, periodic rerun")
