@@ -355,3 +355,120 @@ time.sleep(5)
 	run ls -A "$d"
 	assert_output syskit.prom
 }
+
+# free_port: a loopback port nobody listens on now.
+free_port() {
+	$PY -c "
+import socket
+s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"
+}
+
+@test "serve: a real Prometheus scrapes it: up is 1, memory and cpu series exist" {
+	command -v prometheus || skip "prometheus (Debian prometheus) is not installed"
+	local d=$BATS_TEST_TMPDIR/prom pp i ok=
+	start_server
+	pp=$(free_port)
+	mkdir "$d"
+	cat >"$d/prometheus.yml" <<-EOC
+	global:
+	  scrape_interval: 1s
+	  scrape_timeout: 1s
+	scrape_configs:
+	  - job_name: syskit
+	    static_configs:
+	      - targets: ['127.0.0.1:$PORT']
+	EOC
+	prometheus --config.file="$d/prometheus.yml" --storage.tsdb.path="$d/data" \
+	    --web.listen-address="127.0.0.1:$pp" >"$d/log" 2>&1 &
+	TPID=$!
+	q() {
+		curl -sS --max-time 5 "http://127.0.0.1:$pp/api/v1/query" \
+		    --data-urlencode "query=$1" 2>/dev/null
+	}
+	for i in $(seq 60); do
+		if q up | grep -q '"value":\[[0-9.]*,"1"\]'; then
+			ok=1
+			break
+		fi
+		sleep 0.5
+	done
+	[ -n "$ok" ] || { tail -n 20 "$d/log" >&2; false; }
+	run q 'up{job="syskit"}'
+	assert_output --regexp '"value":\[[0-9.]+,"1"\]'
+	run q node_memory_MemAvailable_bytes
+	assert_output --regexp '"__name__":"node_memory_MemAvailable_bytes"'
+	assert_output --regexp '"value":\[[0-9.]+,"[1-9][0-9]*"\]'
+	run q 'count(node_cpu_seconds_total{mode="user"})'
+	assert_output --regexp '"value":\[[0-9.]+,"[1-9][0-9]*"\]'
+	run q 'syskit_scrape_duration_seconds'
+	assert_output --partial '"__name__":"syskit_scrape_duration_seconds"'
+}
+
+@test "serve: node_exporter side by side: shared names have its types and labels, values agree" {
+	command -v prometheus-node-exporter ||
+	    skip "prometheus-node-exporter (Debian) is not installed"
+	local np i
+	start_server
+	np=$(free_port)
+	prometheus-node-exporter --web.listen-address="127.0.0.1:$np" \
+	    >"$BATS_TEST_TMPDIR/ne.log" 2>&1 &
+	TPID=$!
+	for i in $(seq 100); do
+		get -o "$BATS_TEST_TMPDIR/ne" "http://127.0.0.1:$np/metrics" 2>/dev/null && break
+		sleep 0.1
+	done
+	get -o "$BATS_TEST_TMPDIR/sk" "http://127.0.0.1:$PORT/metrics"
+	# node_os_info: syskit has the four labels of os-release it reads
+	run $PY -c "
+import re, sys
+def parse(p):
+    types, labels, vals = {}, {}, {}
+    for l in open(p):
+        if l.startswith('# TYPE '):
+            _, _, n, t = l.split()
+            types[n] = t
+        elif l.strip() and l[0] != '#':
+            m = re.match(r'([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)', l)
+            lab = m.group(3) or ''
+            labels.setdefault(m.group(1), set()).add(
+                frozenset(re.findall(r'([a-zA-Z_]+)=\"', lab)))
+            vals[m.group(1) + '{' + lab + '}'] = float(m.group(4))
+    return types, labels, vals
+st, sl, sv = parse(sys.argv[1])
+nt, nl, nv = parse(sys.argv[2])
+subset = {'node_os_info'}
+bad = 0
+shared = [n for n in st if n.startswith('node_')]
+for n in shared:
+    if n not in nt:
+        print('missing in node_exporter:', n); bad = 1; continue
+    if st[n] != nt[n]:
+        print('type:', n, st[n], nt[n]); bad = 1
+    for ks in sl.get(n, ()):
+        if ks in nl.get(n, ()):
+            continue
+        if n in subset and any(ks <= o for o in nl.get(n, ())):
+            continue
+        print('labels:', n, sorted(ks), [sorted(o) for o in nl.get(n, ())]); bad = 1
+def near(key, tol):
+    global bad
+    if key not in sv or key not in nv:
+        print('no sample:', key); bad = 1; return
+    a, b = sv[key], nv[key]
+    if abs(a - b) > tol * max(abs(a), abs(b), 1):
+        print('value:', key, a, b); bad = 1
+near('node_memory_MemTotal_bytes{}', 0)
+near('node_memory_MemAvailable_bytes{}', 0.2)
+near('node_boot_time_seconds{}', 1e-8)
+roots = [k for k in sv if k.startswith('node_filesystem_size_bytes{') and 'mountpoint=\"/\"' in k]
+for k in roots:
+    near(k, 0)
+for k in sv:
+    if k.startswith('node_network_receive_bytes_total{') and k in nv:
+        near(k, 0.1)
+print(len(shared), 'shared families')
+sys.exit(bad)
+" "$BATS_TEST_TMPDIR/sk" "$BATS_TEST_TMPDIR/ne"
+	assert_success
+	assert_output --regexp '^[1-9][0-9]* shared families$'
+}
