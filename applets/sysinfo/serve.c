@@ -41,6 +41,7 @@ struct srv {
 	const struct si_serve_opts *o;
 	struct conn	**conns;	/* o->max_conns slots */
 	int		 nconns;
+	int		 paused;	/* the listener, out of descriptors */
 };
 
 /* ---- rendering ---- */
@@ -327,9 +328,8 @@ conn_request(struct conn *k)
 static void
 conn_serve(struct conn *k)
 {
-	int i;
-
-	for (i = 0; i < 16; i++) {
+	/* each turn consumes a request head from the bounded input */
+	for (;;) {
 		if (!conn_request(k))
 			return;
 		if (conn_flush(k) <= 0)
@@ -380,8 +380,16 @@ on_accept(struct loop *l, int lfd, unsigned ev, void *arg)
 	(void)ev;
 	for (j = 0; j < 64; j++) {
 		fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0 && (errno == EMFILE || errno == ENFILE ||
+		    errno == ENOBUFS || errno == ENOMEM)) {
+			/* out of descriptors: the listener, level-triggered,
+			 * would spin; it rests until the next tick */
+			if (loop_fd_events(l, lfd, 0) == 0)
+				s->paused = 1;
+			return;
+		}
 		if (fd < 0)
-			return;		/* EAGAIN, or a client gone: EMFILE too */
+			return;		/* EAGAIN, or a client already gone */
 		if (s->nconns >= s->o->max_conns ||
 		    (k = calloc(1, sizeof(*k))) == NULL) {
 			(void)!send(fd, busy, sizeof(busy) - 1,
@@ -415,11 +423,12 @@ on_tick(struct loop *l, int id, void *arg)
 	double now = loop_now();
 	int i;
 
-	(void)l;
 	(void)id;
 	for (i = 0; i < s->o->max_conns; i++)
 		if (s->conns[i] != NULL && now >= s->conns[i]->deadline)
 			conn_close(s->conns[i]);
+	if (s->paused && loop_fd_events(l, s->lfd, EPOLLIN) == 0)
+		s->paused = 0;
 }
 
 static void
