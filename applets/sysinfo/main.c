@@ -10,6 +10,9 @@ static const char usage[] =
     "usage: sysinfo [SECTION ...] [--json | --format text|json|kv|prometheus]\n"
     "               [--interval DURATION] [--effective] [--all]\n"
     "               [--kind KIND] [--pids]\n"
+    "       sysinfo --serve [ADDR:]PORT [--collect LIST] [--max-conns N]\n"
+    "               [--read-timeout DURATION]\n"
+    "       sysinfo --textfile DIR [--every DURATION] [--collect LIST]\n"
     "\n"
     "With no SECTION: a one-screen summary (all sections but conn for\n"
     "--json, kv and prometheus).  Sections:\n"
@@ -32,6 +35,14 @@ static const char usage[] =
     "  -j, --json            same as --format json\n"
     "  -k, --kind KIND       conn: tcp tcp4 tcp6 udp udp4 udp6 unix inet inet4 inet6 all\n"
     "  -p, --pids            conn: find the process owning each socket\n"
+    "      --serve [ADDR:]PORT  serve GET /metrics (Prometheus, OpenMetrics)\n"
+    "                        on ADDR (default 127.0.0.1) until SIGTERM\n"
+    "      --textfile DIR    write DIR/syskit.prom atomically\n"
+    "      --every DUR       --textfile: rewrite it every DUR until SIGTERM\n"
+    "      --collect LIST    sections to serve, comma-separated (default all\n"
+    "                        but conn)\n"
+    "      --max-conns N     --serve: connections at once (default 64)\n"
+    "      --read-timeout DUR  --serve: time for a request (default 10s)\n"
     "  -h, --help            show this help\n"
     "  -V, --version         show the version\n";
 
@@ -267,6 +278,8 @@ si_get_stat(struct ctx *c)
 
 /* ---- options and the section table ---- */
 
+enum { O_SERVE = 256, O_TEXTFILE, O_EVERY, O_COLLECT, O_MAXCONNS, O_TIMEOUT };
+
 static const struct option longopts[] = {
 	{ "all", no_argument, NULL, 'a' },
 	{ "effective", no_argument, NULL, 'e' },
@@ -277,6 +290,12 @@ static const struct option longopts[] = {
 	{ "kind", required_argument, NULL, 'k' },
 	{ "pids", no_argument, NULL, 'p' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "serve", required_argument, NULL, O_SERVE },
+	{ "textfile", required_argument, NULL, O_TEXTFILE },
+	{ "every", required_argument, NULL, O_EVERY },
+	{ "collect", required_argument, NULL, O_COLLECT },
+	{ "max-conns", required_argument, NULL, O_MAXCONNS },
+	{ "read-timeout", required_argument, NULL, O_TIMEOUT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -319,9 +338,45 @@ static const struct {
 	{ S_LIMITS, sec_limits }, { S_PRESSURE, sec_pressure },
 };
 
+/* The Prometheus text of the sections in want, into c->prom (set up by
+ * the caller): what --serve and --textfile render per scrape. */
+void
+si_prom_run(struct ctx *c, int want)
+{
+	int i;
+
+	c->cg_mask = (want & S_CPU ? CG_CPU : 0) | (want & S_MEM ? CG_MEM : 0);
+	if (want & S_LIMITS)
+		c->cg_mask = CG_ALL;
+	for (i = 0; i < (int)nitems(runs); i++)
+		if (want & runs[i].bit)
+			runs[i].fn(c);
+}
+
+/* --collect LIST: sections, comma-separated. */
+static int
+parse_collect(const char *s)
+{
+	char buf[256], *p, *tok;
+	int want = 0, b;
+
+	if (strlen(s) >= sizeof(buf))
+		return 0;
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (p = buf; (tok = strsep(&p, ",")) != NULL; ) {
+		if ((b = parse_section(tok)) == 0)
+			return 0;
+		want |= b;
+	}
+	return want;
+}
+
 int
 sysinfo_main(int argc, char *argv[])
 {
+	struct si_serve_opts so = { NULL, NULL, S_FULL, 64, 0, 10 };
+	long long ll;
+	int collect = 0;
 	struct ctx c;
 	char vis[256];
 	int ch, want = 0, effective = 0, kind = 0, torun, i, b;
@@ -376,6 +431,36 @@ sysinfo_main(int argc, char *argv[])
 		case 'V':
 			printf("syskit %s\n", SYSKIT_VERSION);
 			return 0;
+		case O_SERVE:
+			so.serve = optarg;
+			break;
+		case O_TEXTFILE:
+			so.textfile = optarg;
+			break;
+		case O_EVERY:
+			if (args_duration(optarg, 86400, &so.every) != 0 ||
+			    so.every <= 0)
+				return bad_value("every", optarg,
+				    " (a duration up to 1d: 15s, 1m)");
+			break;
+		case O_COLLECT:
+			if ((so.want = parse_collect(optarg)) == 0)
+				return bad_value("collect", optarg,
+				    " (sections, comma-separated: cpu,mem,net)");
+			collect = 1;
+			break;
+		case O_MAXCONNS:
+			if (args_int(optarg, 1, 65536, &ll) != 0)
+				return bad_value("max-conns", optarg,
+				    " (1 to 65536)");
+			so.max_conns = (int)ll;
+			break;
+		case O_TIMEOUT:
+			if (args_duration(optarg, 3600, &so.timeout) != 0 ||
+			    so.timeout <= 0)
+				return bad_value("read-timeout", optarg,
+				    " (a duration up to 1h: 10s, 500ms)");
+			break;
 		default:
 			/* musl leaves optind past argc after a last option
 			 * without its value: usage_badopt reads argv[optind - 1] */
@@ -384,6 +469,23 @@ sysinfo_main(int argc, char *argv[])
 			return usage_badopt(argv, "aef:hi:jk:pV", longopts);
 		}
 	}
+	if (so.serve != NULL || so.textfile != NULL) {
+		if (so.serve != NULL && so.textfile != NULL)
+			return usage_error("--serve and --textfile: one or the "
+			    "other");
+		if (optind < argc)
+			return usage_error("--%s takes its sections from "
+			    "--collect", so.serve ? "serve" : "textfile");
+		if (c.fmt != F_TEXT && c.fmt != F_PROM)
+			return usage_error("--%s writes prometheus: no other "
+			    "--format", so.serve ? "serve" : "textfile");
+		if (so.every > 0 && so.serve != NULL)
+			return usage_error("--every goes with --textfile");
+		return so.serve != NULL ? si_serve(&so) : si_textfile(&so);
+	}
+	if (collect || so.every > 0)
+		return usage_error("--%s goes with --serve or --textfile",
+		    collect ? "collect" : "every");
 	for (i = optind; i < argc; i++) {
 		if ((b = parse_section(argv[i])) == 0) {
 			out_vis(vis, sizeof(vis), argv[i], strlen(argv[i]));

@@ -164,4 +164,18 @@ void	sec_pressure(struct ctx *c);
 /* summary.c: the one-screen summary for people */
 int	si_summary(struct ctx *c);
 
+/* serve.c: --serve (HTTP, lib/http on lib/loop) and --textfile */
+struct si_serve_opts {
+	const char	*serve;		/* [ADDR:]PORT */
+	const char	*textfile;	/* DIR */
+	int		 want;		/* S_* to collect */
+	int		 max_conns;
+	double		 every;		/* --textfile: seconds, 0 once */
+	double		 timeout;	/* a request's read deadline */
+};
+void	si_prom_run(struct ctx *c, int want);	/* main.c */
+char	*si_render(int want, size_t *len);
+int	si_serve(const struct si_serve_opts *o);
+int	si_textfile(const struct si_serve_opts *o);
+
 #endif
