@@ -3,6 +3,7 @@
  * APPLET(name, main function, one-line summary)
  * Only real, working applets belong here.
  */
+APPLET(pipe, pipe_main, "move bytes between stdio, files, commands and sockets: zero-copy, fan-out, relay")
 APPLET(ps, ps_main, "processes: procps-compatible listing, JSON, sampling")
 APPLET(run, run_main, "supervise a command: time limits, whole-tree kill, capture, retries, report")
 APPLET(sysinfo, sysinfo_main, "the machine: CPU, memory, disks, network, limits, pressure")
