@@ -197,6 +197,9 @@ sink_error(struct flow *f, struct sink *s, int e)
 
 	if (!r->o->drop) {
 		fail(r, "cannot write to", s->c->name, e);
+		/* a reader of our stdout that has had enough: no message */
+		if (e == EPIPE && s->c->ep->kind == EP_STDIO)
+			r->why[0] = '\0';
 		return;
 	}
 	warnx("dropped %s: %s", s->c->name, strerror(e));
@@ -905,7 +908,8 @@ relay_end(struct relay *r, int kill_them)
 			code = c->status;
 	}
 	if (r->code != 0) {
-		warnx("%s", r->why);
+		if (r->why[0] != '\0')
+			warnx("%s", r->why);
 		return r->code;
 	}
 	if (r->dropped)
