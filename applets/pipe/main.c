@@ -118,6 +118,7 @@ struct ctx {
 	int		 li;		/* the listening endpoint, or -1 */
 	int		 lfd;
 	int		 lwatched;
+	int		 bound;		/* we made the listener's socket file */
 	struct loop	*l;
 	struct session	**s;
 	size_t		 ns, caps;
@@ -208,7 +209,9 @@ session_start(struct ctx *x, const struct conn *acc)
 		else
 			s->ptr[i] = &s->conns[i];
 	}
-	if (x->ns == 0 && x->o->size == 0 && s->ptr[0]->rfd != -1 &&
+	if (x->ns == 0 && x->o->ro.count > 0)
+		x->size = x->o->ro.count;
+	else if (x->ns == 0 && x->o->size == 0 && s->ptr[0]->rfd != -1 &&
 	    fstat(s->ptr[0]->rfd, &st) == 0 && S_ISREG(st.st_mode)) {
 		off_t at = lseek(s->ptr[0]->rfd, 0, SEEK_CUR);
 
@@ -323,7 +326,7 @@ reap_sessions(struct ctx *x, int all)
 			x->s[j++] = s;
 			continue;
 		}
-		if (x->o->progress && i == 0 && x->drawn)
+		if (x->o->progress && i == 0)
 			progress_draw(&s->r, x->o->size ? x->o->size :
 			    x->size, 1);
 		if (x->o->stats)
@@ -456,6 +459,7 @@ serve(struct ctx *x)
 			code = EXIT_NO;
 			goto out;
 		}
+		x->bound = 1;
 		listen_arm(x);
 	}
 	code = run_loop(x);
@@ -465,12 +469,11 @@ serve(struct ctx *x)
 	} else if (code == 0)
 		code = x->code;
 out:
-	if (x->lfd != -1) {
+	if (x->lfd != -1)
 		close(x->lfd);
-		if (x->eps[x->li].kind == EP_UNIX_LISTEN &&
-		    !x->eps[x->li].abstract)
-			unlink(x->eps[x->li].path);
-	}
+	if (x->bound && x->eps[x->li].kind == EP_UNIX_LISTEN &&
+	    !x->eps[x->li].abstract)
+		unlink(x->eps[x->li].path);
 	reap_sessions(x, 1);
 	for (i = 0; i < x->neps; i++)
 		if (x->shared[i].shared)
