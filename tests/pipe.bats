@@ -5,18 +5,17 @@
 load helpers
 bats_require_minimum_version 1.5.0
 
-setup_file() {
-	export SKBIN="$BATS_FILE_TMPDIR/bin"
-	mkdir -p "$SKBIN"
-	ln -sf "$SYSKIT_BIN" "$SKBIN/syskit"
-	"$SYSKIT_BIN" --list | while read -r name _; do
-		ln -sf "$SYSKIT_BIN" "$SKBIN/$name"
-	done
-	# 64 MiB of random data (not 256: the suite must stay fast)
-	export DATA="$BATS_FILE_TMPDIR/data"
-	head -c 64M /dev/urandom >"$DATA"
-	export SUM
-	SUM=$(sha256sum <"$DATA" | cut -d' ' -f1)
+# 64 MiB of random data (not 256: the suite must stay fast), made once
+# per run: $DATA and its sha256 in $SUM
+setup() {
+	PATH="$SKBIN:$PATH"
+	unset SYSKIT_PROC SYSKIT_SYS NO_COLOR
+	DATA=$BATS_FILE_TMPDIR/data
+	if [ ! -f "$DATA.sum" ]; then
+		head -c 64M /dev/urandom >"$DATA"
+		sha256sum <"$DATA" | cut -d' ' -f1 >"$DATA.sum"
+	fi
+	SUM=$(cat "$DATA.sum")
 }
 
 teardown() {
@@ -28,9 +27,9 @@ teardown() {
 	BG_PIDS=
 }
 
-# bg CMD...: start in the background, killed in teardown
+# bg CMD...: start in the background (a minute at most), killed in teardown
 bg() {
-	"$@" &
+	timeout 60 "$@" &
 	BG_PIDS="${BG_PIDS:-} $!"
 	LAST_PID=$!
 }
@@ -232,14 +231,14 @@ y"
 	p=$(free_port)
 	bg syskit pipe "tcp-listen:127.0.0.1:$p" "$t/tcp4"		# socket -> file
 	wait_listen "$p"
-	syskit pipe "$DATA" "tcp:127.0.0.1:$p"				# file -> socket (sendfile)
+	timeout 60 syskit pipe "$DATA" "tcp:127.0.0.1:$p"				# file -> socket (sendfile)
 	wait "$LAST_PID"
 	assert_equal "$(sum_of "$t/tcp4")" "$SUM"
 
 	p=$(free_port)
 	bg sh -c "syskit pipe 'tcp-listen:[::1]:$p' - | sha256sum >'$t/tcp6.sum'"	# socket -> pipe
 	wait_listen "$p"
-	cat "$DATA" | syskit pipe - "tcp:[::1]:$p"			# pipe -> socket
+	cat "$DATA" | timeout 60 syskit pipe - "tcp:[::1]:$p"			# pipe -> socket
 	wait "$LAST_PID"
 	assert_equal "$(cut -d' ' -f1 "$t/tcp6.sum")" "$SUM"
 
@@ -257,7 +256,7 @@ open('$t/relay.sum','w').write(h.hexdigest())"
 	wait_listen "$p"
 	bg syskit pipe "unix-listen:$t/u.sock" "tcp:127.0.0.1:$p"
 	wait_unix "$t/u.sock"
-	syskit pipe "$DATA" "unix:$t/u.sock"
+	timeout 60 syskit pipe "$DATA" "unix:$t/u.sock"
 	wait
 	assert_equal "$(cat "$t/relay.sum")" "$SUM"
 	[ ! -e "$t/u.sock" ]	# the listener's socket file is gone
@@ -265,7 +264,7 @@ open('$t/relay.sum','w').write(h.hexdigest())"
 	q=skt$$
 	bg syskit pipe "unix-listen:@$q" "$t/abs"			# abstract names
 	wait_unix "@$q"
-	syskit pipe "exec:cat $DATA" "unix:@$q"
+	timeout 60 syskit pipe "exec:cat $DATA" "unix:@$q"
 	wait "$LAST_PID"
 	assert_equal "$(sum_of "$t/abs")" "$SUM"
 }
@@ -277,7 +276,7 @@ open('$t/relay.sum','w').write(h.hexdigest())"
 	bg syskit pipe --bidi "tcp-listen:127.0.0.1:$p" \
 	    "exec:sh -c 'wc -c; head -c 3000000 /dev/zero | tr \"\\\\0\" z'"
 	wait_listen "$p"
-	run $PY -c "
+	run timeout 60 $PY -c "
 import socket
 s=socket.create_connection(('127.0.0.1',$p)); s.sendall(b'x'*123456)
 s.shutdown(socket.SHUT_WR); d=b''
@@ -295,7 +294,7 @@ lines=d.split(b'\n',1); print(lines[0].decode().strip(), len(lines[1]), set(line
 	bg socat "TCP-LISTEN:$p,bind=127.0.0.1,reuseaddr" \
 	    SYSTEM:'wc -c; head -c 2000000 /dev/zero'
 	wait_listen "$p"
-	run sh -c "head -c 1000000 /dev/zero | syskit pipe --bidi - tcp:127.0.0.1:$p | wc -c"
+	run sh -c "head -c 1000000 /dev/zero | timeout 60 syskit pipe --bidi - tcp:127.0.0.1:$p | wc -c"
 	assert_success
 	assert_output "$(( 2000000 + $(printf '1000000\n' | wc -c) ))"
 }
@@ -377,13 +376,13 @@ no newline"
 	p=$(free_port)
 	bg syskit pipe --bidi -k "tcp-listen:127.0.0.1:$p" exec:cat
 	wait_listen "$p"
-	run $PY "$TOP/tests/pipe/clients.py" 127.0.0.1 "$p" 100 1 20000
+	run timeout 60 $PY "$TOP/tests/pipe/clients.py" 127.0.0.1 "$p" 100 1 20000
 	assert_success
 	assert_output "ok 100"
 	p=$(free_port)
 	bg syskit pipe --bidi -m 50 "tcp-listen:[::1]:$p" exec:cat
 	wait_listen "$p"
-	run $PY "$TOP/tests/pipe/clients.py" ::1 "$p" 50 50 200000
+	run timeout 60 $PY "$TOP/tests/pipe/clients.py" ::1 "$p" 50 50 200000
 	assert_success
 	assert_output "ok 50"
 	# one process serves them all

@@ -622,8 +622,11 @@ drain(struct flow *f, struct sink *s)
 	else if (n == -1 && s->mode == SM_SPLICE && errno == EINVAL) {
 		s->mode = SM_RW;
 		return 1;
-	} else if (n == -1)
+	} else if (n == -1) {
 		sink_error(f, s, errno);
+		/* a dropped sink no longer paces the others: go on */
+		return s->state == SK_DROPPED;
+	}
 	return moved;
 }
 

@@ -127,7 +127,6 @@ struct ctx {
 	int		 code;
 	int		 fatal;
 	uint64_t	 size;		/* for the ETA */
-	int		 drawn;
 };
 
 static int
@@ -308,7 +307,6 @@ on_tick(struct loop *l, int id, void *arg)
 	if (x->o->progress && x->ns > 0) {
 		progress_draw(&x->s[0]->r, x->o->size ? x->o->size : x->size,
 		    0);
-		x->drawn = 1;
 	}
 }
 
