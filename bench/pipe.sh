@@ -165,6 +165,37 @@ for g in ["p2p", "file", "sock", "relay", "fanout", "merge"]:
         name = r["command"]
         print("| %s | %.3f | %.2f | %s |" % (name, r["median"], r["median"] / base, rss.get(name, "-")))
     print()
+# the goals, checked against the medians above
+def med(g, name):
+    p = os.path.join(out, "pipe-%s.json" % g)
+    if not os.path.exists(p):
+        return None
+    for r in json.load(open(p))["results"]:
+        if r["command"] == name:
+            return r["median"]
+    return None
+def goal(text, ok):
+    print("- %s: %s" % (text, "met" if ok else "NOT met"))
+print("### Goals\n")
+sk, pv, none = med("p2p", "syskit pipe"), med("p2p", "pv -q"), med("p2p", "none (vmsrc to splsink)")
+if sk and pv and none:
+    goal("pipe to pipe at least as fast as pv -q (%.2fx)" % (pv / sk), pv >= sk)
+    goal("pipe to pipe within 3x of no tool in the middle (%.2fx)" % (sk / none), sk <= 3 * none)
+rs, rso = med("relay", "syskit pipe"), med("relay", "socat -b 1M")
+if rs and rso:
+    goal("TCP relay at least 1.5x socat -b 1M (%.2fx)" % (rso / rs), rso >= 1.5 * rs)
+fs, ft = med("fanout", "syskit pipe"), med("fanout", "tee")
+if fs and ft:
+    goal("fan-out at least as fast as tee (%.2fx)" % (ft / fs), ft >= fs)
+worst = 0
+for g in ["p2p", "file", "sock", "relay", "fanout", "merge"]:
+    p = os.path.join(out, "pipe-%s.rss" % g)
+    if os.path.exists(p):
+        for l in open(p):
+            n, v = l.rstrip("\n").split("\t")
+            if n.startswith("syskit") and v.isdigit():
+                worst = max(worst, int(v))
+goal("peak RSS under 4 MiB everywhere (largest: %d KiB)" % worst, worst < 4096)
 PYEOF
 cat "$OUT/pipe.md"
 splice_results pipe "$OUT/pipe.md"

@@ -13,7 +13,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
-#define QUEUE_HIGH	(1024 * 1024)
+#define QUEUE_HIGH	(256 * 1024)
+#define READ_MAX	(128 * 1024)	/* a long line grows the buffer, not a read */
 
 struct msrc {
 	struct ep	 ep;
@@ -115,12 +116,11 @@ take_lines(struct merge *m, struct msrc *s)
 		queue(m, s, "\n", 1);
 	b->off += n;
 	b->len -= n;
-	if (b->len == 0)
-		b->off = 0;
-	else if (b->off > 0 && b->cap - b->off - b->len < b->cap / 2) {
+	/* what is left is part of one line: to the front, so that a
+	 * buffer touches no more memory than its longest line needs */
+	if (b->len > 0)
 		memmove(b->data, b->data + b->off, b->len);
-		b->off = 0;
-	}
+	b->off = 0;
 }
 
 static int
@@ -130,7 +130,7 @@ read_src(struct merge *m, struct msrc *s)
 
 	if (s->eof || !s->ready || m->q.len >= QUEUE_HIGH)
 		return 0;
-	r = io_buf_read(&s->in, s->c.rfd);
+	r = io_buf_readn(&s->in, s->c.rfd, READ_MAX);
 	if (r > 0) {
 		take_lines(m, s);
 		return 1;
