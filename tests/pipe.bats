@@ -419,7 +419,7 @@ no newline"
 }
 
 @test "pipe: -P draws progress on a terminal, not elsewhere" {
-	local t=$BATS_TEST_TMPDIR
+	local t=$BATS_TEST_TMPDIR n
 	run script -qec "syskit pipe -P -L 8M -c 3M /dev/zero /dev/null" /dev/null
 	assert_success
 	assert_output --partial "MiB/s"
@@ -435,4 +435,10 @@ no newline"
 	# forced
 	run sh -c "syskit pipe -Pf -c 1M /dev/zero /dev/null 2>&1"
 	assert_output --partial "1.0 MiB"
+	# still drawn while the sink stalls (pv freezes then)
+	syskit pipe -Pf "$DATA" 'exec:sh -c "sleep 1; cat >/dev/null"' 2>"$t/prog"
+	n=$(tr '\r' '\n' <"$t/prog" | grep -c 'MiB/s')
+	echo "$n refreshes" >&3
+	[ "$n" -ge 4 ]
+	[ "$n" -le 40 ]		# never more than 10 a second
 }
