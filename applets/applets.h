@@ -4,6 +4,7 @@
  * Only real, working applets belong here.
  */
 APPLET(lock, lock_main, "run a command under a file lock or semaphore slot; lock a descriptor; who holds a lock")
+APPLET(pipe, pipe_main, "move bytes between stdio, files, commands and sockets: zero-copy, fan-out, relay")
 APPLET(ps, ps_main, "processes: procps-compatible listing, JSON, sampling")
 APPLET(run, run_main, "supervise a command: time limits, whole-tree kill, capture, retries, report")
 APPLET(sysinfo, sysinfo_main, "the machine: CPU, memory, disks, network, limits, pressure")

@@ -1,8 +1,12 @@
 /*
  * io: buffers, splice, non-blocking set-up, pipe sizing.  See io.h.
  */
+#include <sys/ioctl.h>
+#include <sys/sendfile.h>
+
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -68,6 +72,13 @@ compact(struct io_buf *b)
 ssize_t
 io_buf_read(struct io_buf *b, int fd)
 {
+	return io_buf_readn(b, fd, SIZE_MAX);
+}
+
+ssize_t
+io_buf_readn(struct io_buf *b, int fd, size_t max)
+{
+	size_t room;
 	ssize_t n;
 
 	compact(b);
@@ -79,9 +90,11 @@ io_buf_read(struct io_buf *b, int fd)
 		memmove(b->data, b->data + b->off, b->len);
 		b->off = 0;
 	}
+	room = b->cap - b->off - b->len;
+	if (room > max)
+		room = max;
 	do
-		n = read(fd, b->data + b->off + b->len,
-		    b->cap - b->off - b->len);
+		n = read(fd, b->data + b->off + b->len, room);
 	while (n == -1 && errno == EINTR);
 	if (n > 0)
 		b->len += (size_t)n;
@@ -161,6 +174,49 @@ io_splice(int in, int out, size_t max)
 		n = splice(in, NULL, out, NULL, max,
 		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 	while (n == -1 && errno == EINTR);
+	return n;
+}
+
+ssize_t
+io_tee(int in, int out, size_t max)
+{
+	ssize_t n;
+
+	do
+		n = tee(in, out, max, SPLICE_F_NONBLOCK);
+	while (n == -1 && errno == EINTR);
+	return n;
+}
+
+ssize_t
+io_sendfile(int in, int out, size_t max)
+{
+	ssize_t n;
+
+	do
+		n = sendfile(out, in, NULL, max);
+	while (n == -1 && errno == EINTR);
+	return n;
+}
+
+ssize_t
+io_copy_range(int in, int out, size_t max)
+{
+	ssize_t n;
+
+	do
+		n = copy_file_range(in, NULL, out, NULL, max, 0);
+	while (n == -1 && errno == EINTR);
+	return n;
+}
+
+ssize_t
+io_pending(int fd)
+{
+	int n;
+
+	if (ioctl(fd, FIONREAD, &n) == -1)
+		return -1;
 	return n;
 }
 

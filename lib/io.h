@@ -30,6 +30,8 @@ void	io_buf_free(struct io_buf *b);
 /* One read(2) into the free space: bytes read, 0 at EOF, -1 with errno
  * (EAGAIN: nothing now; ENOBUFS: the buffer is full). */
 ssize_t	io_buf_read(struct io_buf *b, int fd);
+/* The same, reading max bytes at most. */
+ssize_t	io_buf_readn(struct io_buf *b, int fd, size_t max);
 /* One write(2) of the pending bytes: bytes written, -1 with errno. */
 ssize_t	io_buf_write(struct io_buf *b, int fd);
 /* Append n bytes (growing a growable buffer), or fail with ENOBUFS
@@ -42,6 +44,24 @@ size_t	io_buf_room(const struct io_buf *b);
  * without blocking on the pipe: bytes moved, 0 at EOF, -1 with errno
  * (EINVAL: splice cannot serve these two, copy with read and write). */
 ssize_t	io_splice(int in, int out, size_t max);
+
+/* Duplicate up to max bytes from pipe in to pipe out with tee(2), without
+ * consuming them and without blocking: bytes, 0 when in is empty and has
+ * no writer, -1 with errno (EAGAIN: in empty or out full). */
+ssize_t	io_tee(int in, int out, size_t max);
+/* Up to max bytes from the regular file in (at its offset) to out with
+ * sendfile(2): bytes, 0 at end of file, -1 with errno (EAGAIN: out full;
+ * EINVAL: not for these two). */
+ssize_t	io_sendfile(int in, int out, size_t max);
+/* Up to max bytes between regular files with copy_file_range(2), at both
+ * offsets: bytes, 0 at end of file, -1 with errno (EXDEV, EINVAL, ENOSYS,
+ * EOPNOTSUPP: copy another way). */
+ssize_t	io_copy_range(int in, int out, size_t max);
+/* Bytes waiting in the pipe (or socket) at fd, FIONREAD: >= 0, or -1. */
+ssize_t	io_pending(int fd);
+/* Bytes in flight through the splice steps: what io_splice, io_tee and
+ * io_sendfile ask for at most in one call. */
+#define IO_CHUNK	(1024 * 1024)
 
 /* Enlarge the pipe at fd toward want bytes (F_SETPIPE_SZ), capped at
  * /proc/sys/fs/pipe-max-size and halved while the kernel refuses (the
