@@ -4,8 +4,8 @@
  * timerfd each, CLOCK_MONOTONIC) and child exits (a pidfd, or on kernels
  * without pidfds SIGCHLD and waitid(WNOWAIT), which leaves the child for
  * its owner to reap).  Callbacks may add and remove any watch, their own
- * included; a removed watch gets no more calls.  Also here: the bounded
- * buffers and the splice step of non-blocking copying.  Single-threaded.
+ * included; a removed watch gets no more calls.  Moving the bytes
+ * (buffers, splice) is lib/io's.  Single-threaded.
  * Nothing prints.  Functions return 0 (or an id), or -1 with errno set.
  */
 #ifndef LIB_LOOP_H
