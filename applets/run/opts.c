@@ -94,6 +94,7 @@ static const struct option longopts[] = {
 	{ "umask", required_argument, NULL, O_UMASK },
 	{ "unset", required_argument, NULL, 'u' },
 	{ "verbose", no_argument, NULL, 'v' },
+	RUN_MODE_LONGOPTS
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -303,12 +304,16 @@ run_parse_opts(int argc, char *argv[], struct opts *o)
 		case O_REPORT:
 			o->report = optarg;
 			break;
+		case O_INIT ... O_STOP:
+			if (run_mode_opt(o, ch, optarg) == -1)
+				return -1;
+			break;
 		default:
 			usage_badopt(argv, "+c:C:e:hik:n:r:s:t:u:v", longopts);
 			return -1;
 		}
 	}
-	if (o->shell == NULL && optind >= argc) {
+	if (o->shell == NULL && optind >= argc && o->m.mode != RUN_STOP) {
 		usage_error("no command");
 		return -1;
 	}
