@@ -77,7 +77,8 @@ pidfile_put(struct pidfh *pfh, pid_t pid)
 	char s[32];
 	int fd = pidfile_fileno(pfh), n;
 
-	n = snprintf(s, sizeof(s), "%ld\n", (long)pid);
+	/* no newline, as pidfile_write: pidfile_open reads it back */
+	n = snprintf(s, sizeof(s), "%ld", (long)pid);
 	if (ftruncate(fd, 0) == -1 || pwrite(fd, s, (size_t)n, 0) != n)
 		return -1;
 	return 0;
@@ -610,10 +611,9 @@ run_stop(struct opts *o)
 	}
 	if (!locked(fd)) {
 		if (unlink(path) == -1)
-			warn("%s is stale (not locked) and cannot be removed",
-			    v);
+			warn("%s: stale (not locked): cannot remove", v);
 		else
-			warnx("%s was stale (not locked): removed", v);
+			warnx("%s: stale (not locked): removed", v);
 		goto out;
 	}
 	if (read_pid(fd, &pid) == -1) {
