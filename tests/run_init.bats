@@ -101,7 +101,7 @@ teardown() {
 		n=0
 		for f in /proc/[0-9]*/stat; do
 			read -r _ _ st pp _ 2>/dev/null < \$f || continue
-			[ \$st = Z ] && n=\$((n + 1))
+			case \$st in Z) n=\$((n + 1)) ;; esac
 		done
 		echo zombies=\$n
 		exit 4"
@@ -149,7 +149,7 @@ teardown() {
 		n=0
 		for f in /proc/[0-9]*/stat; do
 			read -r _ _ st pp _ 2>/dev/null < \$f || continue
-			[ \$st = Z ] && [ \$pp = \$PPID ] && n=\$((n + 1))
+			case \$st:\$pp in Z:\$PPID) n=\$((n + 1)) ;; esac
 		done
 		echo zombies=\$n"
 	assert_success
@@ -380,7 +380,7 @@ gc"
 	kill -KILL "$pid"
 	for i in $(seq 500); do
 		new=$(cat "$d/a.pid" 2>/dev/null || true)
-		[ -n "$new" ] && [ "$new" != "$pid" ] && break
+		case $new in ""|"$pid") ;; *) break ;; esac
 		sleep 0.01
 	done
 	[ "$new" != "$pid" ]

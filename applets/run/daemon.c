@@ -200,9 +200,9 @@ on_signal(struct loop *l, const struct signalfd_siginfo *si, void *arg)
 	int sig = (int)si->ssi_signo;
 
 	if (sig == SIGCHLD) {
-		if (child_running(&d->ch) || !child_done(&d->ch))
-			child_reap(&d->ch);
-		reap_children(NULL, NULL);
+		run_reap_others(&d->ch);
+		if (!child_running(&d->ch))
+			child_reap(&d->ch);	/* a step of the sweep */
 		return;
 	}
 	if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP ||

@@ -193,11 +193,12 @@ plan(const struct opts *o, char **av, char **envp, struct spawn *sp)
 /* ---- init ---- */
 
 /*
- * Reap every child that has exited but the command, which lib/child
- * reaps (its status is ours): look first (WNOWAIT), then reap that one.
+ * Reap every child that has exited but c's command, which lib/child
+ * reaps (its status is ours): look first (WNOWAIT), then reap that one,
+ * so that a command ending meanwhile is never taken from lib/child.
  */
-static void
-reap_zombies(struct init *in)
+void
+run_reap_others(struct child *c)
 {
 	siginfo_t si;
 
@@ -210,8 +211,8 @@ reap_zombies(struct init *in)
 		}
 		if (si.si_pid == 0)
 			return;
-		if (child_running(&in->ch) && si.si_pid == in->ch.pid) {
-			child_reap(&in->ch);
+		if (child_running(c) && si.si_pid == c->pid) {
+			child_reap(c);
 			continue;
 		}
 		while (waitpid(si.si_pid, NULL, WNOHANG) == -1 &&
@@ -269,7 +270,7 @@ on_signal(struct loop *l, const struct signalfd_siginfo *si, void *arg)
 		if (child_running(&in->ch) && (pid_t)si->ssi_pid ==
 		    in->ch.pid && si->ssi_code == CLD_STOPPED)
 			on_stopped(in, si->ssi_status);
-		reap_zombies(in);
+		run_reap_others(&in->ch);
 		if (!child_running(&in->ch))
 			child_reap(&in->ch);	/* a step of the sweep */
 		return;
@@ -412,7 +413,7 @@ run_init(struct opts *o, char **av)
 			warn("event loop");
 			break;
 		}
-	reap_zombies(&in);
+	run_reap_others(&in.ch);
 	take_terminal(&in, getpgrp());
 	rc = child_code(&in.ch);
 	child_release(&in.ch);

@@ -220,6 +220,8 @@ int	 run_mode_opt(struct opts *o, int ch, const char *arg);
 /* Run the mode o->m.mode asks for; the exit code. */
 int	 run_mode_main(struct opts *o, int argc, char *argv[]);
 int	 run_init(struct opts *o, char **av);
+/* Reap every exited child but c's command (lib/child reaps that one). */
+void	 run_reap_others(struct child *c);
 /* daemon.c */
 int	 run_daemon(struct opts *o, char **av);
 int	 run_stop(struct opts *o);
