@@ -31,15 +31,6 @@ run_mode_defaults(struct mode_opts *m)
 }
 
 static int
-bad(const char *opt, const char *val)
-{
-	char v[256];
-
-	warnx("invalid %s: %s", opt, run_vis(v, sizeof(v), val));
-	return -1;
-}
-
-static int
 set_mode(struct mode_opts *m, int mode)
 {
 	static const char *names[] = { "", "--init", "--daemon", "--stop" };
@@ -110,34 +101,34 @@ run_mode_opt(struct opts *o, int ch, const char *arg)
 		return 0;
 	case O_REWRITE:
 		return parse_rewrite(m, arg) == -1 ?
-		    bad("--rewrite (SIG:SIG)", arg) : 0;
+		    run_badval("--rewrite (SIG:SIG)", arg) : 0;
 	case O_EXIT_MAP:
 		return parse_exit_map(m, arg) == -1 ?
-		    bad("--exit-map (CODE:CODE)", arg) : 0;
+		    run_badval("--exit-map (CODE:CODE)", arg) : 0;
 	case O_GRACE:
 		return args_duration(arg, INFINITY, &m->grace) == -1 ?
-		    bad("--grace", arg) : 0;
+		    run_badval("--grace", arg) : 0;
 	case O_PDEATH:
 		return args_signal(arg, &m->pdeath) == -1 ?
-		    bad("--parent-death", arg) : 0;
+		    run_badval("--parent-death", arg) : 0;
 	case O_PIDFILE:
 		if (arg[0] == '\0')
-			return bad("--pidfile", arg);
+			return run_badval("--pidfile", arg);
 		m->pidfile = arg;
 		return 0;
 	case O_LOG:
 		if (arg[0] == '\0')
-			return bad("--log", arg);
+			return run_badval("--log", arg);
 		m->log = arg;
 		return 0;
 	case O_WAIT_READY:
 		if (args_int(arg, 3, 1023, &ll) == -1)
-			return bad("--wait-ready (3 to 1023)", arg);
+			return run_badval("--wait-ready (3 to 1023)", arg);
 		m->ready_fd = (int)ll;
 		return 0;
 	case O_READY_TIMEOUT:
 		return args_duration(arg, MAX_DURATION,
-		    &m->ready_timeout) == -1 ? bad("--ready-timeout", arg) : 0;
+		    &m->ready_timeout) == -1 ? run_badval("--ready-timeout", arg) : 0;
 	case O_RESTART:
 		if (strcmp(arg, "on-failure") == 0)
 			m->restart = RESTART_FAILURE;
@@ -146,11 +137,11 @@ run_mode_opt(struct opts *o, int ch, const char *arg)
 		else if (strcmp(arg, "no") == 0)
 			m->restart = RESTART_NO;
 		else
-			return bad("--restart (on-failure, always, no)", arg);
+			return run_badval("--restart (on-failure, always, no)", arg);
 		return 0;
 	case O_RESTART_DELAY:
 		return args_duration(arg, MAX_DURATION,
-		    &m->restart_delay) == -1 ? bad("--restart-delay", arg) : 0;
+		    &m->restart_delay) == -1 ? run_badval("--restart-delay", arg) : 0;
 	}
 	return -1;
 }
@@ -470,7 +461,7 @@ init_main(int argc, char *argv[])
 			snprintf(buf, sizeof(buf), "%s:0", optarg);
 			if (strchr(optarg, ':') != NULL ||
 			    parse_exit_map(&o.m, buf) == -1) {
-				bad("-e", optarg);
+				run_badval("-e", optarg);
 				return EXIT_USAGE;
 			}
 			break;

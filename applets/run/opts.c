@@ -136,6 +136,12 @@ bad(const char *opt, const char *val)
 	return -1;
 }
 
+int
+run_badval(const char *opt, const char *val)
+{
+	return bad(opt, val);
+}
+
 static int
 parse_umask(const char *s, int *out)
 {

@@ -199,6 +199,8 @@ char	**run_build_env(const struct opts *o);
 char	**run_command_argv(const struct opts *o, int argc, char *argv[]);
 /* Untrusted text for a message, control characters escaped (out_vis). */
 const char *run_vis(char *buf, size_t len, const char *s);
+/* "invalid OPT: VALUE" (escaped); returns -1. */
+int	 run_badval(const char *opt, const char *val);
 
 /* output.c */
 void	 run_dest_init(struct dest *d, int fd, const char *name);
