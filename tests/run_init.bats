@@ -268,6 +268,40 @@ gc"
 	assert_equal "$(cat "$d/got")" pdeath
 }
 
+# state PID: R, S, T ... from /proc/PID/stat
+state() { cut -d' ' -f3 "/proc/$1/stat"; }
+
+# wait_state PID STATE: until PID is in STATE (bounded: 5 s)
+wait_state() {
+	local i
+	for i in $(seq 500); do
+		[ "$(state "$1")" = "$2" ] && return 0
+		sleep 0.01
+	done
+	echo "pid $1 is $(state "$1"), not $2"
+	return 1
+}
+
+@test "job control: TSTP stops the command and us; CONT goes on to it; a command stopped by TSTP stops us" {
+	local d=$BATS_TEST_TMPDIR ipid c
+	start_init -- sh -c "echo up > $d/up; exec sleep 30"
+	c=$(pgrep -P "$ipid")
+	kill -TSTP "$ipid"
+	wait_state "$c" T
+	wait_state "$ipid" T
+	kill -CONT "$ipid"
+	wait_state "$ipid" S
+	wait_state "$c" S
+	kill -TSTP "$c"
+	wait_state "$ipid" T
+	kill -CONT "$ipid"
+	wait_state "$c" S
+	kill -TERM "$ipid"
+	local rc=0
+	wait "$ipid" || rc=$?
+	assert_equal "$rc" 143
+}
+
 @test "terminal: the command gets the foreground process group" {
 	command -v script >/dev/null || skip "needs script(1) for a terminal"
 	run timeout 10 script -qec "syskit run --init -- sh -c 'echo fg=\$(ps -o tpgid= -p \$\$) pg=\$(ps -o pgid= -p \$\$) pid=\$\$'" /dev/null

@@ -18,6 +18,8 @@ struct init {
 	struct child	 ch;
 	int		 tty;		/* the command has our terminal */
 	int		 pid1;
+	int		 held;		/* stopped with the command: until
+					 * SIGCONT, its stop is old news */
 };
 
 /* ---- options ---- */
@@ -225,6 +227,18 @@ job_stop(int sig)
 	return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
+/* Stop with the command, so that the shell that started us sees the job
+ * stop (dumb-init's job control); SIGCONT goes on to it. */
+static void
+hold(struct init *in)
+{
+	if (in->held)
+		return;
+	in->held = 1;
+	take_terminal(in, getpgrp());
+	kill(getpid(), SIGSTOP);
+}
+
 /* The command stopped: by the terminal while it had it (a read before
  * we handed it over: let it go on), or by Ctrl-Z: stop with it, so that
  * the shell that started us sees the job stop. */
@@ -236,10 +250,8 @@ on_stopped(struct init *in, int sig)
 		kill(-in->ch.pgid, SIGCONT);
 		return;
 	}
-	if (!in->pid1 && job_stop(sig)) {
-		take_terminal(in, getpgrp());
-		kill(getpid(), SIGSTOP);
-	}
+	if (!in->pid1 && job_stop(sig))
+		hold(in);
 }
 
 static void
@@ -277,14 +289,11 @@ on_signal(struct loop *l, const struct signalfd_siginfo *si, void *arg)
 		return;
 	}
 	forward(in, sig);
-	if (sig == SIGCONT)
+	if (sig == SIGCONT) {
+		in->held = 0;
 		take_terminal(in, in->ch.pgid);
-	else if (job_stop(sig) && !in->pid1) {
-		/* dumb-init's job control: the shell that started us
-		 * sees us stop with the command */
-		take_terminal(in, getpgrp());
-		kill(getpid(), SIGSTOP);
-	}
+	} else if (job_stop(sig) && !in->pid1)
+		hold(in);
 }
 
 static void
