@@ -4,6 +4,7 @@
  * Only real, working applets belong here.
  */
 APPLET(init, init_main, "a container's PID 1: reap zombies, forward signals (run --init)")
+APPLET(lock, lock_main, "run a command under a file lock or semaphore slot; lock a descriptor; who holds a lock")
 APPLET(ps, ps_main, "processes: procps-compatible listing, JSON, sampling")
 APPLET(run, run_main, "supervise a command: time limits, whole-tree kill, capture, retries, report")
 APPLET(sysinfo, sysinfo_main, "the machine: CPU, memory, disks, network, limits, pressure")

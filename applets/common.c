@@ -53,6 +53,7 @@ usage_badopt(char *const argv[], const char *optstring,
 	const struct option *o;
 	const char *arg = optind > 0 ? argv[optind - 1] : "";
 	const char *p;
+	char vis[4 * 80 + 1];
 	size_t n;
 
 	/* musl leaves optind at argc + 1 after a missing last value */
@@ -63,22 +64,27 @@ usage_badopt(char *const argv[], const char *optstring,
 	/* an unknown long option: getopt has stepped past it */
 	if (optopt == 0) {
 		n = strcspn(arg, "=");
-		if (n > 80)
-			n = 80;
-		return usage_error("unknown option: %.*s", (int)n, arg);
+		return usage_error("unknown option: %s",
+		    out_vis(vis, sizeof(vis), arg, n < 80 ? n : 80));
 	}
-	/* a long option without its value: optopt is the option's code */
-	if ((o = long_by_val(lo, optopt)) != NULL &&
-	    strncmp(arg, "--", 2) == 0 &&
-	    strncmp(arg + 2, o->name, strlen(o->name)) == 0)
+	/* a long option (or its abbreviation) that is missing its value,
+	 * or has one it does not take: optopt is the option's code */
+	n = strncmp(arg, "--", 2) == 0 ? strcspn(arg + 2, "=") : 0;
+	if ((o = long_by_val(lo, optopt)) != NULL && n > 0 &&
+	    strncmp(arg + 2, o->name, n) == 0) {
+		if (o->has_arg == no_argument && arg[2 + n] == '=')
+			return usage_error("option --%s takes no value",
+			    o->name);
 		return usage_error("option --%s needs a value", o->name);
+	}
 	if (optopt > ' ' && optopt < 0x7f) {
 		p = strchr(optstring, optopt);
 		if (p != NULL && p[1] == ':')
 			return usage_error("option -%c needs a value", optopt);
 		return usage_error("unknown option: -%c", optopt);
 	}
-	return usage_error("unknown option: %.80s", arg);
+	return usage_error("unknown option: %s",
+	    out_vis(vis, sizeof(vis), arg, strnlen(arg, 80)));
 }
 
 void

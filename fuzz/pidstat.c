@@ -1,12 +1,12 @@
 /*
- * fuzz/pidstat: the per-process parsers of lib/proc (stat, status, statm,
- * io, smaps, the container id of a cgroup file) and ps's -o format and
- * --sort parsers, which live in applets/ps.c: it is included whole, so
- * its static functions can be reached.  The first byte picks the parser;
- * mode 9 renders every key of a parsed stat + status pair, as a row.
- * linked with applets/common.c
+ * fuzz/pidstat: the per-process parsers of lib/pid (stat, status, statm,
+ * io, smaps, the container id of a cgroup file) and ps's -o format,
+ * --sort and selection list parsers (applets/ps/opts.c).  The first byte
+ * picks the parser; mode 9 renders every key of a parsed stat + status
+ * pair, as a row, as text and as JSON.
+ * linked with applets/ps/opts.c applets/ps/keys.c applets/ps/read.c applets/ps/cell.c applets/ps/json.c applets/common.c
  */
-#include "../applets/ps.c"
+#include "../applets/ps/ps.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -16,9 +16,11 @@ all_keys(struct fmt *f)
 {
 	size_t i;
 
-	for (i = 0; i < nitems(keys); i++)
+	for (i = 0; i < nkeys; i++)
 		fmt_add(f, &keys[i], NULL, 0, keys[i].width);
 }
+
+static FILE *devnull;
 
 static void
 render(const char *a, size_t alen, const char *b, size_t blen)
@@ -58,10 +60,21 @@ render(const char *a, size_t alen, const char *b, size_t blen)
 		if (n < 0 || strlen(txt) >= (txt == small ? sizeof(small) : c.b[B_CELL].cap))
 			__builtin_trap();
 	}
+	/* and as JSON, into nowhere */
+	if (devnull == NULL)
+		devnull = fopen("/dev/null", "w");
+	if (devnull != NULL) {
+		json_init(&c.j, devnull, 0);
+		json_arr(&c.j, NULL);
+		o.have_o = 1;
+		o.json = 1;
+		json_row(&c, &r);
+		o.have_o = 0;
+		json_row(&c, &r);
+		json_end(&c.j);
+	}
 	fmt_free(&c.fmt);
-	for (i = 0; i < B_NBUF; i++)
-		free(c.b[i].p);
-	free(c.tty_drivers);
+	ctx_free(&c);
 }
 
 int

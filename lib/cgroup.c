@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "fs.h"
 #include "proc.h"
 
 /* The kernel's default CFS period, used when cpu.max gives only a quota. */
@@ -77,7 +78,7 @@ read_file(const char *path, char *buf, size_t cap, size_t *lenp)
 	char extra;
 	int fd, saved;
 
-	if ((fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = fs_open_regular(AT_FDCWD, path, 0)) == -1)
 		return -1;
 	while ((r = read(fd, buf, cap - 1)) == -1 && errno == EINTR)
 		;
@@ -622,18 +623,31 @@ find_hier(struct cgctx *cx, const char *controller, struct hier *h)
 	return resolve_dir(m, h) == 0;
 }
 
-/* Read dir/name into buf; 0 when it is not there (or unreadable). */
+/* A file that is there but cannot be read as a cgroup file: not a regular
+ * file (EINVAL), a directory, or too large. */
 static int
-read_small(const char *dir, const char *name, char *buf, size_t len)
+bad_file(int err)
 {
-	char path[PATH_MAX];
+	return err == EINVAL || err == EISDIR || err == ERANGE || err == EFBIG;
+}
+
+/*
+ * Read dir/name into buf: 1; 0 when it is not there (or not ours to
+ * read); -1 when it is there but bad.  Its path stays in ci->file, so that
+ * a caller whose parse of the text fails can name it too.
+ */
+static int
+read_small(struct cgroup_info *ci, const char *dir, const char *name,
+    char *buf, size_t len)
+{
 	size_t got;
 	int n;
 
-	n = snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (n < 0 || (size_t)n >= sizeof(path) ||
-	    read_file(path, buf, len, &got) == -1)
+	n = snprintf(ci->file, sizeof(ci->file), "%s/%s", dir, name);
+	if (n < 0 || (size_t)n >= sizeof(ci->file))
 		return 0;
+	if (read_file(ci->file, buf, len, &got) == -1)
+		return bad_file(errno) ? -1 : 0;
 	if (got > 0 && buf[got - 1] == '\n')
 		buf[got - 1] = '\0';
 	return 1;
@@ -664,12 +678,18 @@ read_cpu(struct cgroup_info *ci, const struct hier *h, int v1)
 	char dir[PATH_MAX], q[64], p[64];
 	uint64_t period;
 	int64_t quota;
+	int r;
 
 	memcpy(dir, h->dir, sizeof(dir));
 	do {
 		if (v1) {
-			if (!read_small(dir, "cpu.cfs_quota_us", q, sizeof(q)) ||
-			    !read_small(dir, "cpu.cfs_period_us", p, sizeof(p)))
+			if ((r = read_small(ci, dir, "cpu.cfs_quota_us", q,
+			    sizeof(q))) == 1)
+				r = read_small(ci, dir, "cpu.cfs_period_us", p,
+				    sizeof(p));
+			if (r == -1)
+				return -1;
+			if (r == 0)
 				continue;
 			if (parse_cfs_quota(q, &quota) == -1 ||
 			    parse_number(p, &period) == -1 || period == 0) {
@@ -677,7 +697,10 @@ read_cpu(struct cgroup_info *ci, const struct hier *h, int v1)
 				return -1;
 			}
 		} else {
-			if (!read_small(dir, "cpu.max", q, sizeof(q)))
+			if ((r = read_small(ci, dir, "cpu.max", q, sizeof(q))) ==
+			    -1)
+				return -1;
+			if (r == 0)
 				continue;
 			if (cgroup_parse_cpu_max(q, &quota, &period) == -1)
 				return -1;
@@ -689,15 +712,18 @@ read_cpu(struct cgroup_info *ci, const struct hier *h, int v1)
 
 /* The smallest limit in file name along the chain; 0 if none was read. */
 static int
-read_limit_chain(const struct hier *h, const char *name, uint64_t *v,
-    int *has)
+read_limit_chain(struct cgroup_info *ci, const struct hier *h,
+    const char *name, uint64_t *v, int *has)
 {
 	char dir[PATH_MAX], buf[64];
 	uint64_t n;
+	int r;
 
 	memcpy(dir, h->dir, sizeof(dir));
 	do {
-		if (!read_small(dir, name, buf, sizeof(buf)))
+		if ((r = read_small(ci, dir, name, buf, sizeof(buf))) == -1)
+			return -1;
+		if (r == 0)
 			continue;
 		if (cgroup_parse_limit(buf, &n) == -1)
 			return -1;
@@ -711,12 +737,14 @@ read_limit_chain(const struct hier *h, const char *name, uint64_t *v,
 }
 
 static int
-read_count(const struct hier *h, const char *name, uint64_t *v, int *has)
+read_count(struct cgroup_info *ci, const struct hier *h, const char *name,
+    uint64_t *v, int *has)
 {
 	char buf[64];
+	int r;
 
-	if (!read_small(h->dir, name, buf, sizeof(buf)))
-		return 0;
+	if ((r = read_small(ci, h->dir, name, buf, sizeof(buf))) <= 0)
+		return r;
 	if (parse_number(buf, v) == -1)
 		return -1;
 	*has = 1;
@@ -751,11 +779,14 @@ read_mem_stat(struct cgroup_info *ci, const struct hier *h, int v1)
 {
 	char sbuf[CG_TEXT], *heap, *buf;
 	size_t len;
-	int r;
+	int r, n;
 
+	n = snprintf(ci->file, sizeof(ci->file), "%s/memory.stat", h->dir);
+	if (n < 0 || (size_t)n >= sizeof(ci->file))
+		return 0;
 	if ((buf = read_text(h->dir, "memory.stat", sbuf, &len, &heap)) ==
 	    NULL)
-		return 0;
+		return bad_file(errno) ? -1 : 0;
 	r = 0;
 	if (v1)
 		r = stat_find(buf, len, "total_inactive_file",
@@ -773,17 +804,17 @@ read_mem_stat(struct cgroup_info *ci, const struct hier *h, int v1)
 static int
 read_mem(struct cgroup_info *ci, const struct hier *h, int v1, int what)
 {
-	if (read_limit_chain(h, v1 ? "memory.limit_in_bytes" : "memory.max",
+	if (read_limit_chain(ci, h, v1 ? "memory.limit_in_bytes" : "memory.max",
 	    &ci->mem_limit, &ci->has_mem_limit) == -1)
 		return -1;
 	if (!ci->has_mem_limit)
 		ci->mem_limit = CG_UNLIMITED;
 	if ((what & CG_MEM_LIMITED) && ci->mem_limit == CG_UNLIMITED)
 		return 0;
-	if (read_count(h, v1 ? "memory.usage_in_bytes" : "memory.current",
+	if (read_count(ci, h, v1 ? "memory.usage_in_bytes" : "memory.current",
 	    &ci->mem_current, &ci->has_mem_current) == -1)
 		return -1;
-	if (read_count(h, v1 ? "memory.max_usage_in_bytes" : "memory.peak",
+	if (read_count(ci, h, v1 ? "memory.max_usage_in_bytes" : "memory.peak",
 	    &ci->mem_peak, &ci->has_mem_peak) == -1)
 		return -1;
 	return read_mem_stat(ci, h, v1);
@@ -792,12 +823,12 @@ read_mem(struct cgroup_info *ci, const struct hier *h, int v1, int what)
 static int
 read_pids(struct cgroup_info *ci, const struct hier *h)
 {
-	if (read_limit_chain(h, "pids.max", &ci->pids_limit,
+	if (read_limit_chain(ci, h, "pids.max", &ci->pids_limit,
 	    &ci->has_pids_limit) == -1)
 		return -1;
 	if (!ci->has_pids_limit)
 		ci->pids_limit = CG_UNLIMITED;
-	return read_count(h, "pids.current", &ci->pids_current,
+	return read_count(ci, h, "pids.current", &ci->pids_current,
 	    &ci->has_pids_current);
 }
 
@@ -870,10 +901,13 @@ cgroup_read_mask(struct cgroup_info *ci, int what)
 
 	/* No cgroup file or no mount table: no cgroups, not an error. */
 	memset(&cx, 0, sizeof(cx));
+	snprintf(ci->file, sizeof(ci->file), "%s/self/cgroup", proc_root());
 	if ((cx.self = read_text(proc_root(), "self/cgroup", sbuf, &len,
 	    &heap)) == NULL)
 		return errno == ENOENT ? 0 : -1;
 	rc = read_all(ci, &cx, what);
+	if (rc == 0)
+		ci->file[0] = '\0';
 	if (cx.ms_state == MS_READ)
 		proc_mounts_free(&cx.ms);
 	free(heap);

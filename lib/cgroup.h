@@ -37,6 +37,10 @@ struct cgroup_info {
 	int	 has_pids_limit, has_pids_current;
 	uint64_t pids_limit;		/* CG_UNLIMITED when "max" */
 	uint64_t pids_current;
+
+	/* When cgroup_read fails with EINVAL (or EISDIR, ERANGE): the full
+	 * path of the file that was malformed or not a regular file. */
+	char	 file[4096];
 };
 
 /* Controllers for cgroup_read_mask. */
@@ -49,7 +53,9 @@ struct cgroup_info {
 #define CG_MEM_LIMITED	0x8
 
 /* Fill *ci for the calling process.  Fields that could not be read keep
- * their has_* at 0; only a malformed file is an error (EINVAL). */
+ * their has_* at 0; only a malformed file, or one that is not regular (a
+ * FIFO), is an error (EINVAL; EISDIR; ERANGE when too large): ci->file
+ * names it. */
 int	cgroup_read(struct cgroup_info *ci);
 /* cgroup_read reading only the files of the controllers in what (CG_*). */
 int	cgroup_read_mask(struct cgroup_info *ci, int what);

@@ -312,9 +312,8 @@ fs_open_regular(int dfd, const char *path, int flags)
 		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
 		goto fail;
 	}
-	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1)
-		goto fail;
+	/* O_NONBLOCK stays: a regular file's reads and writes ignore it,
+	 * and clearing it would cost two calls per file */
 	return fd;
 fail:
 	fl = errno;

@@ -52,7 +52,8 @@ int	fs_write_all(int fd, const void *p, size_t n);
 /* Open path (relative to dfd, or AT_FDCWD) for reading, only if it is a
  * regular file: O_NONBLOCK while opening so a FIFO cannot block, then
  * fstat; EISDIR for a directory, EINVAL for anything else not regular.
- * flags may add O_NOFOLLOW.  The descriptor is blocking again. */
+ * flags may add O_NOFOLLOW.  The descriptor keeps O_NONBLOCK, which a
+ * regular file's reads and writes ignore. */
 int	fs_open_regular(int dfd, const char *path, int flags);
 
 /* The directory for temporary files: $TMPDIR when set and not empty,

@@ -8,7 +8,6 @@
  * strtoull/strtod, which need a terminator and (strtod) honour the locale.
  */
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/types.h>
 
 #include <errno.h>
@@ -21,106 +20,23 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fs.h"
 #include "proc.h"
+#include "proc_int.h"
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096
 #endif
 
-/* A /proc file larger than this is not a /proc file. */
-#define SLURP_MAX	(1024UL * 1024 * 1024)
 /* Largest CPU number accepted in a cpu list (kernel NR_CPUS is far less). */
 #define CPULIST_MAX	(1 << 20)
-
 /* ---- lexing helpers: all bounded by an end pointer ---- */
-
-static int
-is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static int
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-	    c == '\v' || c == '\f';
-}
-
-/* Take the next line [*ls, *le) (without '\n') from [*pp, end). */
-static int
-next_line(const char **pp, const char *end, const char **ls, const char **le)
-{
-	const char *p = *pp, *nl;
-
-	if (p >= end)
-		return 0;
-	nl = memchr(p, '\n', (size_t)(end - p));
-	*ls = p;
-	*le = nl != NULL ? nl : end;
-	*pp = nl != NULL ? nl + 1 : end;
-	return 1;
-}
-
-/* Take the next blank-separated token [*ts, *te) from [*pp, end). */
-static int
-next_tok(const char **pp, const char *end, const char **ts, const char **te)
-{
-	const char *p = *pp;
-
-	while (p < end && is_blank(*p))
-		p++;
-	if (p >= end) {
-		*pp = end;
-		return 0;
-	}
-	*ts = p;
-	while (p < end && !is_blank(*p))
-		p++;
-	*te = p;
-	*pp = p;
-	return 1;
-}
 
 /* A NUL inside a name would cut it short as a C string: reject it. */
 static int
 has_nul(const char *s, const char *e)
 {
 	return memchr(s, '\0', (size_t)(e - s)) != NULL;
-}
-
-static inline int
-tok_eq(const char *s, const char *e, const char *word)
-{
-	size_t n;
-
-	/* most calls compare a line's key with the wrong word: the first
-	 * byte tells, before strlen and memcmp */
-	if (s >= e || *s != *word)
-		return *word == '\0' && s >= e;
-	n = strlen(word);
-	return (size_t)(e - s) == n && memcmp(s, word, n) == 0;
-}
-
-/* Strict unsigned decimal over [s, e): digits only, no overflow. */
-static int
-parse_u64(const char *s, const char *e, uint64_t *out)
-{
-	uint64_t v = 0;
-	unsigned d;
-
-	if (s >= e)
-		return -1;
-	for (; s < e; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		d = (unsigned)(*s - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			return -1;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
 }
 
 static int
@@ -185,20 +101,6 @@ parse_decimal(const char *s, const char *e, double *out)
 		return -1;
 	*out = (double)m / pow10[nfrac];
 	return 0;
-}
-
-static uint64_t
-sat_add(uint64_t a, uint64_t b)
-{
-	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
-static uint64_t
-sat_mul(uint64_t a, uint64_t b)
-{
-	if (a != 0 && b > UINT64_MAX / a)
-		return UINT64_MAX;
-	return a * b;
 }
 
 /* ---- roots and files ---- */
@@ -285,7 +187,7 @@ slurp_into(const char *root, const char *rel, char *stackbuf, size_t scap,
 	*heap = NULL;
 	if (join_path(path, sizeof(path), root, rel) == -1)
 		return NULL;
-	if ((fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = fs_open_regular(AT_FDCWD, path, 0)) == -1)
 		return NULL;
 	for (;;) {
 		if (len == cap - 1) {
@@ -381,7 +283,7 @@ proc_read_str(const char *root, const char *rel, char *buf, size_t len)
 	}
 	if (join_path(path, sizeof(path), root, rel) == -1)
 		return -1;
-	if ((fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = fs_open_regular(AT_FDCWD, path, 0)) == -1)
 		return -1;
 	for (;;) {
 		if (got < len - 1)
@@ -1233,12 +1135,77 @@ proc_cpuinfo(struct cpuinfo *ci)
 	return rv;
 }
 
+/* One "A" or "A-B" item of a cpu list over [p, ie): 0, or -1 if malformed. */
+static int
+cpulist_item(const char *p, const char *ie, uint64_t *a, uint64_t *b)
+{
+	const char *dash = memchr(p, '-', (size_t)(ie - p));
+
+	if (dash != NULL) {
+		if (parse_u64(p, dash, a) == -1 || parse_u64(dash + 1, ie, b) == -1)
+			return -1;
+	} else {
+		if (parse_u64(p, ie, a) == -1)
+			return -1;
+		*b = *a;
+	}
+	return *a > *b || *b > CPULIST_MAX ? -1 : 0;
+}
+
+static int
+cmp_range(const void *x, const void *y)
+{
+	const uint64_t *a = x, *b = y;
+
+	return a[0] < b[0] ? -1 : a[0] > b[0];
+}
+
+/*
+ * The kernel writes its lists ascending, so the count is a sum; a list
+ * whose items overlap or go back ("0-1,0-1") is counted as a set: its
+ * items sorted and merged.
+ */
+static int
+cpulist_union(const char *s, const char *e, size_t nitem)
+{
+	uint64_t (*r)[2], hi = 0;
+	const char *p = s;
+	long long total = 0;
+	size_t i, n = 0;
+
+	if ((r = reallocarray(NULL, nitem, sizeof(*r))) == NULL)
+		return -1;
+	while (n < nitem) {
+		const char *comma = memchr(p, ',', (size_t)(e - p));
+		const char *ie = comma != NULL ? comma : e;
+
+		(void)cpulist_item(p, ie, &r[n][0], &r[n][1]);	/* checked */
+		n++;
+		if (comma == NULL)
+			break;
+		p = comma + 1;
+	}
+	qsort(r, n, sizeof(*r), cmp_range);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && r[i][0] < hi)	/* hi: one past the last counted */
+			r[i][0] = hi;
+		if (r[i][1] + 1 > r[i][0])
+			total += (long long)(r[i][1] + 1 - r[i][0]);
+		if (r[i][1] + 1 > hi)
+			hi = r[i][1] + 1;
+	}
+	free(r);
+	return (int)total;
+}
+
 int
 proc_cpulist_count(const char *list)
 {
-	const char *p, *s, *e, *dash;
-	uint64_t a, b;
+	const char *p, *s, *e;
+	uint64_t a, b, next = 0;
 	long long total = 0;
+	size_t nitem = 0;
+	int sorted = 1;
 
 	if (list == NULL) {
 		errno = EINVAL;
@@ -1251,25 +1218,21 @@ proc_cpulist_count(const char *list)
 		const char *comma = memchr(p, ',', (size_t)(e - p));
 		const char *ie = comma != NULL ? comma : e;
 
-		dash = memchr(p, '-', (size_t)(ie - p));
-		if (dash != NULL) {
-			if (parse_u64(p, dash, &a) == -1 ||
-			    parse_u64(dash + 1, ie, &b) == -1)
-				goto bad;
-		} else {
-			if (parse_u64(p, ie, &a) == -1)
-				goto bad;
-			b = a;
-		}
-		if (a > b || b > CPULIST_MAX)
+		if (cpulist_item(p, ie, &a, &b) == -1)
 			goto bad;
+		if (nitem > 0 && a < next)
+			sorted = 0;
+		next = b + 1;
+		nitem++;
 		total += (long long)(b - a + 1);
-		if (total > INT_MAX)
-			goto bad;
 		if (comma == NULL)
 			break;
 		p = comma + 1;
 	}
+	if (!sorted)
+		return cpulist_union(s, e, nitem);
+	if (total > INT_MAX)
+		goto bad;
 	return (int)total;
 bad:
 	errno = EINVAL;
@@ -1289,7 +1252,11 @@ proc_cpu_online(void)
 		free(buf);
 		if (c > 0)
 			return c;
+		errno = EINVAL;	/* malformed, or empty: CPU 0 is always online */
+		return -1;
 	}
+	if (errno != ENOENT)
+		return -1;
 	if ((n = sysconf(_SC_NPROCESSORS_ONLN)) < 1) {
 		errno = ENOENT;
 		return -1;
@@ -1297,46 +1264,9 @@ proc_cpu_online(void)
 	return n > INT_MAX ? INT_MAX : (int)n;
 }
 
-/* ---- directories and name lists, without DIR or a malloc per name ---- */
+/* ---- name lists, without a malloc per name ---- */
 
 static int cmp_str(const void *, const void *);
-
-struct dent64 {
-	uint64_t	ino;
-	int64_t		off;
-	unsigned short	reclen;
-	unsigned char	type;
-	char		name[];
-};
-
-/*
- * Call fn(name, arg) for each entry of the directory open at fd, from its
- * start, "." and ".." left out, until fn returns non-zero.  Returns 0 (or
- * fn's value), or -1 with errno when the directory cannot be read.
- */
-static int
-dir_each(int fd, int (*fn)(const char *, void *), void *arg)
-{
-	char buf[4096] __attribute__((aligned(8)));
-	long k, off;
-	int rv;
-
-	if (lseek(fd, 0, SEEK_SET) == -1)
-		return -1;
-	while ((k = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
-		for (off = 0; off < k;) {
-			struct dent64 *d = (void *)(buf + off);
-
-			off += d->reclen;
-			if (d->name[0] == '.' && (d->name[1] == '\0' ||
-			    (d->name[1] == '.' && d->name[2] == '\0')))
-				continue;
-			if ((rv = fn(d->name, arg)) != 0)
-				return rv;
-		}
-	}
-	return k < 0 ? -1 : 0;
-}
 
 /* Strings gathered in one block (on the stack while they fit), then
  * handed out as one allocation: the pointers, sorted, then the text. */
@@ -1412,7 +1342,7 @@ names_finish(struct names *nm)
 }
 
 static int
-add_name(const char *name, void *arg)
+add_name(int dfd, const char *name, unsigned type, void *arg)
 {
 	names_add(arg, name, strlen(name));
 	return 0;
@@ -1430,7 +1360,7 @@ proc_dir_names(const char *path, char ***out)
 	    O_CLOEXEC)) == -1)
 		return -1;
 	names_init(&nm);
-	if (dir_each(fd, add_name, &nm) == -1) {
+	if (fs_dir_each(fd, add_name, &nm) == -1) {
 		saved = errno;
 		close(fd);
 		free(names_finish(&nm));
@@ -1468,13 +1398,12 @@ is_cpu_dir(const char *name)
  * len(set(...)) over the glob; 0 when no cpu has the file.
  */
 struct topo {
-	int		 dfd;
 	const char	*leaf;
 	struct names	 nm;
 };
 
 static int
-topo_add(const char *name, void *arg)
+topo_add(int dfd, const char *name, unsigned type, void *arg)
 {
 	struct topo *t = arg;
 	char rel[128], line[512];
@@ -1487,7 +1416,7 @@ topo_add(const char *name, void *arg)
 	if ((size_t)snprintf(rel, sizeof(rel), "%s/topology/%s", name,
 	    t->leaf) >= sizeof(rel))
 		return 0;
-	if ((fd = openat(t->dfd, rel, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = fs_open_regular(dfd, rel, 0)) == -1)
 		return 0;	/* offline CPUs lack topology */
 	do
 		r = read(fd, line, sizeof(line) - 1);
@@ -1513,10 +1442,9 @@ count_topology(int dfd, const char *leaf)
 	int uniq;
 	size_t i;
 
-	t.dfd = dfd;
 	t.leaf = leaf;
 	names_init(&t.nm);
-	if (dir_each(dfd, topo_add, &t) == -1) {
+	if (fs_dir_each(dfd, topo_add, &t) == -1) {
 		free(names_finish(&t.nm));
 		return -1;
 	}
@@ -1688,7 +1616,7 @@ proc_disk_is_whole(const char *name)
 }
 
 static int
-any_entry(const char *name, void *arg)
+any_entry(int dfd, const char *name, unsigned type, void *arg)
 {
 	return 1;
 }
@@ -1703,7 +1631,7 @@ proc_disk_is_stacked(const char *name)
 		return 0;
 	if ((fd = openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return 0;
-	found = dir_each(fd, any_entry, NULL) == 1;
+	found = fs_dir_each(fd, any_entry, NULL) == 1;
 	close(fd);
 	return found;
 }
@@ -1983,549 +1911,5 @@ proc_fs_is_dev(const char *filesystems_buf, const char *fstype)
 		    tok_eq(s2, e2, "zfs"))
 			return 1;
 	}
-	return 0;
-}
-
-/* ---- per-process: /proc/PID/... ---- */
-
-#define nitems_(a)	(sizeof(a) / sizeof((a)[0]))
-
-/* Grow *bufp to hold at least need bytes. */
-static int
-grow_buf(char **bufp, size_t *capp, size_t need)
-{
-	size_t ncap = *capp != 0 ? *capp : 4096;
-	char *nbuf;
-
-	while (ncap < need) {
-		if (ncap > SLURP_MAX) {
-			errno = EFBIG;
-			return -1;
-		}
-		ncap *= 2;
-	}
-	if (ncap == *capp && *bufp != NULL)
-		return 0;
-	if ((nbuf = realloc(*bufp, ncap)) == NULL)
-		return -1;
-	*bufp = nbuf;
-	*capp = ncap;
-	return 0;
-}
-
-/*
- * The per-process files are single records (stat, status, io, smaps_rollup)
- * or copied whole per read (cmdline, environ): a read that leaves room in
- * the buffer has the whole file, so the common case is one read(2) and no
- * second read to see the end.  A read that fills the buffer goes on, in a
- * doubled buffer, until a read of 0.
- */
-long
-proc_read_at(int dirfd, const char *rel, char **bufp, size_t *capp)
-{
-	size_t len = 0;
-	ssize_t r;
-	int fd, saved;
-
-	if (grow_buf(bufp, capp, 4096) == -1)
-		return -1;
-	if ((fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
-		return -1;
-	for (;;) {
-		if (len + 1 >= *capp && grow_buf(bufp, capp, *capp * 2) == -1)
-			goto fail;
-		r = read(fd, *bufp + len, *capp - 1 - len);
-		if (r == -1) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		len += (size_t)r;
-		if (r == 0 || len + 1 < *capp)
-			break;
-	}
-	close(fd);
-	(*bufp)[len] = '\0';
-	return (long)len;
-fail:
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return -1;
-}
-
-/* An optionally negative decimal over [s, e) into the bits of *out. */
-static int
-parse_signed(const char *s, const char *e, int64_t *out)
-{
-	uint64_t v;
-	int neg = 0;
-
-	if (s < e && *s == '-') {
-		neg = 1;
-		s++;
-	}
-	if (parse_u64(s, e, &v) == -1 || v > (uint64_t)INT64_MAX)
-		return -1;
-	*out = neg ? -(int64_t)v : (int64_t)v;
-	return 0;
-}
-
-static int
-to_int(int64_t v, int *out)
-{
-	if (v < INT_MIN || v > INT_MAX)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
-/* The fields after the name, numbered from 3 as in proc(5). */
-static int
-stat_field(struct pid_stat *ps, int n, const char *s, const char *e)
-{
-	int64_t v;
-	uint64_t u;
-
-	if (n == 3) {
-		if (e - s != 1)
-			return -1;
-		ps->state = *s;
-		return 0;
-	}
-	if (parse_signed(s, e, &v) == -1) {
-		/* the u64 fields (rsslim, addresses) may not fit an int64 */
-		if (parse_u64(s, e, &u) == -1)
-			return -1;
-		v = -1;
-	} else
-		u = (uint64_t)v;
-	switch (n) {
-	case 4: return to_int(v, &ps->ppid);
-	case 5: return to_int(v, &ps->pgrp);
-	case 6: return to_int(v, &ps->session);
-	case 7: return to_int(v, &ps->tty_nr);
-	case 8: return to_int(v, &ps->tpgid);
-	case 9: ps->flags = (unsigned)u; return 0;
-	case 10: ps->minflt = u; return 0;
-	case 11: ps->cminflt = u; return 0;
-	case 12: ps->majflt = u; return 0;
-	case 13: ps->cmajflt = u; return 0;
-	case 14: ps->utime = u; return 0;
-	case 15: ps->stime = u; return 0;
-	case 16: ps->cutime = v; return 0;
-	case 17: ps->cstime = v; return 0;
-	case 18: ps->priority = v; return 0;
-	case 19: ps->nice = v; return 0;
-	case 20: ps->num_threads = v; return 0;
-	case 22: ps->starttime = u; return 0;
-	case 23: ps->vsize = u; return 0;
-	case 24: ps->rss = v; return 0;
-	case 25: ps->rsslim = u; return 0;
-	case 39: return to_int(v, &ps->processor);
-	case 40: ps->rt_priority = (unsigned)u; return 0;
-	case 41: ps->policy = (unsigned)u; return 0;
-	case 42: ps->blkio_ticks = u; return 0;
-	}
-	return 0;
-}
-
-int
-proc_pid_stat_parse(const char *buf, size_t len, struct pid_stat *ps)
-{
-	const char *end = buf + len, *lp, *rp, *p, *ts, *te, *s, *e;
-	size_t n;
-	int64_t pid;
-	int field;
-
-	memset(ps, 0, sizeof(*ps));
-	ps->processor = -1;
-	if ((lp = memchr(buf, '(', len)) == NULL)
-		goto bad;
-	/* the last ')': no field after the name holds one */
-	for (rp = end; rp > lp && rp[-1] != ')'; rp--)
-		;
-	if (rp == lp)
-		goto bad;
-	rp--;
-	s = buf;
-	e = lp;
-	while (s < e && is_space(*s))
-		s++;
-	while (e > s && is_space(e[-1]))
-		e--;
-	if (parse_signed(s, e, &pid) == -1 || to_int(pid, &ps->pid) == -1)
-		goto bad;
-	n = (size_t)(rp - lp - 1);
-	if (n >= sizeof(ps->comm))
-		n = sizeof(ps->comm) - 1;
-	memcpy(ps->comm, lp + 1, n);
-	ps->comm[n] = '\0';
-	p = rp + 1;
-	if (p < end && *p == '\n')	/* a line ending right after the name */
-		goto bad;
-	for (field = 3; next_tok(&p, end, &ts, &te); field++) {
-		while (te > ts && (te[-1] == '\n' || te[-1] == '\r'))
-			te--;
-		if (ts == te)
-			break;
-		if (stat_field(ps, field, ts, te) == -1)
-			goto bad;
-		ps->nfields++;
-		if (memchr(ts, '\n', (size_t)(p - ts)) != NULL)
-			break;
-	}
-	/* state through rss (fields 3..24) are in every kernel's line */
-	if (ps->nfields < 22)
-		goto bad;
-	return 0;
-bad:
-	errno = EINVAL;
-	return -1;
-}
-
-int
-proc_pid_statm_parse(const char *buf, size_t len, struct pid_statm *sm)
-{
-	uint64_t *dst[7];
-	const char *p = buf, *end = buf + len, *ts, *te;
-	int i;
-
-	memset(sm, 0, sizeof(*sm));
-	dst[0] = &sm->size;
-	dst[1] = &sm->resident;
-	dst[2] = &sm->shared;
-	dst[3] = &sm->text;
-	dst[4] = &sm->lib;
-	dst[5] = &sm->data;
-	dst[6] = &sm->dirty;
-	while (end > p && (end[-1] == '\n' || end[-1] == '\0'))
-		end--;
-	for (i = 0; i < 7; i++) {
-		if (!next_tok(&p, end, &ts, &te) || parse_u64(ts, te, dst[i]) == -1) {
-			errno = EINVAL;
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* Copy the status name [s, e) into dst, undoing the kernel's escapes. */
-static void
-status_name(char *dst, size_t len, const char *s, const char *e)
-{
-	static const char from[] = "nt\\rfva\"e", to[] = "\n\t\\\r\f\v\a\"\033";
-	const char *q;
-	size_t n = 0;
-
-	while (s < e && n + 1 < len) {
-		if (*s == '\\' && s + 1 < e && *(s + 1) != '\0' &&
-		    (q = strchr(from, s[1])) != NULL) {
-			dst[n++] = to[q - from];
-			s += 2;
-			continue;
-		}
-		dst[n++] = *s++;
-	}
-	dst[n] = '\0';
-}
-
-/* "Key:\t1 2 3 4": up to n unsigned numbers. */
-static int
-status_u32s(const char *p, const char *end, uint32_t *out, int n)
-{
-	const char *ts, *te;
-	uint64_t v;
-	int i;
-
-	for (i = 0; i < n; i++) {
-		if (!next_tok(&p, end, &ts, &te) || parse_u64(ts, te, &v) == -1 ||
-		    v > UINT32_MAX)
-			return -1;
-		out[i] = (uint32_t)v;
-	}
-	return 0;
-}
-
-/* "Key:\t  1234 kB" into bytes (a number without unit is taken as is). */
-static int
-status_kb(const char *p, const char *end, uint64_t *out)
-{
-	const char *ts, *te, *us, *ue;
-	uint64_t v;
-
-	if (!next_tok(&p, end, &ts, &te) || parse_u64(ts, te, &v) == -1)
-		return -1;
-	if (next_tok(&p, end, &us, &ue) && tok_eq(us, ue, "kB"))
-		v = sat_mul(v, 1024);
-	*out = v;
-	return 0;
-}
-
-static int
-status_num(const char *p, const char *end, uint64_t *out)
-{
-	const char *ts, *te;
-
-	if (!next_tok(&p, end, &ts, &te) || parse_u64(ts, te, out) == -1)
-		return -1;
-	return 0;
-}
-
-static int
-status_int(const char *p, const char *end, int *out)
-{
-	uint64_t v;
-
-	if (status_num(p, end, &v) == -1 || v > INT_MAX)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
-int
-proc_pid_status_parse(const char *buf, size_t len, struct pid_status *st)
-{
-	const char *p = buf, *end = buf + len, *ls, *le, *colon, *v;
-	uint64_t u;
-	int bad = 0;
-
-	memset(st, 0, sizeof(*st));
-	while (next_line(&p, end, &ls, &le)) {
-		if ((colon = memchr(ls, ':', (size_t)(le - ls))) == NULL)
-			continue;
-		v = colon + 1;
-#define KEY(k)	tok_eq(ls, colon, k)
-		if (KEY("Name")) {
-			if (v < le && *v == '\t')
-				v++;
-			status_name(st->name, sizeof(st->name), v, le);
-			st->has |= PST_NAME;
-		} else if (KEY("State")) {
-			while (v < le && is_blank(*v))
-				v++;
-			st->state = v < le ? *v : '\0';
-		} else if (KEY("Tgid"))
-			bad |= status_int(v, le, &st->tgid);
-		else if (KEY("Pid"))
-			bad |= status_int(v, le, &st->pid);
-		else if (KEY("PPid")) {
-			bad |= status_int(v, le, &st->ppid);
-			st->has |= PST_PPID;
-		} else if (KEY("Uid")) {
-			bad |= status_u32s(v, le, st->uid, 4);
-			st->has |= PST_UID;
-		} else if (KEY("Gid")) {
-			bad |= status_u32s(v, le, st->gid, 4);
-			st->has |= PST_GID;
-		} else if (KEY("VmSize")) {
-			bad |= status_kb(v, le, &st->vm_size);
-			st->has |= PST_VMSIZE;
-		} else if (KEY("VmLck")) {
-			bad |= status_kb(v, le, &st->vm_lck);
-			st->has |= PST_VMLCK;
-		} else if (KEY("VmRSS")) {
-			bad |= status_kb(v, le, &st->vm_rss);
-			st->has |= PST_VMRSS;
-		} else if (KEY("RssAnon"))
-			bad |= status_kb(v, le, &st->rss_anon);
-		else if (KEY("RssFile")) {
-			bad |= status_kb(v, le, &st->rss_file);
-			st->has |= PST_RSSFILE;
-		} else if (KEY("RssShmem")) {
-			bad |= status_kb(v, le, &st->rss_shmem);
-			st->has |= PST_RSSSHMEM;
-		} else if (KEY("VmSwap")) {
-			bad |= status_kb(v, le, &st->vm_swap);
-			st->has |= PST_VMSWAP;
-		} else if (KEY("Threads")) {
-			bad |= status_int(v, le, &st->threads);
-			st->has |= PST_THREADS;
-		} else if (KEY("voluntary_ctxt_switches")) {
-			bad |= status_num(v, le, &u);
-			st->vol_ctxt = u;
-			st->has |= PST_CTXT;
-		} else if (KEY("nonvoluntary_ctxt_switches")) {
-			bad |= status_num(v, le, &u);
-			st->nonvol_ctxt = u;
-		}
-#undef KEY
-		if (bad)
-			break;
-	}
-	if (bad || !(st->has & PST_NAME)) {
-		errno = EINVAL;
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * The "Key: number" lines of a /proc file: the value of each line whose key
- * is keys[i] (read by num) is added into *dst[i].  Returns the keys seen as
- * a bit mask, or -1 (EINVAL) on a bad number.
- */
-static long
-keyed_sum(const char *buf, size_t len, const char *const keys[],
-    uint64_t *const dst[], size_t n,
-    int (*num)(const char *, const char *, uint64_t *))
-{
-	const char *p = buf, *end = buf + len, *ls, *le, *colon;
-	unsigned long seen = 0;
-	uint64_t v;
-	size_t i;
-
-	while (next_line(&p, end, &ls, &le)) {
-		if ((colon = memchr(ls, ':', (size_t)(le - ls))) == NULL)
-			continue;
-		for (i = 0; i < n; i++) {
-			if (!tok_eq(ls, colon, keys[i]))
-				continue;
-			if (num(colon + 1, le, &v) == -1) {
-				errno = EINVAL;
-				return -1;
-			}
-			*dst[i] = sat_add(*dst[i], v);
-			seen |= 1UL << i;
-		}
-	}
-	return (long)seen;
-}
-
-int
-proc_pid_io_parse(const char *buf, size_t len, struct pid_io *io)
-{
-	static const char *const keys[] = {
-		"rchar", "wchar", "syscr", "syscw", "read_bytes",
-		"write_bytes", "cancelled_write_bytes",
-	};
-	uint64_t *const dst[] = {
-		&io->rchar, &io->wchar, &io->syscr, &io->syscw,
-		&io->read_bytes, &io->write_bytes,
-		&io->cancelled_write_bytes,
-	};
-
-	memset(io, 0, sizeof(*io));
-	if (keyed_sum(buf, len, keys, dst, 7, status_num) != 0x7f) {
-		errno = EINVAL;
-		return -1;
-	}
-	io->has = 1;
-	return 0;
-}
-
-/* smaps sums over its mappings; smaps_rollup has one of each line */
-int
-proc_pid_smaps_parse(const char *buf, size_t len, struct pid_smaps *sm)
-{
-	static const char *const keys[] = {
-		"Rss", "Pss", "Private_Clean", "Private_Dirty",
-		"Private_Hugetlb", "Swap", "SwapPss",
-	};
-	uint64_t *const dst[] = {
-		&sm->rss, &sm->pss, &sm->private_clean, &sm->private_dirty,
-		&sm->private_hugetlb, &sm->swap, &sm->swap_pss,
-	};
-	long seen;
-
-	memset(sm, 0, sizeof(*sm));
-	/* mapping header lines hold ':' too, never a key */
-	if ((seen = keyed_sum(buf, len, keys, dst, 7, status_kb)) == -1)
-		return -1;
-	if (!(seen & 2)) {
-		errno = EINVAL;
-		return -1;
-	}
-	sm->has = 1;
-	return 0;
-}
-
-static int
-all_hex(const char *s, const char *e)
-{
-	for (; s < e; s++)
-		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
-			return 0;
-	return 1;
-}
-
-static int
-has_word(const char *s, const char *e, const char *w)
-{
-	size_t n = strlen(w);
-
-	for (; (size_t)(e - s) >= n; s++)
-		if (memcmp(s, w, n) == 0)
-			return 1;
-	return 0;
-}
-
-/* The id in one path component [s, e), or NULL. */
-static const char *
-component_id(const char *s, const char *e)
-{
-	static const char *const prefixes[] = {
-		"docker-", "cri-containerd-", "crio-", "libpod-",
-		"containerd-",
-	};
-	size_t i, n;
-
-	if (e - s > 6 && memcmp(e - 6, ".scope", 6) == 0) {
-		e -= 6;
-		for (i = 0; i < nitems_(prefixes); i++) {
-			n = strlen(prefixes[i]);
-			if ((size_t)(e - s) > n && memcmp(s, prefixes[i], n) == 0) {
-				s += n;
-				break;
-			}
-		}
-	}
-	if (e - s == 64 && all_hex(s, e))
-		return s;
-	return NULL;
-}
-
-int
-proc_container_id(const char *buf, size_t len, char *id, size_t idlen)
-{
-	static const char *const marks[] = {
-		"docker", "containerd", "crio", "libpod", "kubepods",
-	};
-	const char *p = buf, *end = buf + len, *ls, *le, *path, *c, *ce;
-	const char *found = NULL, *got;
-	size_t i;
-	int marked;
-
-	if (idlen < 65) {
-		errno = EINVAL;
-		return -1;
-	}
-	while (next_line(&p, end, &ls, &le)) {
-		/* "N:controllers:/path": the path is after the second ':' */
-		if ((path = memchr(ls, ':', (size_t)(le - ls))) == NULL ||
-		    (path = memchr(path + 1, ':', (size_t)(le - path - 1))) == NULL)
-			continue;
-		path++;
-		for (marked = 0, i = 0; i < nitems_(marks) && !marked; i++)
-			marked = has_word(path, le, marks[i]);
-		if (!marked)
-			continue;
-		for (c = path; c < le; c = ce + 1) {
-			if ((ce = memchr(c, '/', (size_t)(le - c))) == NULL)
-				ce = le;
-			if ((got = component_id(c, ce)) != NULL)
-				found = got;
-			if (ce == le)
-				break;
-		}
-		if (found != NULL)
-			break;
-	}
-	if (found == NULL) {
-		errno = ENOENT;
-		return -1;
-	}
-	memcpy(id, found, 64);
-	id[64] = '\0';
 	return 0;
 }

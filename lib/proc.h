@@ -5,7 +5,9 @@
  * reads it whole into a buffer, and parses; parsers work on a buffer so they
  * can be unit-tested and fuzzed.  Nothing prints.  Functions return 0 on
  * success, -1 with errno set on failure (ENOENT: no such file, EACCES,
- * EINVAL: malformed content).
+ * EINVAL: malformed content, or not a regular file: every file is opened
+ * with fs_open_regular, so a FIFO or a device in a foreign tree cannot
+ * block a reader; EISDIR: a directory).
  */
 #ifndef LIB_PROC_H
 #define LIB_PROC_H
@@ -131,9 +133,12 @@ struct cpuinfo {
 };
 int	proc_cpuinfo_parse(const char *buf, size_t len, struct cpuinfo *ci);
 int	proc_cpuinfo(struct cpuinfo *ci);
-/* Count the CPUs in a kernel cpu list ("0-3,8,10-11"); -1/EINVAL if malformed. */
+/* Count the CPUs in a kernel cpu list ("0-3,8,10-11"), each CPU once
+ * however often the list names it; 0 for an empty list; -1/EINVAL if
+ * malformed ("5-2", "-1", "0,,1"). */
 int	proc_cpulist_count(const char *list);
-/* Logical CPUs online: /sys/devices/system/cpu/online (sysconf fallback). */
+/* Logical CPUs online: /sys/devices/system/cpu/online; sysconf when the
+ * file does not exist; -1/EINVAL when it is malformed or empty. */
 int	proc_cpu_online(void);
 /* Physical cores: unique topology/core_cpus_list (thread_siblings_list)
  * over /sys/devices/system/cpu/cpu[0-9]*, as psutil; cpuinfo fallback. */
@@ -195,96 +200,7 @@ void	proc_mounts_free(struct mounts *ms);
  * as psutil's disk_partitions(all=False) decides; 0 if not; -1 on error. */
 int	proc_fs_is_dev(const char *filesystems_buf, const char *fstype);
 
-
-/* ---- per-process: /proc/PID/... ----
- *
- * The parsers take (buf, len) like the others.  The reader works relative
- * to a directory fd (the /proc fd, or a /proc/PID fd so that every file
- * comes from the same process even if the pid is reused meanwhile). */
-
-/* Read dirfd/rel into *bufp (capacity *capp, grown with realloc as needed,
- * kept for the next call; NUL-terminated).  One read(2) when the file fits.
- * Returns the length, or -1 with errno (ENOENT, ESRCH: the process is gone;
- * EACCES, EPERM: not ours to read). */
-long	proc_read_at(int dirfd, const char *rel, char **bufp, size_t *capp);
-
-/* /proc/PID/stat.  comm is what lies between the first '(' and the last
- * ')', so names holding ") (" or newlines parse right; it is cut to fit.
- * Times in clock ticks; vsize in bytes; rss in pages. */
-struct pid_stat {
-	int	 pid;
-	char	 comm[64];
-	char	 state;
-	int	 ppid, pgrp, session, tty_nr, tpgid;
-	unsigned flags;
-	uint64_t minflt, cminflt, majflt, cmajflt;
-	uint64_t utime, stime;
-	int64_t	 cutime, cstime, priority, nice, num_threads;
-	uint64_t starttime, vsize;
-	int64_t	 rss;
-	uint64_t rsslim;
-	int	 processor;		/* -1 when the line is too short */
-	unsigned rt_priority, policy;
-	uint64_t blkio_ticks;
-	int	 nfields;		/* fields after the name */
-};
-int	proc_pid_stat_parse(const char *buf, size_t len, struct pid_stat *ps);
-
-/* /proc/PID/statm, in pages: psutil's memory_info().  Its resident count
- * is exact where stat's rss is the kernel's cheap per-CPU estimate. */
-struct pid_statm {
-	uint64_t size, resident, shared, text, lib, data, dirty;
-};
-int	proc_pid_statm_parse(const char *buf, size_t len, struct pid_statm *sm);
-
-/* /proc/PID/status: the lines ps and psutil use.  Sizes in bytes.  name is
- * unescaped (the kernel writes a newline as \n and \ as \\). */
-struct pid_status {
-	char	 name[64];
-	char	 state;
-	int	 tgid, pid, ppid, threads;
-	uint32_t uid[4], gid[4];	/* real, effective, saved, file system */
-	uint64_t vm_size, vm_lck, vm_rss, rss_anon, rss_file, rss_shmem;
-	uint64_t vm_swap;
-	uint64_t vol_ctxt, nonvol_ctxt;
-	unsigned has;			/* PST_* of the lines found */
-};
-#define PST_NAME	0x0001
-#define PST_UID		0x0002
-#define PST_GID		0x0004
-#define PST_VMLCK	0x0008
-#define PST_VMRSS	0x0010
-#define PST_RSSFILE	0x0020
-#define PST_RSSSHMEM	0x0040
-#define PST_VMSWAP	0x0080
-#define PST_THREADS	0x0100
-#define PST_CTXT	0x0200
-#define PST_PPID	0x0400
-#define PST_VMSIZE	0x0800
-int	proc_pid_status_parse(const char *buf, size_t len, struct pid_status *st);
-
-/* /proc/PID/io (bytes and counts); has is set when every line was found. */
-struct pid_io {
-	uint64_t rchar, wchar, syscr, syscw, read_bytes, write_bytes;
-	uint64_t cancelled_write_bytes;
-	int	 has;
-};
-int	proc_pid_io_parse(const char *buf, size_t len, struct pid_io *io);
-
-/* /proc/PID/smaps_rollup (or smaps: every mapping is summed).  Bytes.
- * uss = private_clean + private_dirty + private_hugetlb, as psutil. */
-struct pid_smaps {
-	uint64_t rss, pss, private_clean, private_dirty, private_hugetlb;
-	uint64_t swap, swap_pss;
-	int	 has;			/* a Pss line was seen */
-};
-int	proc_pid_smaps_parse(const char *buf, size_t len, struct pid_smaps *sm);
-
-/* The container id in a /proc/PID/cgroup text: the deepest path component
- * that is 64 hex digits, alone or as docker-ID.scope, cri-containerd-ID.scope,
- * crio-ID.scope or libpod-ID.scope, in a path that names docker, containerd,
- * crio, libpod or kubepods.  Copies it (NUL-terminated) and returns 0, or
- * returns -1 with ENOENT when there is none (EINVAL: idlen < 65). */
-int	proc_container_id(const char *buf, size_t len, char *id, size_t idlen);
+/* the per-process readers: /proc/PID/... */
+#include "pid.h"
 
 #endif

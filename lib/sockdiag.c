@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fs.h"
 #include "proc.h"
 #include "sockdiag.h"
 
@@ -799,7 +800,7 @@ text_list(const char *root, int i, struct socklist *sl)
 int
 sock_list(int kinds, struct socklist *sl)
 {
-	const char *root = proc_root();
+	const char *root = proc_root(), *failed = NULL;
 	unsigned char *buf = NULL;
 	int i, n0, fd = -1, use_nl, text = 0, ret = -1;
 	uint32_t seq = 1;
@@ -832,8 +833,10 @@ sock_list(int kinds, struct socklist *sl)
 			sl->n = n0;
 		}
 		text = 1;
-		if (text_list(root, i, sl) == -1)
+		if (text_list(root, i, sl) == -1) {
+			failed = sources[i].file;
 			goto out;
+		}
 	}
 	sl->source = text ? 2 : 1;
 	ret = 0;
@@ -845,6 +848,7 @@ out:
 		int e = errno;
 
 		sock_free(sl);
+		sl->file = failed;
 		errno = e;
 	}
 	return ret;
@@ -917,7 +921,7 @@ read_comm(int rootfd, const char *pid, char *out, size_t outsz)
 		return;
 	memcpy(path, pid, l);
 	memcpy(path + l, "/comm", sizeof("/comm"));
-	if ((fd = openat(rootfd, path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = fs_open_regular(rootfd, path, 0)) == -1)
 		return;
 	do
 		n = read(fd, buf, sizeof(buf) - 1);
@@ -937,65 +941,100 @@ read_comm(int rootfd, const char *pid, char *out, size_t outsz)
  * Scan one process's fd directory; returns how many new inodes it
  * claimed.  Any failure (EACCES, a vanished pid) just claims nothing.
  */
+/* What the walks over /proc and over one process's fd/ share. */
+struct pidscan {
+	int		 rootfd;
+	struct inoidx	*m;
+	int		 nm;
+	struct socklist	*sl;
+	int		 left;		/* socket inodes not yet claimed */
+	/* the process being scanned */
+	const char	*pid;
+	int		 pidn;
+	int		 claimed, have_comm;
+	char		 comm[sizeof(((struct sockent *)0)->comm)];
+};
+
+/* One entry of PID/fd: a socket that is ours to claim takes the pid. */
 static int
-scan_pid(int rootfd, const char *pid, int pidn, struct inoidx *m, int nm,
-    struct socklist *sl)
+scan_fd(int fd, const char *name, unsigned type, void *arg)
 {
-	char path[64], link[64], comm[sizeof(sl->s[0].comm)];
-	struct dirent *de;
-	DIR *d;
+	struct pidscan *ps = arg;
+	char link[64];
 	uint64_t ino;
 	ssize_t n;
+	int k;
+
+	if (type != DT_LNK && type != DT_UNKNOWN)
+		return 0;
+	n = readlinkat(fd, name, link, sizeof(link));
+	if (n <= 0 || n >= (ssize_t)sizeof(link))
+		return 0;
+	if ((ino = socket_link_ino(link, n)) == 0)
+		return 0;
+	if ((k = inoidx_find(ps->m, ps->nm, ino)) == -1)
+		return 0;
+	if (ps->sl->s[ps->m[k].idx].pid != -1)
+		return 0;	/* an earlier process holds it too */
+	if (!ps->have_comm) {
+		read_comm(ps->rootfd, ps->pid, ps->comm, sizeof(ps->comm));
+		ps->have_comm = 1;
+	}
+	for (; k < ps->nm && ps->m[k].ino == ino; k++) {
+		struct sockent *e = &ps->sl->s[ps->m[k].idx];
+
+		e->pid = ps->pidn;
+		memcpy(e->comm, ps->comm, sizeof(e->comm));
+	}
+	ps->claimed++;
+	return 0;
+}
+
+/* The sockets process pid holds: how many it claimed. */
+static int
+scan_pid(struct pidscan *ps, const char *pid, int pidn)
+{
+	char path[64];
 	size_t l;
-	int fd, k, claimed = 0, have_comm = 0;
+	int fd;
 
 	l = strlen(pid);
 	if (l + sizeof("/fd") > sizeof(path))
 		return 0;
 	memcpy(path, pid, l);
 	memcpy(path + l, "/fd", sizeof("/fd"));
-	fd = openat(rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = openat(ps->rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd == -1)
 		return 0;
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return 0;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_type != DT_LNK && de->d_type != DT_UNKNOWN)
-			continue;
-		n = readlinkat(fd, de->d_name, link, sizeof(link));
-		if (n <= 0 || n >= (ssize_t)sizeof(link))
-			continue;
-		if ((ino = socket_link_ino(link, n)) == 0)
-			continue;
-		if ((k = inoidx_find(m, nm, ino)) == -1)
-			continue;
-		if (sl->s[m[k].idx].pid != -1)
-			continue;	/* an earlier process holds it too */
-		if (!have_comm) {
-			read_comm(rootfd, pid, comm, sizeof(comm));
-			have_comm = 1;
-		}
-		for (; k < nm && m[k].ino == ino; k++) {
-			struct sockent *e = &sl->s[m[k].idx];
+	ps->pid = pid;
+	ps->pidn = pidn;
+	ps->claimed = ps->have_comm = 0;
+	(void)fs_dir_each(fd, scan_fd, ps);
+	close(fd);
+	return ps->claimed;
+}
 
-			e->pid = pidn;
-			memcpy(e->comm, comm, sizeof(e->comm));
-		}
-		claimed++;
-	}
-	closedir(d);
-	return claimed;
+/* One entry of /proc: a process to scan, until every socket is claimed. */
+static int
+scan_proc(int rootfd, const char *name, unsigned type, void *arg)
+{
+	struct pidscan *ps = arg;
+	uint64_t pid;
+
+	if (name[0] < '1' || name[0] > '9')
+		return 0;
+	if (parse_dec(name, strlen(name), &pid) == -1 || pid > INT_MAX)
+		return 0;
+	ps->left -= scan_pid(ps, name, (int)pid);
+	return ps->left > 0 ? 0 : 1;
 }
 
 int
 sock_map_pids(struct socklist *sl)
 {
+	struct pidscan ps;
 	struct inoidx *m = NULL;
-	struct dirent *de;
-	DIR *d = NULL;
-	int i, nm = 0, left, rootfd = -1, fd, ret = -1;
+	int i, nm = 0, left, rootfd = -1, ret = -1;
 
 	for (i = 0; i < sl->n; i++) {
 		sl->s[i].pid = -1;
@@ -1023,28 +1062,14 @@ sock_map_pids(struct socklist *sl)
 	rootfd = openat(AT_FDCWD, proc_root(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd == -1)
 		goto out;
-	/* the DIR gets its own fd: rootfd stays for the openat calls */
-	if ((fd = openat(rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
-	    -1)
-		goto out;
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		goto out;
-	}
-	while (left > 0 && (de = readdir(d)) != NULL) {
-		uint64_t pid;
-
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
-			continue;
-		if (parse_dec(de->d_name, strlen(de->d_name), &pid) == -1 ||
-		    pid > INT_MAX)
-			continue;
-		left -= scan_pid(rootfd, de->d_name, (int)pid, m, nm, sl);
-	}
+	ps.rootfd = rootfd;
+	ps.m = m;
+	ps.nm = nm;
+	ps.sl = sl;
+	ps.left = left;
+	(void)fs_dir_each(rootfd, scan_proc, &ps);
 	ret = 0;
 out:
-	if (d != NULL)
-		closedir(d);
 	if (rootfd != -1)
 		close(rootfd);
 	free(m);

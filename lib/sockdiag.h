@@ -42,6 +42,8 @@ struct socklist {
 	struct sockent *s;
 	int	 n, cap;
 	int	 source;		/* 1 = netlink, 2 = /proc/net text */
+	const char *file;		/* on failure: the text file that failed
+					 * ("net/tcp", under the proc root), or NULL */
 };
 
 /* Parse a kind name ("tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix",

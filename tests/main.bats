@@ -361,9 +361,30 @@ and_tests() {
 		[ "$stderr" = "syskit $a: unknown option: --bogus-x
 Try 'syskit $a --help'." ] || bad+=("$a --bogus-x: stderr: $stderr")
 		[ -z "$output" ] || bad+=("$a --bogus-x: stdout: $output")
+		# what the user typed is shown escaped, never raw
+		run --separate-stderr syskit "$a" $'--x\e]0;p\a'
+		[ "$status" -eq 2 ] || bad+=("$a --x<ESC>: exit $status")
+		[ "${stderr_lines[0]}" = "syskit $a: unknown option: --x\\033]0;p\\a" ] ||
+		    bad+=("$a --x<ESC>: stderr: ${stderr_lines[0]}")
 	done
 	if [ "${#bad[@]}" -ne 0 ]; then
 		printf '%s\n' "${bad[@]}"
 		return 1
 	fi
+}
+
+@test "a bad option is named as typed: abbreviations, values it does not take" {
+	run --separate-stderr syskit sysinfo --jso=x
+	assert_failure 2
+	assert_equal "$stderr" "syskit sysinfo: option --json takes no value
+Try 'syskit sysinfo --help'."
+	run --separate-stderr syskit sysinfo --ki
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "syskit sysinfo: option --kind needs a value"
+	run --separate-stderr syskit sysinfo -k
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "syskit sysinfo: option -k needs a value"
+	run --separate-stderr syskit sysinfo -Z
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "syskit sysinfo: unknown option: -Z"
 }

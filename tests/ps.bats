@@ -94,81 +94,7 @@ procps_same() {
 		procps "$@" >"$d/c" 2>&1 || true
 		ps "$@" >"$d/d" 2>&1 || true
 		procps "$@" >"$d/e" 2>&1 || true
-		if HEAD="$head" BUSY="$busy" $PY - "$d" "$*" >"$d/why" <<'EOF'
-import os, sys
-d, args = sys.argv[1:3]
-busy = set(os.environ["BUSY"].split())
-a, b, c, b2, c2 = (open(os.path.join(d, f), errors="replace").read().split("\n")
-    for f in "abcde")
-def rows(lines, head):
-    h = head.split()
-    keys = [i for i, t in enumerate(h) if t in ("PID", "LWP", "SPID", "TID")]
-    out = {}
-    for l in lines:
-        f = l.split()
-        if not l.strip():
-            continue
-        if not keys:
-            if not l.endswith("ps " + args):	# the ps run itself
-                out[l] = l
-        elif len(f) > max(keys) and f[keys[0]] not in busy:
-            out[tuple(f[i] for i in keys)] = l
-    return out
-head = os.environ["HEAD"]
-if head:
-    if head in (a[0], b[0]):
-        print("a header was printed:\nprocps: %r\nsyskit: %r" % (a[0], b[0]))
-        sys.exit(1)
-    a, b, c, b2, c2 = ([head] + x for x in (a, b, c, b2, c2))
-if a[0] != b[0]:
-    print("headers differ:\nprocps: %r\nsyskit: %r" % (a[0], b[0]))
-    sys.exit(1)
-import re
-ra, rb, rc, rb2, rc2 = (rows(x[1:], a[0]) for x in (a, b, c, b2, c2))
-# Untrusted text.  syskit escapes a control character (\n, \t, \033)
-# and passes a backslash and valid UTF-8 through.  procps prints '?' for
-# a control character in a UTF-8 locale and '.' in the C locale, a space
-# for a newline in a command line, and in the C locale '?' for each byte
-# of a non-ASCII character.  A procps row becomes a pattern that matches
-# each of these with syskit's text.
-esc = r"\\(?:[0-7]{3}|[abtnvfr])"
-def pattern(p):
-    out = []
-    for run in re.finditer(r"\?+|.", p):
-        t = run.group()
-        if t[0] == "?":
-            out.append(r"(?:\?|%s|[^\x00-\x7f])+" % esc)
-        elif t == ".":
-            out.append(r"(?:\.|%s)" % esc)
-        elif t == " ":
-            out.append(r"(?: |\\n)")
-        else:
-            out.append(re.escape(t))
-    return re.compile("".join(out))
-# A column cut to its width: syskit's escape is wider than procps's '?',
-# so the texts part at the first escape or non-ASCII character, and
-# syskit's row is no longer than procps's (an uncut one would be).
-odd = re.compile(r"%s|[^\x00-\x7f]" % esc)
-def cut_alike(p, s):
-    m = odd.search(s)
-    return (m is not None and len(s) <= len(p) and
-            p[:m.start()] == s[:m.start()])
-def alike(p, s):
-    return p == s or cut_alike(p, s) or (
-        (odd.search(s) is not None or "?" in p or "." in p) and
-        pattern(p).fullmatch(s) is not None)
-def same(k, r):
-    if isinstance(k, tuple):
-        return k in r and alike(ra[k], r[k])
-    # rows keyed by their text
-    return k in r or any(alike(k, s) for s in r
-                         if odd.search(s) is not None)
-stable = [k for k in ra if rc.get(k) == ra[k] and rc2.get(k) == ra[k]]
-bad = [k for k in stable if not same(k, rb) and not same(k, rb2)]
-for k in bad[:10]:
-    print("procps: %r\nsyskit: %r" % (ra[k], rb.get(k)))
-sys.exit(1 if bad else 0)
-EOF
+		if HEAD="$head" BUSY="$busy" $PY "$TOP/tests/ps_compare.py" "$d" "$*" >"$d/why"
 		then
 			return 0
 		fi
@@ -356,7 +282,8 @@ pids_of() {
 	done
 	# left aligned: the text starts under its header
 	local at=$(awk -v s="$h" 'BEGIN { print index(s, "USER") - 1 }')
-	[ "${r:at:1}" != " " ] && [ "${r:at-1:1}" = " " ]
+	assert_equal "${r:at-1:1}" " "
+	[ "${r:at:1}" != " " ] || { echo "USER: $h / $r"; return 1; }
 	at=$(awk -v s="$h" 'BEGIN { print index(s, "COMMAND") - 1 }')
 	assert_equal "${r:at}" aligned
 }
@@ -509,34 +436,7 @@ bash
 	assert_success
 	json_ok
 	printf '%s' "$output" > "$BATS_TEST_TMPDIR/ps.json"
-	run $PY - "$BATS_TEST_TMPDIR/ps.json" "$a" "$b" <<'EOF'
-import json, sys, psutil
-got = {p["pid"]: p for p in json.load(open(sys.argv[1]))}
-bad = 0
-for pid in map(int, sys.argv[2:]):
-    p = psutil.Process(pid)
-    want = {
-        "pid": p.pid, "ppid": p.ppid(), "name": p.name(), "cmdline": p.cmdline(),
-        "create_time": p.create_time(), "rss": p.memory_info().rss,
-        "vms": p.memory_info().vms, "num_threads": p.num_threads(),
-        "username": p.username(), "status": p.status(), "num_fds": p.num_fds(),
-        "exe": p.exe(), "terminal": p.terminal(), "nice": p.nice(),
-    }
-    g = dict(got[pid])
-    g["rss"] = g["memory_info"]["rss"]
-    g["vms"] = g["memory_info"]["vms"]
-    for k, v in want.items():
-        if k == "create_time" and abs(g[k] - v) < 1e-6:
-            continue
-        if g.get(k) != v:
-            print("pid %d %s: syskit %r, psutil %r" % (pid, k, g.get(k), v))
-            bad = 1
-    ct = p.cpu_times()
-    if abs(g["cpu_times"]["user"] - ct.user) > 0.05:
-        print("pid %d cpu_times.user: %r %r" % (pid, g["cpu_times"], ct))
-        bad = 1
-sys.exit(bad)
-EOF
+	run $PY "$TOP/tests/ps_psutil.py" "$BATS_TEST_TMPDIR/ps.json" "$a" "$b"
 	assert_success
 	# the rewritten command line is split on spaces, as psutil does
 	run ps --json -p "$b"
@@ -596,9 +496,10 @@ EOF
 	run ps -o pid= --match 'no-such-process-but-this-ps'
 	assert_failure 1
 	assert_output ''
-	run ps --match '('
+	run --separate-stderr ps --match '('
 	assert_failure 2
-	assert_output --partial 'bad --match'
+	assert_regex "${stderr_lines[0]}" '^syskit ps: invalid --match: \( \(.+\)$'
+	assert_equal "${stderr_lines[1]}" "Try 'syskit ps --help'."
 }
 
 @test "exit status: 1 when nothing matched (header kept), 2 for bad options with one line" {
@@ -608,7 +509,8 @@ EOF
 	for bad in "-o nosuchkey" "-p 0" "-p abc" "-u no_such_user_xyz" "--bogus" "-Z" "-o pid:0" "-o ," "--sort=" "-q 1 -p 2" "-L -T" "--cols 0" "L x"; do
 		run --separate-stderr ps $bad
 		[ "$status" -eq 2 ] || { echo "ps $bad: status $status"; return 1; }
-		assert_equal "${#stderr_lines[@]}" 1
+		assert_equal "${#stderr_lines[@]}" 2
+		assert_equal "${stderr_lines[1]}" "Try 'syskit ps --help'."
 		assert_equal "$output" ""
 	done
 	run ps --version
@@ -628,6 +530,71 @@ EOF
 	J=$output
 	run jx "(d[0]['exe'], d[0]['num_fds'])"
 	assert_output '[null, null]'
+}
+
+@test "a bad option is named as written, never as a raw byte: one line, the hint, exit 2" {
+	local a want
+	while IFS='|' read -r a want; do
+		run --separate-stderr ps $a
+		[ "$status" -eq 2 ] || { echo "ps $a: status $status"; return 1; }
+		assert_equal "${#stderr_lines[@]}" 2
+		assert_equal "${stderr_lines[0]}" "syskit ps: $want"
+		assert_equal "${stderr_lines[1]}" "Try 'syskit ps --help'."
+		assert_equal "$output" ""
+	done <<'LIST'
+--sample|option --sample needs a value
+--json=x|option --json takes no value
+--sort|option --sort needs a value
+--ppid|option --ppid needs a value
+--match|option --match needs a value
+--cols|option --cols needs a value
+--width|option --width needs a value
+--columns|option --columns needs a value
+--forest=1|option --forest takes no value
+--bogus|unknown option: --bogus
+--bogus=1|unknown option: --bogus
+-Z|unknown option: -Z
+-o|option -o needs a value
+LIST
+	# what the user typed is quoted with its control characters escaped
+	run --separate-stderr ps $'--bo\e]0;x\a'
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" 'syskit ps: unknown option: --bo\033]0;x\a'
+	run --separate-stderr ps -o $'pid,\e[31m'
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" 'syskit ps: unknown format key: \033[31m'
+	run --separate-stderr ps $'\001x'
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" 'syskit ps: garbage option: \001x'
+}
+
+@test "a tight descriptor limit: every process, exit 0, as procps (ulimit -n 5)" {
+	spawn "$PSHELPER" -n fdlimit -t 2 -s 120
+	local a
+	# 0-2 and one to spare beside /proc's: procps needs as much
+	for a in "aux" "-eLf" "-e -o pid,user,fds,exe,rss,wchan,args" \
+	    "-ef --forest" "--json -e" "-e -o pid,pss,env,comm"; do
+		run --separate-stderr bash -c "exec 3>&- 4>&-; ulimit -n 5; exec \"\$0\" ps $a" "$SYSKIT_BIN"
+		[ "$status" -eq 0 ] || { echo "ps $a: status $status: $stderr"; return 1; }
+		assert_equal "$stderr" ""
+		case $output in
+		*fdlimit*) ;;
+		*) echo "ps $a: no row for $PID: ${output:0:300}"; return 1 ;;
+		esac
+	done
+	# the same rows as without the limit: user names, sizes, threads
+	run bash -c "exec 3>&- 4>&-; ulimit -n 5; exec \"\$0\" ps -L -o pid,lwp,user,vsz,comm -p $PID" "$SYSKIT_BIN"
+	assert_success
+	local tight=$output
+	run ps -L -o pid,lwp,user,vsz,comm -p "$PID"
+	assert_equal "$tight" "$output"
+	assert_equal "${#lines[@]}" 4
+	# none to spare at all: said once, exit 1, not taken for "no process"
+	run --separate-stderr bash -c 'exec 3>&- 4>&-; ulimit -n 4; exec "$0" ps aux' "$SYSKIT_BIN"
+	assert_failure 1
+	assert_equal "${#stderr_lines[@]}" 1
+	# glibc's words, and musl's
+	assert_regex "$stderr" '^syskit ps: /proc(/uptime)?: (Too many open files|No file descriptors available)$'
 }
 
 # ---- the captured tree (SYSKIT_PROC): exact output ----
@@ -685,4 +652,76 @@ fx() {
 	J=$output
 	run jx "d[0]['container']"
 	assert_output 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+}
+
+# ---- a tree with malformed files (tests/fixtures/ps-malformed) ----
+
+@test "fixture: a malformed stat field shows -, the row stays; said once on stderr, exit 1" {
+	export SYSKIT_PROC=$FIXTURES/ps-malformed/proc TZ=UTC
+	# 10: vsize -4096 and rss -10 (no statm or status to take RSS from);
+	# 11: a ppid past an int and a vsize past 64 bits; 13: no stat line
+	run --separate-stderr ps -e -o pid,ppid,vsz,rss,time,comm
+	assert_failure 1
+	assert_output "  PID  PPID    VSZ   RSS     TIME COMMAND
+   10     1      -     - 00:00:18 neg
+   11     -      -  1488 00:00:18 big
+   12     1   2476  1588 00:00:18 fine
+   14     1   2476  1488 00:00:18 statusdir"
+	assert_equal "$stderr" "syskit ps: $SYSKIT_PROC/10/stat: malformed content"
+	# JSON: null where the text shows -
+	run --separate-stderr ps --json -o pid,ppid,vsz,rss,sz,pmem -p 10,11
+	assert_failure 1
+	J=$output
+	run jx "[[p[k] for k in ('ppid', 'vsz', 'rss', 'sz', 'pmem')] for p in d]"
+	assert_output '[[1, null, null, null, null], [null, null, 1523712, null, 0.07265625]]'
+	run --separate-stderr ps --json -p 11
+	J=$output
+	run jx "(d[0]['ppid'], d[0]['memory_info']['vms'], d[0]['memory_info']['rss'])"
+	assert_output '[null, null, 1523712]'
+	# --sort puts the unknown first
+	run --separate-stderr ps -e --sort=vsz -o pid=
+	assert_equal "$(echo $output)" "10 11 12 14"
+	# a file that cannot be read for another reason than "gone" or "not
+	# ours": said, and the value is -
+	run --separate-stderr ps -o pid,user -p 14
+	assert_failure 1
+	assert_output "  PID USER
+   14 -"
+	assert_equal "$stderr" "syskit ps: $SYSKIT_PROC/14/status: Is a directory"
+}
+
+@test "fixture: a malformed uptime or boot time is said, not shown as 0 silently" {
+	local t=$BATS_TEST_TMPDIR/proc
+	cp -r "$FIXTURES/ps-malformed/proc" "$t"
+	echo garbage > "$t/uptime"
+	export SYSKIT_PROC=$t TZ=UTC
+	run --separate-stderr ps -o pid,etimes -p 12
+	assert_failure 1
+	assert_equal "$stderr" "syskit ps: $t/uptime: malformed content"
+	cp "$FIXTURES/ps-malformed/proc/uptime" "$t/uptime"
+	printf 'cpu 1 2 3 4\nbtime -5\n' > "$t/stat"
+	run --separate-stderr ps -o pid,lstart -p 12
+	assert_failure 1
+	assert_equal "$stderr" "syskit ps: $t/stat: malformed content"
+}
+
+@test "fixture: wchan without its leading underscores, as procps" {
+	local t=$BATS_TEST_TMPDIR/proc
+	cp -r "$FIXTURES/ps-malformed/proc" "$t"
+	printf '__x64_sys_pause' > "$t/12/wchan"
+	SYSKIT_PROC=$t run ps -o pid=,wchan= -p 12
+	assert_success
+	assert_output '   12 x64_sys_pause'
+}
+
+@test "fixture: a FIFO in place of a stat file does not block ps" {
+	local t=$BATS_TEST_TMPDIR/proc
+	cp -r "$FIXTURES/ps-malformed/proc" "$t"
+	rm "$t/12/stat"
+	mkfifo "$t/12/stat"
+	export SYSKIT_PROC=$t
+	run --separate-stderr timeout 10 "$SYSKIT_BIN" ps -o pid,comm -p 12
+	assert_failure 1
+	assert_output "  PID COMMAND"
+	assert_equal "$stderr" "syskit ps: $t/12/stat: malformed content"
 }

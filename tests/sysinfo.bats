@@ -118,8 +118,10 @@ SECTIONS="host cpu mem swap disk net conn sensors limits pressure"
 	usable=$(jget "d['cpu']['count_usable']")
 	eff=$(jget "d['cpu']['count_effective']")
 	[ "$logical" -ge 1 ]
-	[ "$usable" -ge 1 ] && [ "$usable" -le "$logical" ]
-	[ "$eff" -ge 1 ] && [ "$eff" -le "$usable" ]
+	[ "$usable" -ge 1 ]
+	[ "$usable" -le "$logical" ]
+	[ "$eff" -ge 1 ]
+	[ "$eff" -le "$usable" ]
 	run sysinfo cpu --effective
 	assert_success
 	assert_output "$eff"
@@ -147,29 +149,102 @@ SECTIONS="host cpu mem swap disk net conn sensors limits pressure"
 	assert_line --regexp '^  percent +[0-9.]+%$'
 }
 
+@test "--version: syskit VERSION" {
+	run --separate-stderr sysinfo --version
+	assert_success
+	assert_output --regexp '^syskit [0-9]+\.[0-9]+\.[0-9]+$'
+	assert_equal "$stderr" ""
+	run sysinfo -V
+	assert_success
+	assert_output --regexp '^syskit [0-9]'
+}
+
 @test "--effective with another section is a usage error" {
 	run --separate-stderr sysinfo mem --effective
 	assert_failure 2
-	assert_equal "${#stderr_lines[@]}" 1
+	assert_equal "$stderr" "syskit sysinfo: --effective goes with the cpu section alone
+Try 'syskit sysinfo --help'."
+	# one number: no format and no interval to apply it to
+	run --separate-stderr sysinfo cpu --effective --json
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "syskit sysinfo: --effective prints one number: no --format, no --interval"
+	run --separate-stderr sysinfo -e -i 1s
+	assert_failure 2
+	assert_output ""
+}
+
+# issue 8 item 11: an option works in every format, or it is refused
+@test "--interval: mem refuses it, the summary samples, prometheus refuses it" {
+	run --separate-stderr sysinfo mem --interval 1s
+	assert_failure 2
+	assert_equal "$stderr" "syskit sysinfo: --interval goes with the cpu section
+Try 'syskit sysinfo --help'."
+	assert_output ""
+	run --separate-stderr sysinfo mem swap --json -i 1s
+	assert_failure 2
+	run --separate-stderr sysinfo --format prometheus --interval 1s
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "syskit sysinfo: --interval does not go with --format prometheus (counters: the scraper takes the rate)"
+	# the summary shows how busy the CPUs were over the interval
+	run sysinfo --interval 50ms
+	assert_success
+	assert_line --regexp '^cpu +[0-9]+ logical, .* effective, [0-9]+\.[0-9]% busy'
+	run sysinfo
+	assert_success
+	refute_output --partial '% busy'
+	# every format that shows cpu samples
+	run sysinfo --json -i 50ms
+	assert_success
+	run jget "0 <= d['cpu']['percent'] <= 100 and d['cpu']['interval'] == 0.05"
+	assert_output True
+	run sysinfo --format kv -i 50ms
+	assert_success
+	assert_line --regexp '^cpu\.percent=[0-9.]+$'
+}
+
+@test "--all, --kind, --pids: refused where their section does not run" {
+	run --separate-stderr sysinfo --all
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "syskit sysinfo: --all goes with the disk section"
+	run --separate-stderr sysinfo mem --all --json
+	assert_failure 2
+	run sysinfo --all --json
+	assert_success
+	run --separate-stderr sysinfo --kind tcp --json
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "syskit sysinfo: --kind goes with the conn section"
+	run --separate-stderr sysinfo cpu --pids
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "syskit sysinfo: --pids goes with the conn section"
+	run sysinfo conn cpu --kind tcp --pids --json
+	assert_success
 }
 
 @test "bad options and values: exit 2, one line naming the value" {
 	run --separate-stderr sysinfo --format xml
 	assert_failure 2
-	assert_equal "$stderr" "syskit sysinfo: bad format: xml (text, json, kv, prometheus)"
+	assert_equal "$stderr" "syskit sysinfo: invalid --format: xml (text, json, kv, prometheus)
+Try 'syskit sysinfo --help'."
 	run --separate-stderr sysinfo --interval abc
 	assert_failure 2
-	assert_equal "$stderr" "syskit sysinfo: bad interval: abc"
+	assert_equal "${stderr_lines[0]}" "syskit sysinfo: invalid --interval: abc (a duration up to 1h: 1.5s, 200ms)"
 	run --separate-stderr sysinfo --interval 0
 	assert_failure 2
 	run --separate-stderr sysinfo --interval -1s
 	assert_failure 2
 	run --separate-stderr sysinfo conn --kind sctp
 	assert_failure 2
-	assert_equal "$stderr" "syskit sysinfo: bad kind: sctp (tcp tcp4 tcp6 udp udp4 udp6 unix inet inet4 inet6 all)"
+	assert_equal "${stderr_lines[0]}" "syskit sysinfo: invalid --kind: sctp (tcp tcp4 tcp6 udp udp4 udp6 unix inet inet4 inet6 all)"
 	run --separate-stderr sysinfo bogus
 	assert_failure 2
 	assert_equal "${stderr_lines[0]}" "syskit sysinfo: unknown section: bogus"
+	# untrusted text is escaped, never sent to the terminal
+	run --separate-stderr sysinfo $'x\e]0;pwned\a'
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" 'syskit sysinfo: unknown section: x\033]0;pwned\a'
+	run --separate-stderr sysinfo --format $'j\ek'
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" 'syskit sysinfo: invalid --format: j\033k (text, json, kv, prometheus)'
 	run --separate-stderr sysinfo --nope
 	assert_failure 2
 	assert_equal "$stderr" "syskit sysinfo: unknown option: --nope

@@ -42,40 +42,12 @@ TREE_PATHS="cpu mem swap disk net sensors pressure limits.cgroup limits.containe
 
 # same_json PATH...: `sysinfo $REPORT --json` holds what expected/report.json
 # holds at each dotted PATH; -PATH leaves a path out (it has a test of its
-# own).  Key order and number types count (1 is not 1.0).  Prints a diff.
+# own).  Key order and number types count (1 is not 1.0).  Prints a diff
+# (tests/sysinfo_expect.py).
 same_json() {
 	sysinfo $REPORT --json > "$BATS_TEST_TMPDIR/out.json" || return 1
-	$PY - "$FX/expected/report.json" "$BATS_TEST_TMPDIR/out.json" "$@" <<'EOF'
-import copy, difflib, json, sys
-exp, got = (json.load(open(f)) for f in sys.argv[1:3])
-inc = [a for a in sys.argv[3:] if not a.startswith("-")]
-exc = [a[1:] for a in sys.argv[3:] if a.startswith("-")]
-def get(d, path):
-    for k in path.split("."):
-        d = d[k]
-    return d
-bad = 0
-for p in inc:
-    text = []
-    for d in (exp, got):
-        try:
-            v = copy.deepcopy(get(d, p))
-        except (KeyError, TypeError):
-            v = "<missing>"
-        for e in exc:
-            if e.startswith(p + "."):
-                *head, last = e[len(p) + 1:].split(".")
-                try:
-                    get(v, ".".join(head)).pop(last) if head else v.pop(last)
-                except (KeyError, TypeError, AttributeError):
-                    pass
-        text.append(json.dumps(v, indent=2, ensure_ascii=False).splitlines())
-    if text[0] != text[1]:
-        bad = 1
-        print("\n".join(difflib.unified_diff(text[0], text[1], "expected " + p,
-            "sysinfo " + p, lineterm="")))
-sys.exit(bad)
-EOF
+	$PY "$TOP/tests/sysinfo_expect.py" "$FX/expected/report.json" \
+	    "$BATS_TEST_TMPDIR/out.json" "$@"
 }
 
 # same_text FILE PATTERN CMD...: CMD exits 0, says nothing on stderr, and
@@ -387,7 +359,11 @@ same_text() {
 	cp -R "$t/sys/class/thermal/thermal_zone0" "$t/sys/class/thermal/thermal_zone2"
 	echo 39000 > "$t/sys/class/thermal/thermal_zone2/temp"
 	for f in v1box v2ctr noswap dup; do
-		[ "$f" = dup ] && export SYSKIT_SYS=$t/sys || fx "$f"
+		if [ "$f" = dup ]; then
+			export SYSKIT_SYS=$t/sys
+		else
+			fx "$f"
+		fi
 		echo "tree $f"
 		sysinfo --format prometheus > "$t/prom" || return 1
 		run sh -c "grep '^# TYPE' '$t/prom' | sort | uniq -d"
@@ -465,6 +441,145 @@ same_text() {
 	run sysinfo cpu
 	assert_success
 	assert_line --regexp '^  model +-$'
+}
+
+# ---- sysinfo-hostile and hostile copies: what a foreign tree can hold
+# (issue 8 item 8).  Every file that cannot be read is one line naming its
+# full path, once, and exit 1; nothing blocks on a file that is not regular.
+
+# hostile_tree: a copy of the noswap tree in $T to spoil.
+hostile_tree() {
+	T=$BATS_TEST_TMPDIR/tree
+	cp -R "$FIXTURES/sysinfo-noswap" "$T"
+	export SYSKIT_PROC=$T/proc SYSKIT_SYS=$T/sys
+}
+
+@test "hostile: a meminfo holding only MemTotal is malformed, not 100% used" {
+	local f
+	fx hostile
+	run --separate-stderr sysinfo mem swap --json
+	assert_failure 1
+	assert_equal "$stderr" "syskit sysinfo: $SYSKIT_PROC/meminfo: malformed content"
+	run jget "(d['mem'], d['mem_error'], d['swap'], d['swap_error'])"
+	assert_output '[null, "malformed content", null, "malformed content"]'
+	for f in text kv prometheus; do
+		run --separate-stderr sysinfo mem --format "$f"
+		assert_failure 1
+		assert_equal "$stderr" "syskit sysinfo: $SYSKIT_PROC/meminfo: malformed content"
+		refute_output --partial 100
+	done
+	run --separate-stderr sysinfo
+	assert_failure 1
+	assert_line --regexp '^memory +-$'
+	assert_equal "$stderr" "syskit sysinfo: $SYSKIT_PROC/meminfo: malformed content"
+}
+
+@test "hostile: a meminfo without the swap lines: mem is read, swap is malformed" {
+	hostile_tree
+	grep -v '^Swap' "$FIXTURES/sysinfo-noswap/proc/meminfo" > "$T/proc/meminfo"
+	run --separate-stderr sysinfo mem swap --json
+	assert_failure 1
+	assert_equal "$stderr" "syskit sysinfo: $T/proc/meminfo: malformed content"
+	run jget "(d['mem']['total'] > 0, d['swap'], d['swap_error'])"
+	assert_output '[true, null, "malformed content"]'
+}
+
+@test "hostile: an online list naming CPUs twice counts each once" {
+	fx hostile
+	run --separate-stderr sysinfo cpu --json
+	assert_success
+	run jget "d['cpu']['count_logical']"
+	assert_output 2
+	run sysinfo
+	assert_line --regexp '^cpu +2 logical, '
+}
+
+@test "hostile: an online list 5-2, -1 or empty is malformed, said once" {
+	local l
+	hostile_tree
+	for l in 5-2 -1 "" ","; do
+		printf '%s\n' "$l" > "$T/sys/devices/system/cpu/online"
+		run --separate-stderr sysinfo cpu --json
+		assert_failure 1
+		assert_equal "$stderr" "syskit sysinfo: $T/sys/devices/system/cpu/online: malformed content"
+		run jget "(d['cpu']['count_logical'], d['cpu']['count_logical_error'])"
+		assert_output '[null, "malformed content"]'
+		run --separate-stderr sysinfo
+		assert_failure 1
+		assert_line --regexp '^cpu +- logical, '
+		assert_equal "$stderr" "syskit sysinfo: $T/sys/devices/system/cpu/online: malformed content"
+	done
+	# the tree's own Cpus_allowed_list, the same way
+	printf '0-3\n' > "$T/sys/devices/system/cpu/online"
+	sed -i 's/^Cpus_allowed_list:.*/Cpus_allowed_list:\t3-1/' "$T/proc/self/status"
+	run --separate-stderr sysinfo cpu --json
+	assert_failure 1
+	assert_equal "$stderr" "syskit sysinfo: $T/proc/self/status: malformed content"
+}
+
+@test "hostile: a FIFO in place of meminfo, stat or online: no hang, one line each" {
+	local f s
+	hostile_tree
+	for f in proc/meminfo proc/stat sys/devices/system/cpu/online; do
+		rm "$T/$f"
+		mkfifo "$T/$f"
+	done
+	for f in text json kv prometheus; do
+		for s in "" mem swap cpu host; do
+			run --separate-stderr timeout 10 sysinfo $s --format "$f"
+			[ "$status" -eq 1 ] || { echo "sysinfo $s --format $f: exit $status"; return 1; }
+			case $s in
+			mem|swap) assert_equal "$stderr" "syskit sysinfo: $T/proc/meminfo: not a regular file" ;;
+			host)	assert_equal "$stderr" "syskit sysinfo: $T/proc/stat: not a regular file" ;;
+			esac
+		done
+	done
+	run --separate-stderr timeout 10 sysinfo
+	assert_failure 1
+	assert_equal "$stderr" "syskit sysinfo: $T/sys/devices/system/cpu/online: not a regular file
+syskit sysinfo: $T/proc/meminfo: not a regular file"
+	run --separate-stderr timeout 10 sysinfo cpu --json
+	assert_failure 1
+	run jget "(d['cpu']['count_logical_error'], d['cpu']['times_error'])"
+	assert_output '["not a regular file", "not a regular file"]'
+	assert_equal "${#stderr_lines[@]}" 2
+}
+
+@test "hostile: a FIFO in place of the tree's os-release and utmp: no hang, said" {
+	local t=$BATS_TEST_TMPDIR
+	cp -R "$FIXTURES/sysinfo-v1box" "$t/v1"
+	rm "$t/v1/etc/os-release" "$t/v1/run/utmp"
+	mkfifo "$t/v1/etc/os-release" "$t/v1/run/utmp"
+	export SYSKIT_PROC=$t/v1/proc SYSKIT_SYS=$t/v1/sys
+	run --separate-stderr timeout 10 sysinfo host --json
+	assert_failure 1
+	assert_equal "$stderr" "syskit sysinfo: $t/v1/etc/os-release: not a regular file
+syskit sysinfo: $t/v1/run/utmp: not a regular file"
+	run jget "(d['host']['os_name'], d['host']['users'])"
+	assert_output '[null, []]'
+}
+
+@test "hostile: a FIFO in place of a cgroup file: no hang, said like the others" {
+	local t=$BATS_TEST_TMPDIR
+	cp -R "$FIXTURES/cgroup-v2ctr" "$t/cg"
+	rm "$t/cg/sys/fs/cgroup/memory.max"
+	mkfifo "$t/cg/sys/fs/cgroup/memory.max"
+	export SYSKIT_PROC=$t/cg/proc SYSKIT_SYS=$t/cg/sys
+	run --separate-stderr timeout 10 sysinfo limits --json
+	assert_failure 1
+	assert_equal "$stderr" "syskit sysinfo: $t/cg/sys/fs/cgroup/memory.max: not a regular file"
+	run jget "(d['limits']['cgroup']['version'], d['limits']['cgroup']['version_error'])"
+	assert_output '[null, "not a regular file"]'
+	# a malformed cgroup file, the same way, whichever section reads it
+	export SYSKIT_PROC=$FIXTURES/cgroup-v2bad/proc SYSKIT_SYS=$FIXTURES/cgroup-v2bad/sys
+	run --separate-stderr sysinfo cpu --effective
+	assert_failure 1
+	assert_output --regexp '^[1-9][0-9]*$'
+	assert_equal "$stderr" "syskit sysinfo: $SYSKIT_SYS/fs/cgroup/cpu.max: malformed content"
+	run --separate-stderr sysinfo limits --format kv
+	assert_failure 1
+	assert_line 'limits.cgroup.version='
+	assert_equal "$stderr" "syskit sysinfo: $SYSKIT_SYS/fs/cgroup/cpu.max: malformed content"
 }
 
 # ---- SYSKIT_PROC naming no directory

@@ -752,6 +752,49 @@ t_malformed(void)
 	done();
 }
 
+/* A malformed file and a FIFO (issue 8): EINVAL at once, and ci.file
+ * names the file; alarm() turns a hang into a failure. */
+static void
+t_bad_file(void)
+{
+	char top[] = "/tmp/syskit-cg.XXXXXX", cmd[256], p[320];
+	struct cgroup_info ci;
+	const char *tail;
+
+	use_fixture("cgroup-v2bad");
+	errno = 0;
+	CHECK(cgroup_read(&ci) == -1 && errno == EINVAL);
+	tail = "/sys/fs/cgroup/cpu.max";
+	CHECK(strlen(ci.file) > strlen(tail) &&
+	    strcmp(ci.file + strlen(ci.file) - strlen(tail), tail) == 0);
+	done();
+
+	if (mkdtemp(top) == NULL) {
+		unit_fail(__FILE__, __LINE__, "mkdtemp");
+		return;
+	}
+	snprintf(cmd, sizeof(cmd), "cp -R %s/cgroup-v2ctr/. '%s' && "
+	    "rm '%s/sys/fs/cgroup/memory.max' && "
+	    "mkfifo '%s/sys/fs/cgroup/memory.max'", FIXTURES, top, top, top);
+	CHECK(system(cmd) == 0);
+	snprintf(p, sizeof(p), "%s/proc", top);
+	setenv("SYSKIT_PROC", p, 1);
+	snprintf(p, sizeof(p), "%s/sys", top);
+	setenv("SYSKIT_SYS", p, 1);
+	alarm(10);
+	errno = 0;
+	CHECK(cgroup_read(&ci) == -1 && errno == EINVAL);
+	alarm(0);
+	snprintf(p, sizeof(p), "%s/sys/fs/cgroup/memory.max", top);
+	CHECK_STR(ci.file, p);
+	/* the controllers not asked for are not read */
+	CHECK(cgroup_read_mask(&ci, CG_CPU) == 0);
+	CHECK(ci.file[0] == '\0');
+	done();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
+	CHECK(system(cmd) == 0);
+}
+
 static void
 t_real(void)
 {
@@ -794,5 +837,6 @@ test_cgroup(void)
 	unit_run("cgroup env container", t_env_container);
 	unit_run("cgroup none", t_none);
 	unit_run("cgroup malformed", t_malformed);
+	unit_run("cgroup a malformed file, a FIFO", t_bad_file);
 	unit_run("cgroup real machine", t_real);
 }

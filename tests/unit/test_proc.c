@@ -653,6 +653,106 @@ test_cpulist(void)
 	CHECK(proc_cpulist_count("0-2000000") == -1);
 	CHECK(proc_cpulist_count("99999999999999999999999") == -1);
 	CHECK(proc_cpulist_count(NULL) == -1);
+	/* each CPU once, however often the list names it (issue 8) */
+	CHECK(proc_cpulist_count("0-1,0-1,0-1") == 2);
+	CHECK(proc_cpulist_count("0-3,2") == 4);
+	CHECK(proc_cpulist_count("5,1,5") == 2);
+	CHECK(proc_cpulist_count("8-9,0-3,2-8") == 10);
+	CHECK(proc_cpulist_count("1,0") == 2);
+	CHECK(proc_cpulist_count("0-1048576,0-1048576") == 1048577);
+	errno = 0;
+	CHECK(proc_cpulist_count("5-2") == -1 && errno == EINVAL);
+	CHECK(proc_cpulist_count("0-1,5-2") == -1);
+	CHECK(proc_cpulist_count("0-1,-1") == -1);
+}
+
+/* A scratch tree under /tmp: mkdir -p of the file's directory, then the
+ * file with text, or a FIFO when text is NULL. */
+static void
+scratch_file(const char *top, const char *rel, const char *text)
+{
+	char path[512], *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", top, rel);
+	for (p = path + strlen(top) + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		(void)mkdir(path, 0755);
+		*p = '/';
+	}
+	unlink(path);
+	if (text == NULL) {
+		CHECK(mkfifo(path, 0600) == 0);
+		return;
+	}
+	CHECK((f = fopen(path, "w")) != NULL);
+	if (f != NULL) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/*
+ * A foreign tree (issue 8): a FIFO in place of a file is refused at once
+ * (EINVAL, not a regular file) instead of blocking the reader; a CPU list
+ * that does not parse, or is empty, is an error and not this machine's
+ * count.  alarm() turns a hang into a failure.
+ */
+static void
+test_foreign_tree(void)
+{
+	static const char *const bad[] = { "5-2\n", "-1\n", "\n", "", "0-1,,2\n" };
+	char top[] = "/tmp/syskit-proc.XXXXXX", proc[64], sys[64], cmd[128];
+	struct meminfo mi;
+	struct proc_stat st;
+	uint64_t v;
+	size_t i, len;
+
+	if (mkdtemp(top) == NULL) {
+		unit_fail(__FILE__, __LINE__, "mkdtemp");
+		return;
+	}
+	snprintf(proc, sizeof(proc), "%s/proc", top);
+	snprintf(sys, sizeof(sys), "%s/sys", top);
+	scratch_file(top, "proc/meminfo", NULL);
+	scratch_file(top, "proc/stat", NULL);
+	scratch_file(top, "sys/devices/system/cpu/online", NULL);
+	scratch_file(top, "sys/block/sda/size", NULL);
+	roots_set(proc, sys);
+	alarm(10);
+	errno = 0;
+	CHECK(proc_meminfo(&mi) == -1 && errno == EINVAL);
+	errno = 0;
+	memset(&st, 0, sizeof(st));
+	CHECK(proc_stat(&st) == -1 && errno == EINVAL);
+	proc_stat_free(&st);
+	errno = 0;
+	CHECK(proc_cpu_online() == -1 && errno == EINVAL);
+	errno = 0;
+	CHECK(proc_slurp(proc, "meminfo", &len) == NULL && errno == EINVAL);
+	errno = 0;
+	CHECK(proc_read_u64(sys, "block/sda/size", &v) == -1 &&
+	    errno == EINVAL);
+	errno = 0;
+	CHECK(proc_slurp(proc, "", &len) == NULL && errno == EISDIR);
+	alarm(0);
+
+	scratch_file(top, "sys/devices/system/cpu/online", "0-1,0-1,0-1\n");
+	CHECK(proc_cpu_online() == 2);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		scratch_file(top, "sys/devices/system/cpu/online", bad[i]);
+		errno = 0;
+		CHECK(proc_cpu_online() == -1 && errno == EINVAL);
+	}
+	/* psutil needs MemTotal and MemFree: the parser only insists on
+	 * MemTotal (ps uses it alone); sysinfo asks for the rest */
+	scratch_file(top, "proc/meminfo", "MemTotal: 2468\n");
+	CHECK(proc_meminfo(&mi) == 0);
+	CHECK_U64(mi.has, MI_MEMTOTAL);
+	CHECK_U64(mi.mem_total, 2468);
+	roots_restore();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
+	CHECK(system(cmd) == 0);
 }
 
 static void
@@ -1052,6 +1152,7 @@ test_proc(void)
 	unit_run("pressure", test_psi);
 	unit_run("cpuinfo", test_cpuinfo);
 	unit_run("cpu lists", test_cpulist);
+	unit_run("a foreign tree: FIFOs, bad CPU lists", test_foreign_tree);
 	unit_run("cpu online and physical", test_cpu_counts);
 	unit_run("diskstats and block devices", test_diskstats);
 	unit_run("diskstats edge cases", test_diskstats_edges);

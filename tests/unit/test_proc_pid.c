@@ -1,6 +1,8 @@
 /* Unit tests of lib/proc's per-process readers: the parsers on the
  * captured tree tests/fixtures/ps-basic and on inline edge cases. */
 #include <errno.h>
+#include <sys/stat.h>
+
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -101,9 +103,7 @@ stat_edge_cases(void)
 		"1 name) S 0",				/* no '(' */
 		"x (a) S 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0",
 		"1 (a) S 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0",	/* short */
-		"1 (a) S x 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0",
 		"1 (a) SS 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0",
-		"1 (a) S 99999999999 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0",
 		"1 (a)\nS 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0",
 	};
 	const char *ok = "1 (a)) (b) S 0 1 1 0 -1 0 0 0 0 0 7 8 -1 -2 -100 -20 1 0 5 4096 3 18446744073709551615\n";
@@ -124,6 +124,43 @@ stat_edge_cases(void)
 	CHECK(ps.processor == -1);	/* the line stops before it */
 	/* the length bounds the parse: no terminator needed, none read */
 	CHECK(proc_pid_stat_parse(ok, 30, &ps) == -1);
+	/* a field out of its type's range is marked, and reads 0; the
+	 * line still parses */
+	{
+		static const struct {
+			const char *line;
+			int field;
+		} odd[] = {
+			{ "1 (a) S x 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0", 4 },
+			{ "1 (a) S 99999999999 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0", 4 },
+			{ "1 (a) S 0 1 1 0 -1 4294967296 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0", 9 },
+			{ "1 (a) S 0 1 1 0 -1 0 0 0 0 0 -7 0 0 0 20 0 1 0 5 0 0", 14 },
+			{ "1 (a) S 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 -4096 0", 23 },
+			{ "1 (a) S 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0 -10", 24 },
+			{ "1 (a) S 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 123456789012345678901234567890 0", 23 },
+			{ "1 (a) S 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0 9223372036854775808", 24 },
+		};
+
+		for (i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+			CHECK(proc_pid_stat_parse(odd[i].line,
+			    strlen(odd[i].line), &ps) == 0);
+			CHECK(ps.bad == (UINT64_C(1) << odd[i].field));
+		}
+		CHECK(ps.rss == 0 && ps.vsize == 0);
+		/* the kernel's own line has none; a negative signed field
+		 * and a -1 tpgid are fine */
+		CHECK(proc_pid_stat_parse(ok, strlen(ok), &ps) == 0);
+		CHECK(ps.bad == 0);
+		/* fields past the ones kept are not looked at */
+		{
+			const char *more = "1 (a) S 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0 0" /* 4-24 */
+			    " 0 0 0 0 0 0 0 0 0 0 0 0 0 -17 1 0 0 0" /* 25-42 */
+			    " x -5 y";
+
+			CHECK(proc_pid_stat_parse(more, strlen(more), &ps) == 0);
+			CHECK(ps.bad == 0);
+		}
+	}
 	/* a name longer than the struct holds is cut, not overrun */
 	{
 		char big[512];
@@ -312,8 +349,12 @@ read_at(void)
 	CHECK(got == 100000);
 	CHECK(rcap > 100000 && memcmp(rbuf, big, 100000) == 0 &&
 	    rbuf[100000] == '\0');
-	close(dfd);
 	unlink(path);
+	/* a FIFO where a file should be reads as empty, at once */
+	CHECK(mkfifo(path, 0600) == 0);
+	CHECK(proc_read_at(dfd, path + 5, &rbuf, &rcap) == 0);
+	unlink(path);
+	close(dfd);
 	free(big);
 }
 

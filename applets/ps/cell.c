@@ -1,0 +1,821 @@
+/*
+ * ps cell: the text of a row.  One cell per key (the printers the key
+ * table points at) and one line laid out as procps lays it out: its
+ * widths, justification and the way a long last column takes the rest
+ * of the screen.  Untrusted text is escaped (out_vis) so that no process
+ * can write to the user's terminal.
+ */
+#include "ps.h"
+
+#include <sys/ioctl.h>
+
+#include <fcntl.h>
+#include <inttypes.h>
+
+/* ---- small formatting helpers (the hot path avoids printf) ---- */
+
+/* a * b, held at the int64 range: parsed values are not trusted to be
+ * small (a fixture, a fuzzer, a hostile container's /proc) */
+int64_t
+mul_sat(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_mul_overflow(a, b, &r))
+		return (a < 0) != (b < 0) ? INT64_MIN : INT64_MAX;
+	return r;
+}
+
+int64_t
+add_sat(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return b < 0 ? INT64_MIN : INT64_MAX;
+	return r;
+}
+
+int64_t
+sub_sat(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_sub_overflow(a, b, &r))
+		return b > 0 ? INT64_MIN : INT64_MAX;
+	return r;
+}
+
+int
+fmt_u64(char *p, uint64_t v)
+{
+	char tmp[24];
+	int n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (i = 0; i < n; i++)
+		p[i] = tmp[n - 1 - i];
+	p[n] = '\0';
+	return n;
+}
+
+int
+fmt_i64(char *p, int64_t v)
+{
+	if (v < 0) {
+		*p = '-';
+		return 1 + fmt_u64(p + 1, (uint64_t)0 - (uint64_t)v);
+	}
+	return fmt_u64(p, (uint64_t)v);
+}
+
+/* [DD-]hh:mm:ss */
+static int
+fmt_time(char *p, uint64_t t)
+{
+	unsigned ss = t % 60, mm = t / 60 % 60, hh = t / 3600 % 24;
+	uint64_t dd = t / 86400;
+
+	if (dd > 0)
+		return sprintf(p, "%" PRIu64 "-%02u:%02u:%02u", dd, hh, mm, ss);
+	return sprintf(p, "%02u:%02u:%02u", hh, mm, ss);
+}
+
+/* [[DD-]hh:]mm:ss */
+static int
+fmt_etime(char *p, uint64_t t)
+{
+	unsigned ss = t % 60, mm = t / 60 % 60, hh = t / 3600 % 24;
+	uint64_t dd = t / 86400;
+
+	if (dd > 0)
+		return sprintf(p, "%" PRIu64 "-%02u:%02u:%02u", dd, hh, mm, ss);
+	if (hh > 0)
+		return sprintf(p, "%02u:%02u:%02u", hh, mm, ss);
+	return sprintf(p, "%02u:%02u", mm, ss);
+}
+
+static const char *
+policy_name(unsigned pol)
+{
+	static const char *const names[] = {
+		"TS", "FF", "RR", "B", "ISO", "IDL", "DLN",
+	};
+
+	return pol < nitems(names) ? names[pol] : "?";
+}
+
+static void
+stat_flags(const struct row *r, char *p)
+{
+	*p++ = r->st.state;
+	if (r->st.nice < 0)
+		*p++ = '<';
+	else if (r->st.nice > 0)
+		*p++ = 'N';
+	if ((r->have & F_STATUS) && r->ss.vm_lck > 0)
+		*p++ = 'L';
+	if (r->st.session == r->pid)
+		*p++ = 's';
+	if (r->st.num_threads > 1)
+		*p++ = 'l';
+	if (r->st.pgrp == r->st.tpgid)
+		*p++ = '+';
+	*p = '\0';
+}
+
+/* Bytes of the first n cells (code points) of s. */
+static size_t
+cells_cut(const char *s, size_t len, int n, int *cells)
+{
+	size_t i;
+	int k = 0;
+
+	for (i = 0; i < len; i++) {
+		if (((unsigned char)s[i] & 0xc0) == 0x80)
+			continue;
+		if (k == n)
+			break;
+		k++;
+	}
+	*cells = k;
+	return i;
+}
+
+char *
+buf_need(struct buf *b, size_t n)
+{
+	if (b->cap < n) {
+		b->p = xreallocarray(b->p, n, 1);
+		b->cap = n;
+	}
+	return b->p;
+}
+
+/* The command line with its NULs as spaces (procps), in B_ARGS. */
+static size_t
+args_text(struct ctx *c, const char *raw, size_t n, const char **out)
+{
+	char *a = buf_need(&c->b[B_ARGS], n + 1);
+	size_t i;
+
+	memcpy(a, raw, n);
+	while (n > 0 && a[n - 1] == '\0')	/* procps drops them all */
+		n--;
+	for (i = 0; i < n; i++)
+		if (a[i] == '\0')
+			a[i] = ' ';
+	a[n] = '\0';
+	*out = a;
+	return n;
+}
+
+/*
+ * Untrusted text into the cell: the forest prefix (command columns), then
+ * s escaped, cut to maxc cells.  Returns the cells.
+ */
+static int
+text_cell(struct ctx *c, char **outp, const char *s, size_t n, int maxc,
+    int prefix, const char *more, size_t moren)
+{
+	size_t plen = prefix ? c->prefixlen : 0, need, used, cut;
+	char *out;
+	int cells;
+
+	need = plen + 4 * (n + moren) + 8;
+	out = buf_need(&c->b[B_CELL], need);
+	if (plen > 0)
+		memcpy(out, c->prefix, plen);
+	out_vis(out + plen, need - plen, s, n);
+	used = plen + strlen(out + plen);
+	if (more != NULL) {
+		out[used++] = ' ';
+		out_vis(out + used, need - used, more, moren);
+		used += strlen(out + used);
+	}
+	cut = cells_cut(out, used, maxc, &cells);
+	out[cut] = '\0';
+	*outp = out;
+	return cells;
+}
+
+/*
+ * The text of one cell.  *outp is set to the text (a buffer of the ctx, or
+ * small for numbers); returns its width in cells.  maxc limits the cut
+ * columns (UNLIM, USER, WCHAN).
+ */
+
+/* ---- one cell per kind of key ---- */
+
+static int
+put_text(char *p, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(p, s, n + 1);
+	return (int)n;
+}
+
+/* The number of get, as an integer. */
+int
+cell_int(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	struct val v;
+
+	kv->get(c, r, kv, &v);
+	switch (v.type) {
+	case V_INT: return fmt_i64(p, v.i);
+	case V_UINT: return fmt_u64(p, v.u);
+	case V_REAL: return fmt_u64(p, v.d > 0 ? (uint64_t)v.d : 0);
+	}
+	return -1;
+}
+
+/* A size of get (bytes) in KiB. */
+int
+cell_kib(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	struct val v;
+
+	kv->get(c, r, kv, &v);
+	if (v.type == V_INT)
+		return fmt_i64(p, v.i / 1024);
+	if (v.type == V_UINT)
+		return fmt_u64(p, v.u / 1024);
+	return -1;
+}
+
+/* A user or group name (id_of's which in arg), cut with '+' as procps. */
+int
+cell_user(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	const char *s;
+	uint32_t id;
+	int n;
+
+	if (id_of(r, kv->arg, &id) != 0)
+		return -1;
+	if (c->o->numeric)
+		return fmt_u64(p, id);
+	s = kv->arg >= 4 ? group_name(c, id) : user_name(c, id);
+	n = (int)strlen(s);
+	if (n > maxc && maxc >= 1) {
+		memcpy(p, s, (size_t)maxc - 1);
+		p[maxc - 1] = '+';
+		p[maxc] = '\0';
+		return maxc;
+	}
+	memcpy(p, s, (size_t)n + 1);
+	return n;
+}
+
+int
+cell_tty(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	return put_text(p, tty_name(c, r->st.tty_nr));
+}
+
+int
+cell_stat(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	stat_flags(r, p);
+	return (int)strlen(p);
+}
+
+int
+cell_state(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	p[0] = r->st.state;
+	p[1] = '\0';
+	return 1;
+}
+
+/* none for SCHED_OTHER, as procps */
+int
+cell_rtprio(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	if (r->st.policy == 0)
+		return -1;
+	return fmt_u64(p, r->st.rt_priority);
+}
+
+int
+cell_policy(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	return put_text(p, policy_name(r->st.policy));
+}
+
+int
+cell_c(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	double d = util(c, r);
+
+	return fmt_u64(p, d >= 99 ? 99 : (uint64_t)d);
+}
+
+int
+cell_pcpu(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	double d = util(c, r) * 10;
+	uint64_t u = d >= 1e15 ? (uint64_t)1e15 : (uint64_t)d;
+
+	if (u > 999)
+		return fmt_u64(p, u / 10);
+	return sprintf(p, "%u.%u", (unsigned)(u / 10), (unsigned)(u % 10));
+}
+
+int
+cell_pmem(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	uint64_t u = 0;
+
+	if (rss_pages(c, r) < 0)
+		return -1;
+	if (memtotal(c) > 0 && rss_pages(c, r) > 0)
+		u = (uint64_t)rss_pages(c, r) * (uint64_t)(c->pagesize / 1024) *
+		    1000 / memtotal(c);
+	if (u > 999)
+		u = 999;
+	return sprintf(p, "%2u.%u", (unsigned)(u / 10), (unsigned)(u % 10));
+}
+
+int
+cell_time(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	return fmt_time(p, ticks(c, r) / (uint64_t)c->hz);
+}
+
+int
+cell_times(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	return fmt_u64(p, ticks(c, r) / (uint64_t)c->hz);
+}
+
+int
+cell_bsdtime(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	uint64_t u = ticks(c, r) / (uint64_t)c->hz;
+
+	return sprintf(p, "%3" PRIu64 ":%02u", u / 60, (unsigned)(u % 60));
+}
+
+int
+cell_etime(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	return fmt_etime(p, (uint64_t)elapsed(c, r));
+}
+
+int
+cell_etimes(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	return fmt_u64(p, (uint64_t)elapsed(c, r));
+}
+
+/* hh:mm:ss today, else the date */
+int
+cell_start(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	time_t t = start_epoch(c, r);
+	char tb[32];
+
+	if (ctime_r(&t, tb) == NULL)
+		return -1;
+	if (tb[8] == ' ')
+		tb[8] = '0';
+	if (tb[11] == ' ')
+		tb[11] = '0';
+	if (t + 86400 > c->now)
+		return sprintf(p, "%8.8s", tb + 11);
+	return sprintf(p, "  %6.6s", tb + 4);
+}
+
+int
+cell_stime(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	time_t t = start_epoch(c, r);
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL)
+		return -1;
+	if (tm.tm_year != c->nowtm.tm_year)
+		return (int)strftime(p, 64, "%Y", &tm);
+	if (tm.tm_yday != c->nowtm.tm_yday)
+		return (int)strftime(p, 64, "%b%d", &tm);
+	return (int)strftime(p, 64, "%H:%M", &tm);
+}
+
+int
+cell_bsdstart(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	time_t t = start_epoch(c, r);
+	char tb[32];
+
+	if (ctime_r(&t, tb) == NULL)
+		return -1;
+	if (c->now - t > 86400)
+		memcpy(p, tb + 4, 6);
+	else
+		memcpy(p, tb + 10, 6);
+	p[6] = '\0';
+	return 6;
+}
+
+int
+cell_lstart(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	time_t t = start_epoch(c, r);
+	struct tm tm;
+	size_t len;
+
+	if (localtime_r(&t, &tm) == NULL)
+		return -1;
+	if (c->o->datefmt == NULL)
+		len = strftime(p, 200, "%a %b %e %H:%M:%S %Y", &tm);
+	else {
+		/* the user's strftime format (-D), as procps */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+		len = strftime(p, 200, c->o->datefmt, &tm);
+#pragma GCC diagnostic pop
+	}
+	p[len] = '\0';
+	return (int)len;
+}
+
+/* the F column: the kernel's PF_ bits 6-8, in octal, as procps */
+int
+cell_flags(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	return sprintf(p, "%o", (r->st.flags >> 6) & 7);
+}
+
+int
+cell_dash(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	return -1;
+}
+
+static int
+comm_text(struct ctx *c, const struct row *r, char **outp, int maxc)
+{
+	return text_cell(c, outp, r->st.comm, strlen(r->st.comm), maxc, 1,
+	    NULL, 0);
+}
+
+/* The command line, or [name] for a kernel thread or a zombie; with the
+ * environment after it for BSD e (env set). */
+static int
+args_cell(struct ctx *c, const struct row *r, char **outp, int maxc,
+    int env)
+{
+	const char *a, *e = NULL;
+	size_t an, en = 0, i;
+	char *b;
+
+	if (!(r->have & F_CMDLINE) || r->cmdlen == 0 ||
+	    (r->cmdlen == 1 && r->cmdline[0] == '\0')) {
+		b = buf_need(&c->b[B_ARGS], sizeof(r->st.comm) + 16);
+		an = (size_t)snprintf(b, sizeof(r->st.comm) + 16, "[%s]%s",
+		    r->st.comm, r->st.state == 'Z' ? " <defunct>" : "");
+		a = b;
+	} else
+		an = args_text(c, r->cmdline, r->cmdlen, &a);
+	if (env && c->o->bsd_e && (r->have & F_ENVIRON) && r->envlen > 0) {
+		b = buf_need(&c->b[B_MISC], r->envlen + 1);
+		memcpy(b, r->environ, r->envlen);
+		en = r->envlen;
+		if (b[en - 1] == '\0')
+			en--;
+		for (i = 0; i < en; i++)
+			if (b[i] == '\0')
+				b[i] = ' ';
+		e = b;
+	}
+	return text_cell(c, outp, a, an, maxc, 1, e, en);
+}
+
+/* comm: the name; with -f, the command line */
+int
+cell_comm(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	if (c->o->unix_f)
+		return args_cell(c, r, outp, maxc, 0);
+	return comm_text(c, r, outp, maxc);
+}
+
+/* args: the command line; with BSD c, the name */
+int
+cell_args(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	if (c->o->bsd_c)
+		return comm_text(c, r, outp, maxc);
+	return args_cell(c, r, outp, maxc, 1);
+}
+
+/* arg 0: exe, 1: cwd */
+int
+cell_path(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	const char *s = kv->arg == 0 ? r->exe : r->cwd;
+
+	if (!(r->have & (kv->arg == 0 ? F_EXE : F_CWD)))
+		return -1;
+	return text_cell(c, outp, s, strlen(s), maxc, 0, NULL, 0);
+}
+
+/* procps: the cgroup lines that are not at "/", joined by commas; arg 1:
+ * the last component only (cgname) */
+int
+cell_cgroup(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	const char *q = r->cgroup, *le, *name;
+	char *b;
+	size_t bn = 0;
+
+	if (!(r->have & F_CGROUP))
+		return -1;
+	b = buf_need(&c->b[B_MISC], strlen(q) + 2);
+	for (; *q != '\0'; q = *le != '\0' ? le + 1 : le) {
+		le = strchr(q, '\n');
+		if (le == NULL)
+			le = q + strlen(q);
+		if (le == q || le[-1] == '/')
+			continue;
+		if (bn > 0)
+			b[bn++] = ',';
+		memcpy(b + bn, q, (size_t)(le - q));
+		bn += (size_t)(le - q);
+	}
+	b[bn] = '\0';
+	if (bn == 0)
+		return -1;
+	if (kv->arg == 1) {
+		if ((name = strrchr(b, '/')) == NULL || name[1] == '\0')
+			return -1;
+		name++;
+		return text_cell(c, outp, name, strlen(name), maxc, 0, NULL, 0);
+	}
+	return text_cell(c, outp, b, bn, maxc, 0, NULL, 0);
+}
+
+int
+cell_env(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	const char *a;
+	size_t an;
+
+	if (!(r->have & F_ENVIRON) || r->envlen == 0)
+		return -1;
+	an = args_text(c, r->environ, r->envlen, &a);
+	return text_cell(c, outp, a, an, maxc, 0, NULL, 0);
+}
+
+int
+cell_label(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	if (!(r->have & F_ATTR))
+		return -1;
+	return text_cell(c, outp, r->label, strlen(r->label), INT_MAX, 0,
+	    NULL, 0);
+}
+
+/* the container id's first 12 digits, as docker ps */
+int
+cell_container(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	if (r->container[0] == '\0')
+		return -1;
+	memcpy(p, r->container, 12);
+	p[12] = '\0';
+	return 12;
+}
+
+int
+cell_wchan(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	const char *w = r->wchan;
+
+	if (!(r->have & F_WCHAN) || *w == '\0' || strcmp(w, "0") == 0)
+		return -1;
+	/* procps: without ppc64's leading '.' and any leading '_' */
+	if (*w == '.')
+		w++;
+	while (*w == '_')
+		w++;
+	return text_cell(c, outp, w, strcspn(w, "\n"), maxc, 0, NULL, 0);
+}
+
+/*
+ * The text of one cell.  *outp is set to the text (a buffer of the ctx, or
+ * small for numbers); returns its width in cells.  maxc limits the cut
+ * columns (UNLIM, USER, WCHAN).
+ */
+int
+cell(struct ctx *c, const struct row *r, const struct col *col, char *small,
+    char **outp, int maxc)
+{
+	const struct kval *kv = col->k->v;
+	int n;
+
+	*outp = small;
+	n = -1;
+	if (STAT_OK(r, kv->stat))
+		n = (kv->cell != NULL ? kv->cell : cell_int)(c, r, kv, small,
+		    outp, maxc);
+	if (n >= 0)
+		return n;
+	*outp = small;
+	small[0] = '-';
+	small[1] = '\0';
+	return 1;
+}
+
+/* ---- text output, laid out as procps does ---- */
+
+#define COLS_UNLIMITED	(1 << 28)
+#define SPACE_MAX	144
+
+void
+set_screen(struct ctx *c)
+{
+	struct winsize ws;
+	const char *e;
+	uint64_t v;
+	int cols = 0, total = 0, normal = 0, i, fd;
+
+	/* procps: a size counts only with rows and columns */
+#define WS_OK(fd)	(ioctl((fd), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && \
+			 ws.ws_row > 0)
+	if (WS_OK(STDOUT_FILENO) || WS_OK(STDERR_FILENO) || WS_OK(STDIN_FILENO))
+		cols = ws.ws_col;
+	else if ((fd = open("/dev/tty", O_RDONLY | O_NOCTTY | O_NONBLOCK |
+	    O_CLOEXEC)) >= 0) {
+		if (WS_OK(fd))
+			cols = ws.ws_col;
+		close(fd);
+	}
+#undef WS_OK
+	if (cols == 0)
+		cols = 80;
+	/* no truncation for a pipe or a file */
+	if (!isatty(STDOUT_FILENO))
+		cols = COLS_UNLIMITED;
+	if ((e = getenv("COLUMNS")) != NULL && args_uint(e, 1, 131071, &v) == 0)
+		cols = (int)v;
+	if (c->o->cols > 0)
+		cols = c->o->cols;
+	if (c->o->wcount > 0 && cols < 132)
+		cols = 132;
+	if (c->o->wcount > 1)
+		cols = COLS_UNLIMITED;
+	/* procps: a multiple of the width that the headers fit in */
+	for (i = 0; i < c->fmt.n; i++) {
+		int just = c->fmt.c[i].k->just & 0xf;
+
+		if (just == J_UNLIM && i == c->fmt.n - 1)
+			total += 3 + normal;
+		else
+			total += c->fmt.c[i].width + normal;
+		normal = 1;
+	}
+	c->active_cols = cols;
+	for (i = 2; c->active_cols < total && cols < COLS_UNLIMITED &&
+	    c->active_cols < 65536; i++)
+		c->active_cols = cols * i;
+}
+
+static void
+line_put(struct buf *b, size_t *len, const char *s, size_t n)
+{
+	if (*len + n + 2 > b->cap) {
+		size_t cap = b->cap ? b->cap : 1024;
+
+		while (cap < *len + n + 2)
+			cap *= 2;
+		b->p = xreallocarray(b->p, cap, 1);
+		b->cap = cap;
+	}
+	memcpy(b->p + *len, s, n);
+	*len += n;
+}
+
+/* One line: a row, or the header when r is NULL. */
+void
+print_line(struct ctx *c, const struct row *r)
+{
+	static const char spaces[SPACE_MAX + 1] =
+	    "                                                                "
+	    "                                                                "
+	    "                ";
+	struct buf *lb = &c->b[B_LINE];
+	char small[256], *txt;
+	size_t len = 0;
+	int correct = 0, actual = 0, dospace = 0, i;
+
+	for (i = 0; i < c->fmt.n; i++) {
+		const struct col *col = &c->fmt.c[i];
+		int last = i == c->fmt.n - 1, just = col->k->just & 0xf;
+		int maxr, tmpspace = 0, amount, leftpad = 0, space;
+		size_t sz;
+
+		if (!last)
+			maxr = col->width;
+		else {
+			tmpspace = correct - actual;
+			if (tmpspace < 1) {
+				tmpspace = dospace;
+				maxr = c->active_cols - actual - tmpspace;
+			} else
+				maxr = c->active_cols -
+				    (correct > actual ? correct : actual);
+		}
+		if (maxr < 0)
+			maxr = 0;
+		if (r != NULL)
+			amount = cell(c, r, col, small, &txt, maxr);
+		else {
+			txt = col->head;
+			amount = (int)strlen(txt);
+		}
+		sz = strlen(txt);
+		switch (just) {
+		case J_RIGHT:
+			leftpad = col->width - amount;
+			break;
+		case J_USER:
+			if (c->o->numeric)
+				leftpad = col->width - amount;
+			break;
+		case J_UNLIM:
+		case J_WCHAN:
+			if (c->active_cols - actual - tmpspace < 1 && sz > 1) {
+				sz = 1;	/* procps: the column is (mostly) lost */
+				amount = 1;
+			}
+			break;
+		}
+		if (leftpad < 0)
+			leftpad = 0;
+		space = correct - actual + leftpad;
+		if (space < 1)
+			space = dospace;
+		if (space > SPACE_MAX)
+			space = SPACE_MAX;
+		line_put(lb, &len, spaces, (size_t)space);
+		line_put(lb, &len, txt, sz);
+		if (last)
+			break;
+		actual += space + amount;
+		correct += col->width + 1;
+		dospace = 1;
+	}
+	lb->p[len++] = '\n';
+	fwrite(lb->p, 1, len, stdout);
+}
+
+int
+header_wanted(const struct ctx *c)
+{
+	int i;
+
+	if (c->o->noheader)
+		return 0;
+	for (i = 0; i < c->fmt.n; i++)
+		if (c->fmt.c[i].head[0] != '\0')
+			return 1;
+	return 0;	/* -o pid= : no header line at all */
+}
+

@@ -1,0 +1,576 @@
+/*
+ * ps keys: one table.  Each entry names a key as -o takes it, its header,
+ * width and justification, and points at what it shows (struct kval): the
+ * files it needs read beyond stat, its text cell, its number (the JSON
+ * value, in bytes and seconds, and the --sort order) and, where JSON or
+ * the order is not that number, its own JSON writer or sort value.  A
+ * key's aliases point at the same kval.  OpenBSD's ps keyword.c is the
+ * model.
+ */
+#include "ps.h"
+
+#include <float.h>
+
+/* ---- numbers ---- */
+
+/* stat's numbers as they are; kval.arg names the field */
+enum {
+	S_PID, S_TID, S_PPID, S_PGID, S_SID, S_TPGID, S_NLWP, S_PRIORITY,
+	S_PRI, S_OPRI, S_PSR, S_SCHED, S_RTPRIO, S_FLAGS, S_MAJFLT, S_MINFLT,
+};
+
+static void
+get_stat(struct ctx *c, const struct row *r, const struct kval *kv,
+    struct val *v)
+{
+	const struct pid_stat *st = &r->st;
+
+	v->type = V_INT;
+	switch (kv->arg) {
+	case S_PID: v->i = r->pid; break;
+	case S_TID: v->i = r->tid; break;
+	case S_PPID: v->i = st->ppid; break;
+	case S_PGID: v->i = st->pgrp; break;
+	case S_SID: v->i = st->session; break;
+	case S_TPGID: v->i = st->tpgid; break;
+	case S_NLWP: v->i = st->num_threads; break;
+	case S_PRIORITY: v->i = st->priority; break;
+	case S_PRI: v->i = sub_sat(39, st->priority); break;
+	case S_OPRI: v->i = add_sat(60, st->priority); break;
+	case S_PSR: v->i = st->processor; break;
+	default:
+		v->type = V_UINT;
+		v->u = kv->arg == S_SCHED ? st->policy :
+		    kv->arg == S_RTPRIO ? st->rt_priority :
+		    kv->arg == S_FLAGS ? st->flags :
+		    kv->arg == S_MAJFLT ? st->majflt : st->minflt;
+		break;
+	}
+}
+
+/* ids from status: arg 0-3 the uids (effective, real, saved, file
+ * system), 4-7 the gids */
+static void
+get_id(struct ctx *c, const struct row *r, const struct kval *kv,
+    struct val *v)
+{
+	uint32_t id;
+
+	v->type = V_NONE;
+	if (id_of(r, kv->arg, &id) == 0) {
+		v->type = V_UINT;
+		v->u = id;
+	}
+}
+
+/* nice: none for the real-time policies */
+static void
+get_ni(struct ctx *c, const struct row *r, const struct kval *kv,
+    struct val *v)
+{
+	v->type = V_NONE;
+	if (r->st.policy == 0 || r->st.policy == 3) {
+		v->type = V_INT;
+		v->i = r->st.nice;
+	}
+}
+
+static void
+get_util(struct ctx *c, const struct row *r, const struct kval *kv,
+    struct val *v)
+{
+	v->type = V_REAL;
+	v->d = util(c, r);
+}
+
+static void
+get_pmem(struct ctx *c, const struct row *r, const struct kval *kv,
+    struct val *v)
+{
+	v->type = V_NONE;
+	if (memtotal(c) > 0 && rss_pages(c, r) >= 0) {
+		v->type = V_REAL;
+		v->d = (double)rss_pages(c, r) * (double)c->pagesize * 100.0 /
+		    ((double)memtotal(c) * 1024);
+	}
+}
+
+/* sizes in bytes; the text shows KiB */
+static void
+get_vsz(struct ctx *c, const struct row *r, const struct kval *kv,
+    struct val *v)
+{
+	v->type = V_UINT;
+	v->u = r->st.vsize;
+}
+
+static void
+get_rss(struct ctx *c, const struct row *r, const struct kval *kv,
+    struct val *v)
+{
+	int64_t pages = rss_pages(c, r);
+
+	v->type = V_NONE;
+	if (pages >= 0) {
+		v->type = V_INT;
+		v->i = mul_sat(pages, c->pagesize);
+	}
+}
+
+/* pages */
+static void
+get_sz(struct ctx *c, const struct row *r, const struct kval *kv,
+    struct val *v)
+{
+	v->type = V_UINT;
+	v->u = r->st.vsize / (uint64_t)c->pagesize;
+}
+
+/* arg 0: pss, 1: uss */
+static void
+get_smaps(struct ctx *c, const struct row *r, const struct kval *kv,
+    struct val *v)
+{
+	v->type = V_NONE;
+	if (!(r->have & F_SMAPS))
+		return;
+	v->type = V_UINT;
+	v->u = kv->arg == 0 ? r->sm.pss : r->sm.private_clean +
+	    r->sm.private_dirty + r->sm.private_hugetlb;
+}
+
+/* arg 0: swap, 1: shared resident (file + shmem) */
+static void
+get_status_mem(struct ctx *c, const struct row *r, const struct kval *kv,
+    struct val *v)
+{
+	v->type = V_NONE;
+	if (!(r->have & F_STATUS) ||
+	    !(r->ss.has & (kv->arg == 0 ? PST_VMSWAP : PST_RSSFILE)))
+		return;
+	v->type = V_UINT;
+	v->u = kv->arg == 0 ? r->ss.vm_swap : r->ss.rss_file + r->ss.rss_shmem;
+}
+
+/* seconds */
+static void
+get_cputime(struct ctx *c, const struct row *r, const struct kval *kv,
+    struct val *v)
+{
+	v->type = V_REAL;
+	v->d = (double)ticks(c, r) / (double)c->hz;
+}
+
+static void
+get_elapsed(struct ctx *c, const struct row *r, const struct kval *kv,
+    struct val *v)
+{
+	v->type = V_REAL;
+	v->d = elapsed(c, r);
+}
+
+/* epoch seconds */
+static void
+get_start(struct ctx *c, const struct row *r, const struct kval *kv,
+    struct val *v)
+{
+	v->type = V_REAL;
+	v->d = (double)btime(c) + (double)r->st.starttime / (double)c->hz;
+}
+
+static void
+get_fds(struct ctx *c, const struct row *r, const struct kval *kv,
+    struct val *v)
+{
+	v->type = V_NONE;
+	if (r->have & F_FDS) {
+		v->type = V_INT;
+		v->i = r->fds;
+	}
+}
+
+/* /proc/PID/io; arg names the counter */
+enum { IO_RBYTES, IO_WBYTES, IO_RCHAR, IO_WCHAR, IO_ROPS, IO_WOPS, IO_WCBYTES };
+
+static void
+get_io(struct ctx *c, const struct row *r, const struct kval *kv,
+    struct val *v)
+{
+	const struct pid_io *io = &r->io;
+
+	v->type = V_NONE;
+	if (!(r->have & F_IO))
+		return;
+	v->type = V_UINT;
+	switch (kv->arg) {
+	case IO_RBYTES: v->u = io->read_bytes; break;
+	case IO_WBYTES: v->u = io->write_bytes; break;
+	case IO_RCHAR: v->u = io->rchar; break;
+	case IO_WCHAR: v->u = io->wchar; break;
+	case IO_ROPS: v->u = io->syscr; break;
+	case IO_WOPS: v->u = io->syscw; break;
+	default: v->u = io->cancelled_write_bytes; break;
+	}
+}
+
+/* arg 0: oom_score, 1: oom_score_adj */
+static void
+get_oom(struct ctx *c, const struct row *r, const struct kval *kv,
+    struct val *v)
+{
+	v->type = V_NONE;
+	if (r->have & (kv->arg == 0 ? F_OOM : F_OOMADJ)) {
+		v->type = V_INT;
+		v->i = kv->arg == 0 ? r->oom : r->oomadj;
+	}
+}
+
+/* ---- sort orders that are not the JSON number ---- */
+
+static double
+sort_nice(struct ctx *c, const struct row *r,
+    const struct kval *kv)
+{
+	return (double)r->st.nice;
+}
+
+static double
+sort_rss(struct ctx *c, const struct row *r,
+    const struct kval *kv)
+{
+	return (double)rss_pages(c, r);
+}
+
+static double
+sort_vsize(struct ctx *c, const struct row *r,
+    const struct kval *kv)
+{
+	return (double)r->st.vsize;
+}
+
+static double
+sort_ticks(struct ctx *c, const struct row *r,
+    const struct kval *kv)
+{
+	return (double)ticks(c, r);
+}
+
+/* status read, but without the line: 0, as the kernel's own 0 */
+static double
+sort_status_mem(struct ctx *c, const struct row *r, const struct kval *kv)
+{
+	if (!(r->have & F_STATUS))
+		return -1;
+	return (double)(kv->arg == 0 ? r->ss.vm_swap :
+	    r->ss.rss_file + r->ss.rss_shmem);
+}
+
+/* elapsed time: the later start, the shorter */
+static double
+sort_age(struct ctx *c, const struct row *r,
+    const struct kval *kv)
+{
+	return -(double)r->st.starttime;
+}
+
+static double
+sort_start(struct ctx *c, const struct row *r,
+    const struct kval *kv)
+{
+	return (double)r->st.starttime;
+}
+
+/* ---- what each key shows ---- */
+
+#define STATV(name, field, mask) static const struct kval name = { \
+	.stat = mask, .arg = field, .get = get_stat }
+STATV(v_pid, S_PID, 0);
+STATV(v_tid, S_TID, 0);
+STATV(v_ppid, S_PPID, SF(4));
+STATV(v_pgid, S_PGID, SF(5));
+STATV(v_sid, S_SID, SF(6));
+STATV(v_tpgid, S_TPGID, SF(8));
+STATV(v_nlwp, S_NLWP, SF(20));
+STATV(v_priority, S_PRIORITY, SF(18));
+STATV(v_pri, S_PRI, SF(18));
+STATV(v_opri, S_OPRI, SF(18));
+STATV(v_psr, S_PSR, SF(39));
+STATV(v_sched, S_SCHED, SF(41));
+STATV(v_majflt, S_MAJFLT, SF(12));
+STATV(v_minflt, S_MINFLT, SF(10));
+#undef STATV
+static const struct kval v_rtprio = { .stat = SF(40) | SF(41),
+	.arg = S_RTPRIO, .get = get_stat, .cell = cell_rtprio };
+static const struct kval v_flags = { .stat = SF(9), .arg = S_FLAGS,
+	.get = get_stat, .cell = cell_flags };
+
+#define IDV(name, which) static const struct kval name = { .need = F_STATUS, \
+	.arg = which, .get = get_id }
+IDV(v_euid, 0);
+IDV(v_ruid, 1);
+IDV(v_suid, 2);
+IDV(v_fuid, 3);
+IDV(v_egid, 4);
+IDV(v_rgid, 5);
+IDV(v_sgid, 6);
+IDV(v_fgid, 7);
+#undef IDV
+#define NAMEV(name, which) static const struct kval name = { \
+	.need = F_STATUS, .arg = which, .cell = cell_user, .json = json_user }
+NAMEV(v_euser, 0);
+NAMEV(v_ruser, 1);
+NAMEV(v_suser, 2);
+NAMEV(v_fuser, 3);
+NAMEV(v_egroup, 4);
+NAMEV(v_rgroup, 5);
+NAMEV(v_sgroup, 6);
+NAMEV(v_fgroup, 7);
+#undef NAMEV
+
+/* CPU time, and the start that %CPU divides it by */
+#define TIME_FIELDS	(SF(14) | SF(15))
+#define CPU_FIELDS	(TIME_FIELDS | SF(22))
+
+static const struct kval v_tty = { .stat = SF(7), .cell = cell_tty, .json = json_tty };
+static const struct kval v_stat = {
+	.stat = SF(5) | SF(6) | SF(8) | SF(19) | SF(20), .need = F_STATUS, .cell = cell_stat };
+static const struct kval v_state = { .cell = cell_state };
+static const struct kval v_ni = { .stat = SF(19) | SF(41), .get = get_ni, .sort = sort_nice };
+static const struct kval v_policy = { .stat = SF(41), .cell = cell_policy };
+static const struct kval v_c = { .stat = CPU_FIELDS, .flags = KV_UPTIME, .get = get_util,
+	.cell = cell_c };
+static const struct kval v_pcpu = { .stat = CPU_FIELDS, .flags = KV_UPTIME, .jname = "pcpu",
+	.get = get_util, .cell = cell_pcpu };
+static const struct kval v_pmem = { .need = F_STATM, .jname = "pmem",
+	.get = get_pmem, .cell = cell_pmem, .sort = sort_rss };
+static const struct kval v_vsz = { .stat = SF(23), .get = get_vsz, .cell = cell_kib };
+static const struct kval v_rss = { .need = F_STATM, .get = get_rss,
+	.cell = cell_kib };
+static const struct kval v_sz = { .stat = SF(23), .get = get_sz, .sort = sort_vsize };
+static const struct kval v_pss = { .need = F_SMAPS, .arg = 0,
+	.get = get_smaps, .cell = cell_kib };
+static const struct kval v_uss = { .need = F_SMAPS, .arg = 1,
+	.get = get_smaps, .cell = cell_kib };
+static const struct kval v_swap = { .need = F_STATUS, .arg = 0,
+	.get = get_status_mem, .cell = cell_kib, .sort = sort_status_mem };
+static const struct kval v_shr = { .need = F_STATUS, .arg = 1,
+	.get = get_status_mem, .cell = cell_kib, .sort = sort_status_mem };
+static const struct kval v_time = { .stat = TIME_FIELDS, .get = get_cputime, .cell = cell_time,
+	.sort = sort_ticks };
+static const struct kval v_times = { .stat = TIME_FIELDS, .get = get_cputime,
+	.cell = cell_times, .sort = sort_ticks };
+static const struct kval v_bsdtime = { .stat = TIME_FIELDS, .get = get_cputime,
+	.cell = cell_bsdtime, .sort = sort_ticks };
+static const struct kval v_etime = { .stat = SF(22), .flags = KV_UPTIME,
+	.get = get_elapsed, .cell = cell_etime, .sort = sort_age };
+static const struct kval v_etimes = { .stat = SF(22), .flags = KV_UPTIME,
+	.get = get_elapsed, .cell = cell_etimes, .sort = sort_age };
+static const struct kval v_start = { .stat = SF(22), .get = get_start, .cell = cell_start,
+	.sort = sort_start };
+static const struct kval v_stime = { .stat = SF(22), .get = get_start, .cell = cell_stime,
+	.sort = sort_start };
+static const struct kval v_bsdstart = { .stat = SF(22), .get = get_start,
+	.cell = cell_bsdstart, .sort = sort_start };
+static const struct kval v_lstart = { .stat = SF(22), .get = get_start,
+	.cell = cell_lstart, .sort = sort_start };
+static const struct kval v_fds = { .need = F_FDS, .get = get_fds };
+#define IOV(name, which) static const struct kval name = { .need = F_IO, \
+	.arg = which, .get = get_io }
+IOV(v_rbytes, IO_RBYTES);
+IOV(v_wbytes, IO_WBYTES);
+IOV(v_rchar, IO_RCHAR);
+IOV(v_wchar, IO_WCHAR);
+IOV(v_rops, IO_ROPS);
+IOV(v_wops, IO_WOPS);
+IOV(v_wcbytes, IO_WCBYTES);
+#undef IOV
+static const struct kval v_oom = { .need = F_OOM, .arg = 0, .get = get_oom };
+static const struct kval v_oomadj = { .need = F_OOMADJ, .arg = 1,
+	.get = get_oom };
+static const struct kval v_dash = { .cell = cell_dash };
+static const struct kval v_comm = { .flags = KV_COMM, .cell = cell_comm,
+	.json = json_comm };
+static const struct kval v_args = { .need = F_CMDLINE, .flags = KV_ARGS,
+	.cell = cell_args, .json = json_args };
+static const struct kval v_exe = { .need = F_EXE, .arg = 0,
+	.cell = cell_path, .json = json_path };
+static const struct kval v_cwd = { .need = F_CWD, .arg = 1,
+	.cell = cell_path, .json = json_path };
+static const struct kval v_cgroup = { .need = F_CGROUP, .arg = 0,
+	.cell = cell_cgroup };
+static const struct kval v_cgname = { .need = F_CGROUP, .arg = 1,
+	.cell = cell_cgroup };
+static const struct kval v_env = { .need = F_ENVIRON, .cell = cell_env,
+	.json = json_env };
+static const struct kval v_label = { .need = F_ATTR, .cell = cell_label };
+static const struct kval v_container = { .need = F_CGROUP,
+	.cell = cell_container, .json = json_container };
+static const struct kval v_wchan = { .need = F_WCHAN, .cell = cell_wchan };
+
+/* ---- the keys, sorted by name ---- */
+
+#define PM	J_PIDMAX
+const struct key keys[] = {
+	{ "%cpu", "%CPU", 4, J_RIGHT, &v_pcpu, "CPU use: lifetime, or over --sample" },
+	{ "%mem", "%MEM", 4, J_RIGHT, &v_pmem, "resident set / MemTotal, percent" },
+	{ "addr", "ADDR", 4, J_RIGHT, &v_dash, NULL },
+	{ "addr_1", "ADDR", 1, J_LEFT, &v_dash, NULL },
+	{ "args", "COMMAND", 27, J_UNLIM, &v_args, "command with its arguments" },
+	{ "bsdstart", "START", 6, J_RIGHT, &v_bsdstart, "start time, BSD style" },
+	{ "bsdtime", "TIME", 6, J_RIGHT, &v_bsdtime, "CPU time, MMM:SS" },
+	{ "c", "C", 2, J_RIGHT, &v_c, "CPU use, integer percent (max 99)" },
+	{ "cgname", "CGNAME", 27, J_UNLIM, &v_cgname, "name of the cgroup (last path component)" },
+	{ "cgroup", "CGROUP", 27, J_UNLIM, &v_cgroup, "cgroups, except those at /" },
+	{ "class", "CLS", 3, J_LEFT, &v_policy, NULL },
+	{ "cls", "CLS", 3, J_RIGHT, &v_policy, NULL },
+	{ "cmd", "CMD", 27, J_UNLIM, &v_args, NULL },
+	{ "comm", "COMMAND", 15, J_UNLIM, &v_comm, "command name" },
+	{ "command", "COMMAND", 27, J_UNLIM, &v_args, NULL },
+	{ "container", "CONTAINER", 12, J_LEFT, &v_container, "container id (docker, containerd, podman, kubepods), 12 digits" },
+	{ "context", "CONTEXT", 31, J_LEFT, &v_label, NULL },
+	{ "cpu", "CPU", 3, J_RIGHT, &v_psr, NULL },
+	{ "cputime", "TIME", 8, J_RIGHT, &v_time, NULL },
+	{ "cputimes", "TIME", 8, J_RIGHT, &v_times, NULL },
+	{ "cwd", "CWD", 27, J_UNLIM, &v_cwd, "current directory" },
+	{ "egid", "EGID", 5, J_RIGHT, &v_egid, NULL },
+	{ "egroup", "EGROUP", 8, J_USER, &v_egroup, NULL },
+	{ "env", "ENVIRONMENT", 31, J_UNLIM, &v_env, "environment" },
+	{ "environ", "ENVIRONMENT", 31, J_UNLIM, &v_env, NULL },
+	{ "etime", "ELAPSED", 11, J_RIGHT, &v_etime, "elapsed time, [[DD-]hh:]mm:ss" },
+	{ "etimes", "ELAPSED", 7, J_RIGHT, &v_etimes, "elapsed time, seconds" },
+	{ "euid", "EUID", 5, J_RIGHT, &v_euid, NULL },
+	{ "euser", "EUSER", 8, J_USER, &v_euser, NULL },
+	{ "exe", "EXE", 27, J_UNLIM, &v_exe, "path of the executable" },
+	{ "f", "F", 1, J_RIGHT, &v_flags, "flags (octal)" },
+	{ "fds", "FDS", 3, J_RIGHT, &v_fds, "open file descriptors" },
+	{ "fgid", "FGID", 5, J_RIGHT, &v_fgid, NULL },
+	{ "fgroup", "FGROUP", 8, J_USER, &v_fgroup, NULL },
+	{ "flag", "F", 1, J_RIGHT, &v_flags, NULL },
+	{ "flags", "F", 1, J_RIGHT, &v_flags, NULL },
+	{ "fsgid", "FSGID", 5, J_RIGHT, &v_fgid, NULL },
+	{ "fsgroup", "FSGROUP", 8, J_USER, &v_fgroup, NULL },
+	{ "fsuid", "FSUID", 5, J_RIGHT, &v_fuid, NULL },
+	{ "fsuser", "FSUSER", 8, J_USER, &v_fuser, NULL },
+	{ "fuid", "FUID", 5, J_RIGHT, &v_fuid, NULL },
+	{ "fuser", "FUSER", 8, J_USER, &v_fuser, NULL },
+	{ "gid", "GID", 5, J_RIGHT, &v_egid, "effective group id" },
+	{ "group", "GROUP", 8, J_USER, &v_egroup, "effective group name" },
+	{ "intpri", "PRI", 3, J_RIGHT, &v_opri, NULL },
+	{ "label", "LABEL", 31, J_LEFT, &v_label, "security label (SELinux, AppArmor)" },
+	{ "longtname", "TTY", 8, J_LEFT, &v_tty, NULL },
+	{ "lstart", "STARTED", 24, J_RIGHT, &v_lstart, "start time, in full" },
+	{ "lwp", "LWP", 5, J_RIGHT | PM, &v_tid, "thread id" },
+	{ "maj_flt", "MAJFL", 6, J_RIGHT, &v_majflt, NULL },
+	{ "majflt", "MAJFLT", 6, J_RIGHT, &v_majflt, "major page faults" },
+	{ "min_flt", "MINFL", 6, J_RIGHT, &v_minflt, NULL },
+	{ "minflt", "MINFLT", 6, J_RIGHT, &v_minflt, "minor page faults" },
+	{ "ni", "NI", 3, J_RIGHT, &v_ni, "nice value (- for real-time policies)" },
+	{ "nice", "NI", 3, J_RIGHT, &v_ni, NULL },
+	{ "nlwp", "NLWP", 4, J_RIGHT, &v_nlwp, "number of threads" },
+	{ "oom", "OOM", 4, J_RIGHT, &v_oom, "OOM killer score" },
+	{ "oom_score_adj", "OOMADJ", 5, J_RIGHT, &v_oomadj, "OOM score adjustment" },
+	{ "oomadj", "OOMADJ", 5, J_RIGHT, &v_oomadj, NULL },
+	{ "opri", "PRI", 3, J_RIGHT, &v_opri, NULL },
+	{ "pcpu", "%CPU", 4, J_RIGHT, &v_pcpu, NULL },
+	{ "pgid", "PGID", 5, J_RIGHT | PM, &v_pgid, "process group id" },
+	{ "pgrp", "PGRP", 5, J_RIGHT | PM, &v_pgid, NULL },
+	{ "pid", "PID", 5, J_RIGHT | PM, &v_pid, "process id" },
+	{ "pmem", "%MEM", 4, J_RIGHT, &v_pmem, NULL },
+	{ "policy", "POL", 3, J_LEFT, &v_policy, "scheduling policy (TS, FF, RR, B, IDL, DLN)" },
+	{ "ppid", "PPID", 5, J_RIGHT | PM, &v_ppid, "parent process id" },
+	{ "pri", "PRI", 3, J_RIGHT, &v_pri, "priority, higher is more urgent" },
+	{ "priority", "PRI", 3, J_RIGHT, &v_priority, NULL },
+	{ "pss", "PSS", 5, J_RIGHT, &v_pss, "proportional set size, KiB" },
+	{ "psr", "PSR", 3, J_RIGHT, &v_psr, "processor last run on" },
+	{ "rbytes", "RBYTES", 5, J_RIGHT, &v_rbytes, "bytes read from storage" },
+	{ "rchar", "RCHAR", 5, J_RIGHT, &v_rchar, "bytes read" },
+	{ "rchars", "RCHARS", 5, J_RIGHT, &v_rchar, NULL },
+	{ "rgid", "RGID", 5, J_RIGHT, &v_rgid, "real group id" },
+	{ "rgroup", "RGROUP", 8, J_USER, &v_rgroup, "real group name" },
+	{ "rops", "ROPS", 5, J_RIGHT, &v_rops, NULL },
+	{ "rss", "RSS", 5, J_RIGHT, &v_rss, "resident set size, KiB" },
+	{ "rssize", "RSS", 5, J_RIGHT, &v_rss, NULL },
+	{ "rsz", "RSZ", 5, J_RIGHT, &v_rss, NULL },
+	{ "rtprio", "RTPRIO", 6, J_RIGHT, &v_rtprio, "real-time priority" },
+	{ "ruid", "RUID", 5, J_RIGHT, &v_ruid, "real user id" },
+	{ "ruser", "RUSER", 8, J_USER, &v_ruser, "real user name" },
+	{ "s", "S", 1, J_LEFT, &v_state, "state, one letter" },
+	{ "sched", "SCH", 3, J_RIGHT, &v_sched, NULL },
+	{ "sess", "SESS", 5, J_RIGHT | PM, &v_sid, NULL },
+	{ "session", "SESS", 5, J_RIGHT | PM, &v_sid, NULL },
+	{ "sgid", "SGID", 5, J_RIGHT, &v_sgid, NULL },
+	{ "sgroup", "SGROUP", 8, J_USER, &v_sgroup, NULL },
+	{ "shr", "SHR", 5, J_RIGHT, &v_shr, "shared resident memory (file + shmem), KiB" },
+	{ "sid", "SID", 5, J_RIGHT | PM, &v_sid, "session id" },
+	{ "spid", "SPID", 5, J_RIGHT | PM, &v_tid, NULL },
+	{ "start", "STARTED", 8, J_RIGHT, &v_start, "start time (date if not today)" },
+	{ "start_time", "START", 5, J_RIGHT, &v_stime, NULL },
+	{ "stat", "STAT", 4, J_LEFT, &v_stat, "state with flags (<N L s l +)" },
+	{ "state", "S", 1, J_LEFT, &v_state, NULL },
+	{ "stime", "STIME", 5, J_RIGHT, &v_stime, "start time: hh:mm, MmmDD or year" },
+	{ "suid", "SUID", 5, J_RIGHT, &v_suid, NULL },
+	{ "suser", "SUSER", 8, J_USER, &v_suser, NULL },
+	{ "svgid", "SVGID", 5, J_RIGHT, &v_sgid, NULL },
+	{ "svuid", "SVUID", 5, J_RIGHT, &v_suid, NULL },
+	{ "swap", "SWAP", 5, J_RIGHT, &v_swap, "swapped out memory, KiB" },
+	{ "sz", "SZ", 5, J_RIGHT, &v_sz, "virtual size in pages" },
+	{ "tgid", "TGID", 5, J_RIGHT | PM, &v_pid, NULL },
+	{ "thcount", "THCNT", 5, J_RIGHT, &v_nlwp, NULL },
+	{ "tid", "TID", 5, J_RIGHT | PM, &v_tid, NULL },
+	{ "time", "TIME", 8, J_RIGHT, &v_time, "CPU time, [DD-]hh:mm:ss" },
+	{ "times", "TIME", 8, J_RIGHT, &v_times, "CPU time, seconds" },
+	{ "tname", "TTY", 8, J_LEFT, &v_tty, NULL },
+	{ "tpgid", "TPGID", 5, J_RIGHT | PM, &v_tpgid, "terminal's foreground process group" },
+	{ "tt", "TT", 8, J_LEFT, &v_tty, NULL },
+	{ "tty", "TT", 8, J_LEFT, &v_tty, "controlling terminal" },
+	{ "tty8", "TTY", 8, J_LEFT, &v_tty, NULL },
+	{ "ucmd", "CMD", 15, J_UNLIM, &v_comm, NULL },
+	{ "ucomm", "COMMAND", 15, J_UNLIM, &v_comm, NULL },
+	{ "uid", "UID", 5, J_RIGHT, &v_euid, "effective user id" },
+	{ "uid_hack", "UID", 8, J_USER, &v_euser, NULL },
+	{ "uname", "USER", 8, J_USER, &v_euser, NULL },
+	{ "user", "USER", 8, J_USER, &v_euser, "effective user name" },
+	{ "uss", "USS", 5, J_RIGHT, &v_uss, "unique set size, KiB" },
+	{ "vsize", "VSZ", 6, J_RIGHT, &v_vsz, NULL },
+	{ "vsz", "VSZ", 6, J_RIGHT, &v_vsz, "virtual size, KiB" },
+	{ "wbytes", "WBYTES", 5, J_RIGHT, &v_wbytes, "bytes written to storage" },
+	{ "wcbytes", "WCBYTES", 5, J_RIGHT, &v_wcbytes, NULL },
+	{ "wchan", "WCHAN", 6, J_WCHAN, &v_wchan, "kernel function it sleeps in" },
+	{ "wchar", "WCHAR", 5, J_RIGHT, &v_wchar, "bytes written" },
+	{ "wchars", "WCHARS", 5, J_RIGHT, &v_wchar, NULL },
+	{ "wops", "WOPS", 5, J_RIGHT, &v_wops, NULL },
+};
+#undef PM
+
+const size_t nkeys = nitems(keys);
+
+const struct key *
+key_find(const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < nkeys; i++)
+		if (strlen(keys[i].name) == n &&
+		    memcmp(keys[i].name, name, n) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+/* The JSON name of a key: its name, with %cpu and %mem as pcpu, pmem. */
+const char *
+key_jname(const struct key *k)
+{
+	return k->v->jname != NULL ? k->v->jname : k->name;
+}
+
+/* ps L */
+void
+key_list(void)
+{
+	size_t i;
+
+	for (i = 0; i < nkeys; i++)
+		if (keys[i].help != NULL)
+			printf("%-14s %-12s %s\n", keys[i].name, keys[i].head,
+			    keys[i].help);
+}
