@@ -3,6 +3,7 @@
  * APPLET(name, main function, one-line summary)
  * Only real, working applets belong here.
  */
+APPLET(init, init_main, "a container's PID 1: reap zombies, forward signals (run --init)")
 APPLET(lock, lock_main, "run a command under a file lock or semaphore slot; lock a descriptor; who holds a lock")
 APPLET(pipe, pipe_main, "move bytes between stdio, files, commands and sockets: zero-copy, fan-out, relay")
 APPLET(ps, ps_main, "processes: procps-compatible listing, JSON, sampling")

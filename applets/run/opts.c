@@ -6,6 +6,9 @@ static const char usage[] =
     "           [-r retries] [-s signal] [-t duration] [-u name] [option ...]\n"
     "           [--] command [arg ...]\n"
     "       run [option ...] -c string [name [arg ...]]\n"
+    "       run --init [init option ...] [--] command [arg ...]\n"
+    "       run --daemon [daemon option ...] [--] command [arg ...]\n"
+    "       run --stop pidfile [-s signal] [-t duration]\n"
     "\n"
     "Time and signals:\n"
     "  -t, --timeout DUR       send the signal after DUR, exit 124 (0: never)\n"
@@ -50,6 +53,22 @@ static const char usage[] =
     "Report:\n"
     "      --report FILE       one JSON object to FILE (- for stderr)\n"
     "  -v, --verbose           log each retry, a summary line at the end\n"
+    "Init (a container's PID 1):\n"
+    "      --init              reap every zombie, forward every signal\n"
+    "      --single-child      signal the command alone, not its group\n"
+    "      --rewrite SIG:SIG   send the second for the first (0: drop)\n"
+    "      --grace DUR         TERM what is left, KILL after DUR (5s)\n"
+    "      --exit-map CODE:CODE  exit with the second for the first\n"
+    "      --parent-death SIG  the signal we get when our parent dies\n"
+    "Daemon:\n"
+    "      --daemon            detach; exit 0 once the command runs\n"
+    "      --pidfile FILE      locked, the command's pid; one instance\n"
+    "      --log FILE          stdout and stderr appended to FILE\n"
+    "      --wait-ready FD     wait for a line on FD from the command\n"
+    "      --ready-timeout DUR  then exit 124\n"
+    "      --restart on-failure|always  start it again when it ends\n"
+    "      --restart-delay DUR  before a restart (1s)\n"
+    "      --stop PIDFILE      signal the pid, wait (-t, 10s), KILL\n"
     "  -h, --help              show this help\n";
 
 enum {
@@ -94,6 +113,7 @@ static const struct option longopts[] = {
 	{ "umask", required_argument, NULL, O_UMASK },
 	{ "unset", required_argument, NULL, 'u' },
 	{ "verbose", no_argument, NULL, 'v' },
+	RUN_MODE_LONGOPTS
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -114,6 +134,12 @@ bad(const char *opt, const char *val)
 
 	warnx("invalid %s: %s", opt, run_vis(v, sizeof(v), val));
 	return -1;
+}
+
+int
+run_badval(const char *opt, const char *val)
+{
+	return bad(opt, val);
 }
 
 static int
@@ -303,12 +329,16 @@ run_parse_opts(int argc, char *argv[], struct opts *o)
 		case O_REPORT:
 			o->report = optarg;
 			break;
+		case O_INIT ... O_STOP:
+			if (run_mode_opt(o, ch, optarg) == -1)
+				return -1;
+			break;
 		default:
 			usage_badopt(argv, "+c:C:e:hik:n:r:s:t:u:v", longopts);
 			return -1;
 		}
 	}
-	if (o->shell == NULL && optind >= argc) {
+	if (o->shell == NULL && optind >= argc && o->m.mode != RUN_STOP) {
 		usage_error("no command");
 		return -1;
 	}

@@ -764,6 +764,7 @@ run_main(int argc, char *argv[])
 	o.umask = -1;
 	o.capture_limit = 16 * 1024 * 1024;
 	o.retry_delay = 1;
+	run_mode_defaults(&o.m);
 	syskit_nomem_exit = EXIT_SELF;	/* 1 could be the command's */
 	o.env = xcalloc((size_t)argc + 1, sizeof(*o.env));
 	o.rl = xcalloc((size_t)argc + 1, sizeof(*o.rl));
@@ -773,6 +774,10 @@ run_main(int argc, char *argv[])
 	r.in_fd = r.stdin_fd = r.cap.fd = r.out.fd = r.err.fd = -1;
 	if ((rc = run_parse_opts(argc, argv, &o)) != 0) {
 		rc = rc == 1 ? 0 : EXIT_USAGE;
+		goto out;
+	}
+	if (o.m.mode != RUN_PLAIN) {
+		rc = run_mode_main(&o, argc, argv);
 		goto out;
 	}
 	r.argv = run_command_argv(&o, argc, argv);

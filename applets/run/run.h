@@ -40,7 +40,47 @@ struct envop {
 	const char	*s;
 };
 
+/* --init, --daemon, --stop (init.c, daemon.c): their own options, one
+ * dispatch point in run_main. */
+enum { RUN_PLAIN, RUN_INIT, RUN_DAEMON, RUN_STOP };
+enum { RESTART_NO, RESTART_FAILURE, RESTART_ALWAYS };
+enum {
+	O_INIT = 512, O_SINGLE_CHILD, O_REWRITE, O_GRACE, O_EXIT_MAP,
+	O_PDEATH, O_DAEMON, O_PIDFILE, O_LOG, O_WAIT_READY, O_READY_TIMEOUT,
+	O_RESTART, O_RESTART_DELAY, O_STOP,
+};
+#define RUN_MODE_LONGOPTS \
+	{ "daemon", no_argument, NULL, O_DAEMON }, \
+	{ "exit-map", required_argument, NULL, O_EXIT_MAP }, \
+	{ "grace", required_argument, NULL, O_GRACE }, \
+	{ "init", no_argument, NULL, O_INIT }, \
+	{ "log", required_argument, NULL, O_LOG }, \
+	{ "parent-death", required_argument, NULL, O_PDEATH }, \
+	{ "pidfile", required_argument, NULL, O_PIDFILE }, \
+	{ "ready-timeout", required_argument, NULL, O_READY_TIMEOUT }, \
+	{ "restart", required_argument, NULL, O_RESTART }, \
+	{ "restart-delay", required_argument, NULL, O_RESTART_DELAY }, \
+	{ "rewrite", required_argument, NULL, O_REWRITE }, \
+	{ "single-child", no_argument, NULL, O_SINGLE_CHILD }, \
+	{ "stop", required_argument, NULL, O_STOP }, \
+	{ "wait-ready", required_argument, NULL, O_WAIT_READY },
+
+struct mode_opts {
+	int		 mode;		/* RUN_* */
+	int		 single_child;
+	double		 grace;		/* [5] */
+	int		 pdeath;	/* parent-death signal, 0: none */
+	short		 rewrite[NSIG];	/* 1 + the signal sent; 0: as is */
+	short		 exit_map[256];	/* 1 + the code; 0: as is */
+	const char	*pidfile, *log, *stop;
+	int		 ready_fd;	/* -1: none */
+	double		 ready_timeout;	/* 0: none */
+	int		 restart;	/* RESTART_* */
+	double		 restart_delay;	/* [1] */
+};
+
 struct opts {
+	struct mode_opts m;
 	double		 timeout, kill_after;
 	int		 sig;
 	int		 preserve, foreground, keep_orphans;
@@ -159,6 +199,8 @@ char	**run_build_env(const struct opts *o);
 char	**run_command_argv(const struct opts *o, int argc, char *argv[]);
 /* Untrusted text for a message, control characters escaped (out_vis). */
 const char *run_vis(char *buf, size_t len, const char *s);
+/* "invalid OPT: VALUE" (escaped); returns -1. */
+int	 run_badval(const char *opt, const char *val);
 
 /* output.c */
 void	 run_dest_init(struct dest *d, int fd, const char *name);
@@ -172,5 +214,18 @@ void	 run_streams_drain(struct run *r);
 
 /* run.c */
 void	 run_maybe_done(struct run *r);
+
+/* init.c: --init and friends; the init applet */
+void	 run_mode_defaults(struct mode_opts *m);
+/* One of O_INIT..O_STOP: 0, or -1 after saying why. */
+int	 run_mode_opt(struct opts *o, int ch, const char *arg);
+/* Run the mode o->m.mode asks for; the exit code. */
+int	 run_mode_main(struct opts *o, int argc, char *argv[]);
+int	 run_init(struct opts *o, char **av);
+/* Reap every exited child but c's command (lib/child reaps that one). */
+void	 run_reap_others(struct child *c);
+/* daemon.c */
+int	 run_daemon(struct opts *o, char **av);
+int	 run_stop(struct opts *o);
 
 #endif
