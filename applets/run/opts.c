@@ -50,6 +50,20 @@ static const char usage[] =
     "Report:\n"
     "      --report FILE       one JSON object to FILE (- for stderr)\n"
     "  -v, --verbose           log each retry, a summary line at the end\n"
+    "Job pool (run -j N [option ...] -- command [arg ...] [::: arg ...]):\n"
+    "  -j, --jobs N|N%|auto    run a command per input line, N at a time\n"
+    "  -0, --null              input items end with NUL, not newline\n"
+    "  -a, --arg-file FILE     input items from FILE, not stdin\n"
+    "      --commands FILE|-   each line is a command for /bin/sh -c\n"
+    "      --group             each job's output whole when it ends (default)\n"
+    "      --line-buffer       whole lines as they come\n"
+    "      --ungroup           bytes as they come\n"
+    "      --keep-order        output in input order\n"
+    "      --tag               start output lines with the argument and a tab\n"
+    "      --halt WHEN,fail=N|N%|success=N  stop: now (kill) or soon (wait)\n"
+    "      --joblog FILE       GNU parallel's job log\n"
+    "      --resume, --resume-failed  skip the jobs the job log has done\n"
+    "      --bar, --eta[=always]  progress on a terminal's standard error\n"
     "  -h, --help              show this help\n";
 
 enum {
@@ -60,6 +74,23 @@ enum {
 };
 
 static const struct option longopts[] = {
+	/* run -j: the job pool (pool.c) */
+	{ "arg-file", required_argument, NULL, 'a' },
+	{ "bar", optional_argument, NULL, O_BAR },
+	{ "commands", required_argument, NULL, O_COMMANDS },
+	{ "eta", optional_argument, NULL, O_ETA },
+	{ "group", no_argument, NULL, O_GROUP },
+	{ "halt", required_argument, NULL, O_HALT },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "joblog", required_argument, NULL, O_JOBLOG },
+	{ "keep-order", no_argument, NULL, O_KEEP_ORDER },
+	{ "line-buffer", no_argument, NULL, O_LINE_BUFFER },
+	{ "null", no_argument, NULL, '0' },
+	{ "resume", no_argument, NULL, O_RESUME },
+	{ "resume-failed", no_argument, NULL, O_RESUME_FAILED },
+	{ "tag", no_argument, NULL, O_TAG },
+	{ "ungroup", no_argument, NULL, O_UNGROUP },
+	/* run */
 	{ "append", no_argument, NULL, O_APPEND_ },
 	{ "backoff", required_argument, NULL, O_BACKOFF },
 	{ "capture", no_argument, NULL, O_CAPTURE },
@@ -159,6 +190,8 @@ parse_factor(const char *s, double *out)
 	return 0;
 }
 
+#define OPTSTRING "+0a:c:C:e:hij:k:n:r:s:t:u:v"
+
 int
 run_parse_opts(int argc, char *argv[], struct opts *o)
 {
@@ -166,8 +199,14 @@ run_parse_opts(int argc, char *argv[], struct opts *o)
 	uint64_t u;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "+c:C:e:hik:n:r:s:t:u:v",
+	while ((ch = getopt_long(argc, argv, OPTSTRING,
 	    longopts, NULL)) != -1) {
+		if (ch == 'j' || ch == '0' || ch == 'a' ||
+		    (ch >= O_POOL && ch < O_POOL_END)) {
+			if (pool_opt(ch, optarg, &o->pool) == -1)
+				return -1;
+			continue;
+		}
 		switch (ch) {
 		case 'c':
 			o->shell = optarg;
@@ -304,11 +343,15 @@ run_parse_opts(int argc, char *argv[], struct opts *o)
 			o->report = optarg;
 			break;
 		default:
-			usage_badopt(argv, "+c:C:e:hik:n:r:s:t:u:v", longopts);
+			usage_badopt(argv, OPTSTRING, longopts);
 			return -1;
 		}
 	}
-	if (o->shell == NULL && optind >= argc) {
+	if (o->pool.set != NULL && !o->pool.on) {
+		usage_error("%s needs -j", o->pool.set);
+		return -1;
+	}
+	if (o->shell == NULL && optind >= argc && o->pool.commands == NULL) {
 		usage_error("no command");
 		return -1;
 	}

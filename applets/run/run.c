@@ -775,6 +775,10 @@ run_main(int argc, char *argv[])
 		rc = rc == 1 ? 0 : EXIT_USAGE;
 		goto out;
 	}
+	if (o.pool.on) {
+		rc = pool_main(&o, argc, argv);
+		goto out;
+	}
 	r.argv = run_command_argv(&o, argc, argv);
 	r.out.r = r.err.r = &r;
 	r.out.no = 1;
