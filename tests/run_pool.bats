@@ -158,10 +158,6 @@ e1"
 1
 2
 0"
-	run syskit run -j4 -- sh -c 'sleep 0.$1; echo $1' sh ::: 3 1 0
-	assert_equal "$output" "0
-1
-3"
 }
 
 @test "--tag starts each line with the item and a tab" {
@@ -174,10 +170,15 @@ b	y"
 }
 
 @test "--line-buffer passes whole lines while jobs run" {
-	run syskit run -j2 --line-buffer -- sh -c 'echo "$1 start"; sleep 0.3; echo "$1 end"' sh ::: a b
+	# a's end waits for b's start, which waits for a's start (files)
+	f=$BATS_TEST_TMPDIR/f
+	run timeout 20 syskit run -j2 --line-buffer -- sh -c '
+	    if [ $1 = a ]; then echo "a start"; touch "$2.a"; while [ ! -e "$2.b" ]; do sleep 0.01; done; sleep 0.2; echo "a end"
+	    else while [ ! -e "$2.a" ]; do sleep 0.01; done; sleep 0.2; echo "b start"; touch "$2.b"; echo "b end"; fi' sh ::: a b ::: "$f"
 	assert_success
-	assert_equal "${lines[2]#? }" end
-	assert_equal "${lines[1]#? }" start
+	assert_equal "${lines[0]}" "a start"
+	assert_equal "${lines[1]}" "b start"
+	assert_equal "${lines[3]}" "a end"
 	# a last line without newline is passed at the end
 	run syskit run -j1 --line-buffer -- sh -c 'printf "x\ny"' ::: 1
 	assert_output 'x
@@ -366,4 +367,32 @@ for r in rs:
 	assert_output ''
 	run --separate-stderr syskit run -j2 --joblog "$BATS_TEST_TMPDIR/no/dir/log" -- true ::: 1
 	assert_failure 125
+}
+
+# ---- signals, a reader that goes away ----
+
+@test "TERM: the running jobs get it, nothing more starts, exit 143" {
+	pf=$BATS_TEST_TMPDIR/pids
+	syskit run -j2 -- sh -c 'sleep 100 & echo $! >>"$1"; wait' sh ::: "$pf" "$pf" "$pf" "$pf" 3>&- &
+	pid=$!
+	for i in $(seq 500); do
+		[ "$(wc -l <"$pf" 2>/dev/null || echo 0)" -ge 2 ] && break
+		sleep 0.01
+	done
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 143
+	assert_equal "$(wc -l <"$pf")" 2
+	for p in $(cat "$pf"); do
+		! alive "$p"
+	done
+}
+
+@test "stdout closed by its reader: no more jobs start, quiet exit" {
+	run --separate-stderr bash -c 'seq 100000 | syskit run -j2 -- echo | head -n 2 | wc -l; echo "rc=${PIPESTATUS[1]}"'
+	assert_success
+	assert_equal "$output" "2
+rc=0"
+	assert_equal "$stderr" ''
 }

@@ -570,7 +570,7 @@ put(struct pool *p, int no, const char *s, size_t n)
 		return;
 	p->out_dead[no] = 1;
 	if (errno == EPIPE)
-		return;
+		return;		/* nobody reads: fill() starts nothing more */
 	warn("cannot write to %s", no == 1 ? "standard output" :
 	    "standard error");
 	p->write_failed = 1;
@@ -1137,9 +1137,11 @@ start(struct pool *p, struct job *j)
 		fds[nfds].fd = 1;
 		fds[nfds++].src = po[1];
 	}
-	fds[nfds].op = SPAWN_DUP2;
-	fds[nfds].fd = 2;
-	fds[nfds++].src = o->merge ? 1 : pipes ? pe[1] : 2;
+	if (o->merge || pipes) {
+		fds[nfds].op = SPAWN_DUP2;
+		fds[nfds].fd = 2;
+		fds[nfds++].src = o->merge ? 1 : pe[1];
+	}
 
 	memset(&sp, 0, sizeof(sp));
 	sp.argv = j->argv;
@@ -1229,7 +1231,7 @@ static void
 fill(struct pool *p)
 {
 	while (p->running < p->max && !p->halting && !p->sig &&
-	    !p->self_failed && p->next < p->total) {
+	    !p->self_failed && !p->out_dead[1] && p->next < p->total) {
 		if (p->skip != NULL && p->skip[p->next]) {
 			p->next++;
 			continue;
