@@ -15,16 +15,6 @@ alive() {
 	[ "$st" != Z ]
 }
 
-# wait_file FILE: until FILE is not empty (bounded: 5 s)
-wait_file() {
-	local i
-	for i in $(seq 500); do
-		[ -s "$1" ] && return 0
-		sleep 0.01
-	done
-	return 1
-}
-
 # ---- input and replacement strings ----
 
 @test "replacement strings are GNU parallel's" {

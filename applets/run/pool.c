@@ -7,78 +7,11 @@
  * or passed through; --keep-order, --tag; --halt; GNU parallel's joblog
  * and --resume; a JSON line per job; a progress line.
  */
-#include "run.h"
+#include "pool.h"
 
 #include <sched.h>
 
 #include "../../lib/proc.h"
-
-#define SPOOL_MEM	(256 * 1024)	/* a job stream's bytes in memory */
-#define RBUF		(64 * 1024)
-#define LINE_PART	(64 * 1024)	/* longer lines pass in parts */
-#define MAX_JOBS	100000
-
-/* A job's output held until it ends: memory, then an unlinked file. */
-struct spool {
-	char		*mem;
-	size_t		 len, cap;
-	int		 fd;
-	uint64_t	 flen;
-};
-
-struct job;
-
-struct jstream {
-	struct job	*j;
-	int		 no;		/* 1 or 2: where it goes */
-	int		 fd;		/* our end, or -1 */
-	struct spool	 sp;
-	char		*line;		/* --line-buffer: the partial line */
-	size_t		 linelen;
-};
-
-struct job {
-	struct pool	*p;
-	size_t		 idx;		/* input index; seq is idx + 1 */
-	int		 slot;		/* 1 .. max */
-	char		**argv;
-	char		*tag;		/* the arguments, tab-separated */
-	struct child	 ch;
-	struct jstream	 s[2];
-	int		 attempts;
-	int		 tree_done, started, halted;
-	int		 code, spawn_failed;
-	double		 t0, start_real;
-	uint64_t	 received;
-	struct job	*next;		/* the grave */
-};
-
-struct pool {
-	struct opts	*o;
-	struct pool_opts *po;
-	struct loop	*loop;
-	char		**tmpl;		/* the command's words */
-	int		 repl;		/* a replacement string among them */
-	char		**envp;
-	/* the input: groups of items, combined as a cartesian product */
-	char		***grp;
-	size_t		*gn, ngrp;
-	size_t		 total, next;
-	unsigned char	*skip;		/* --resume: done already */
-	/* the jobs */
-	int		 max, running;
-	struct job	**slot;
-	struct job	**held;		/* --keep-order: ended, not printed */
-	size_t		 print_next;
-	struct job	*grave;		/* to free once its callbacks returned */
-	size_t		 done, failed, succeeded;
-	int		 halting, halt_code, sig, nint;
-	int		 out_dead[3], write_failed, self_failed;
-	FILE		*joblog, *report;
-	int		 progress;
-	double		 t0, last_progress;
-	char		*rbuf;
-};
 
 static void fill(struct pool *p);
 
@@ -246,601 +179,6 @@ pool_opt(int ch, const char *arg, struct pool_opts *p)
 	return -1;
 }
 
-/* ---- the input ---- */
-
-/* Every item of f, split at delim (a last one without it counts). */
-static int
-read_items(FILE *f, int delim, char ***items, size_t *n)
-{
-	size_t cap = 0, lcap = 0;
-	char *line = NULL;
-	ssize_t len;
-
-	*items = NULL;
-	*n = 0;
-	while ((len = getdelim(&line, &lcap, delim, f)) != -1) {
-		if (len > 0 && line[len - 1] == (char)delim)
-			line[--len] = '\0';
-		xgrow(items, &cap, *n + 1, sizeof(char *));
-		(*items)[(*n)++] = xstrndup(line, (size_t)len);
-	}
-	free(line);
-	if (ferror(f))
-		return -1;
-	if (errno == ENOMEM)
-		xnomem();
-	return 0;
-}
-
-static void
-add_group(struct pool *p, char **items, size_t n)
-{
-	p->grp = xreallocarray(p->grp, p->ngrp + 1, sizeof(*p->grp));
-	p->gn = xreallocarray(p->gn, p->ngrp + 1, sizeof(*p->gn));
-	p->grp[p->ngrp] = items;
-	p->gn[p->ngrp++] = n;
-}
-
-static int
-read_file_group(struct pool *p, const char *path, int delim)
-{
-	char v[200];
-	char **items;
-	FILE *f;
-	size_t n;
-	int rc;
-
-	if (strcmp(path, "-") == 0)
-		f = stdin;
-	else if ((f = fopen(path, "re")) == NULL) {
-		warn("cannot open %s", run_vis(v, sizeof(v), path));
-		return -1;
-	}
-	errno = 0;
-	rc = read_items(f, delim, &items, &n);
-	if (rc == -1)
-		warn("cannot read %s", strcmp(path, "-") == 0 ?
-		    "standard input" : run_vis(v, sizeof(v), path));
-	if (f != stdin)
-		fclose(f);
-	if (rc == 0)
-		add_group(p, items, n);
-	return rc;
-}
-
-/* The command's words up to the first :::, the ::: lists after it, and
- * the input file (-a, --commands, or stdin without :::). */
-static int
-read_input(struct pool *p, int argc, char *argv[])
-{
-	const struct pool_opts *po = p->po;
-	int i, end = argc, delim = po->nul ? '\0' : '\n';
-	size_t k;
-
-	for (i = optind; i < argc; i++)
-		if (strcmp(argv[i], ":::") == 0) {
-			end = i;
-			break;
-		}
-	if (po->commands != NULL)
-		return read_file_group(p, po->commands, delim);
-	p->tmpl = run_command_argv(p->o, end, argv);
-	if (po->argfile != NULL || end == argc)
-		if (read_file_group(p, po->argfile != NULL ? po->argfile :
-		    "-", delim) == -1)
-			return -1;
-	for (i = end; i < argc; ) {
-		char **items = xcalloc((size_t)argc, sizeof(char *));
-
-		k = 0;
-		for (i++; i < argc && strcmp(argv[i], ":::") != 0; i++)
-			items[k++] = xstrdup(argv[i]);
-		add_group(p, items, k);
-	}
-	return 0;
-}
-
-static int
-count_jobs(struct pool *p)
-{
-	size_t g;
-
-	p->total = p->ngrp > 0 ? 1 : 0;
-	for (g = 0; g < p->ngrp; g++) {
-		if (p->gn[g] != 0 && p->total > SIZE_MAX / 64 / p->gn[g]) {
-			warnx("too many jobs");
-			return -1;
-		}
-		p->total *= p->gn[g];
-	}
-	return 0;
-}
-
-/* The items of job idx: the last group varies fastest. */
-static void
-job_items(const struct pool *p, size_t idx, const char **it)
-{
-	size_t g;
-
-	for (g = p->ngrp; g-- > 0; ) {
-		it[g] = p->grp[g][idx % p->gn[g]];
-		idx /= p->gn[g];
-	}
-}
-
-/* ---- replacement strings, as GNU parallel defines them ---- */
-
-enum { R_ALL = 1, R_NOEXT, R_BASE, R_DIR, R_BASENOEXT, R_SEQ, R_SLOT,
-    R_POS };
-
-/* The replacement string at s, its length in *len, its number in *pos. */
-static int
-repl_at(const char *s, size_t *len, long *pos)
-{
-	static const struct { const char *s; int kind; } r[] = {
-		{ "{}", R_ALL }, { "{.}", R_NOEXT }, { "{/}", R_BASE },
-		{ "{//}", R_DIR }, { "{/.}", R_BASENOEXT }, { "{#}", R_SEQ },
-		{ "{%}", R_SLOT },
-	};
-	size_t i, n;
-
-	if (s[0] != '{')
-		return 0;
-	for (i = 0; i < nitems(r); i++) {
-		n = strlen(r[i].s);
-		if (strncmp(s, r[i].s, n) == 0) {
-			*len = n;
-			return r[i].kind;
-		}
-	}
-	for (n = 1; s[n] >= '0' && s[n] <= '9' && n < 6; n++)
-		;
-	if (n > 1 && s[n] == '}' && s[1] != '0') {
-		*pos = strtol(s + 1, NULL, 10);
-		*len = n + 1;
-		return R_POS;
-	}
-	return 0;
-}
-
-static int
-has_repl(char **words)
-{
-	size_t len;
-	long pos;
-	char *s;
-
-	for (; *words != NULL; words++)
-		for (s = *words; (s = strchr(s, '{')) != NULL; s++)
-			if (repl_at(s, &len, &pos) != 0)
-				return 1;
-	return 0;
-}
-
-struct sbuf {
-	char	*s;
-	size_t	 len, cap;
-};
-
-static void
-sb_add(struct sbuf *b, const char *s, size_t n)
-{
-	xgrow(&b->s, &b->cap, b->len + n + 1, 1);
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-/* s without its extension: s:\.[^/.]*$:: */
-static size_t
-noext_len(const char *s, size_t n)
-{
-	size_t i = n;
-
-	while (i > 0 && s[i - 1] != '/' && s[i - 1] != '.')
-		i--;
-	return i > 0 && s[i - 1] == '.' ? i - 1 : n;
-}
-
-/* dirname(3), as Perl's File::Basename has it. */
-static void
-sb_dirname(struct sbuf *b, const char *s)
-{
-	size_t n = strlen(s);
-
-	while (n > 1 && s[n - 1] == '/')
-		n--;
-	while (n > 0 && s[n - 1] != '/')
-		n--;
-	if (n == 0) {
-		sb_add(b, ".", 1);
-		return;
-	}
-	while (n > 1 && s[n - 1] == '/')
-		n--;
-	sb_add(b, s, n);
-}
-
-static void
-sb_item(struct sbuf *b, int kind, const char *s)
-{
-	const char *base = strrchr(s, '/');
-
-	base = base != NULL ? base + 1 : s;
-	switch (kind) {
-	case R_ALL:
-		sb_add(b, s, strlen(s));
-		break;
-	case R_NOEXT:
-		sb_add(b, s, noext_len(s, strlen(s)));
-		break;
-	case R_BASE:
-		sb_add(b, base, strlen(base));
-		break;
-	case R_DIR:
-		sb_dirname(b, s);
-		break;
-	case R_BASENOEXT:
-		sb_add(b, base, noext_len(base, strlen(base)));
-		break;
-	}
-}
-
-/* One word of the command with its replacement strings filled in. */
-static char *
-expand(const struct job *j, const char *w, const char **it, size_t nit)
-{
-	struct sbuf b = { NULL, 0, 0 };
-	char num[32];
-	size_t len, i;
-	long pos;
-	int kind;
-
-	sb_add(&b, "", 0);
-	while (*w != '\0') {
-		if ((kind = repl_at(w, &len, &pos)) == 0) {
-			sb_add(&b, w++, 1);
-			continue;
-		}
-		w += len;
-		if (kind == R_SEQ || kind == R_SLOT) {
-			snprintf(num, sizeof(num), "%zu", kind == R_SEQ ?
-			    j->idx + 1 : (size_t)j->slot);
-			sb_add(&b, num, strlen(num));
-		} else if (kind == R_POS) {
-			if ((size_t)pos <= nit)
-				sb_add(&b, it[pos - 1], strlen(it[pos - 1]));
-		} else
-			for (i = 0; i < nit; i++) {
-				if (i > 0)
-					sb_add(&b, " ", 1);
-				sb_item(&b, kind, it[i]);
-			}
-	}
-	return b.s;
-}
-
-static void
-job_argv(struct pool *p, struct job *j)
-{
-	const char *it[64], **items = it;
-	struct sbuf t = { NULL, 0, 0 };
-	size_t n = 0, i, k;
-
-	if (p->ngrp > nitems(it))
-		items = xcalloc(p->ngrp, sizeof(char *));
-	job_items(p, j->idx, items);
-	for (i = 0; i < p->ngrp; i++) {
-		if (i > 0)
-			sb_add(&t, "\t", 1);
-		sb_add(&t, items[i], strlen(items[i]));
-	}
-	j->tag = t.s != NULL ? t.s : xstrdup("");
-	if (p->po->commands != NULL) {
-		j->argv = xcalloc(4, sizeof(char *));
-		j->argv[0] = xstrdup("/bin/sh");
-		j->argv[1] = xstrdup("-c");
-		j->argv[2] = xstrdup(items[0]);
-		goto out;
-	}
-	while (p->tmpl[n] != NULL)
-		n++;
-	j->argv = xcalloc(n + p->ngrp + 1, sizeof(char *));
-	for (i = 0; i < n; i++)
-		j->argv[i] = p->repl ? expand(j, p->tmpl[i], items, p->ngrp) :
-		    xstrdup(p->tmpl[i]);
-	if (!p->repl)
-		for (k = 0; k < p->ngrp; k++)
-			j->argv[i++] = xstrdup(items[k]);
-out:
-	if (items != it)
-		free(items);
-}
-
-/* ---- output ---- */
-
-/* Write to our stdout (1) or stderr (2); EPIPE ends that output quietly,
- * another error once with a message. */
-static void
-put(struct pool *p, int no, const char *s, size_t n)
-{
-	if (n == 0 || p->out_dead[no])
-		return;
-	if (fs_write_all(no, s, n) == 0)
-		return;
-	p->out_dead[no] = 1;
-	if (errno == EPIPE)
-		return;		/* nobody reads: fill() starts nothing more */
-	warn("cannot write to %s", no == 1 ? "standard output" :
-	    "standard error");
-	p->write_failed = 1;
-}
-
-/* Bytes to output no, each line started with the tag when tagging; *bol
- * says whether the next byte starts a line. */
-static void
-put_tagged(struct pool *p, struct job *j, int no, const char *s, size_t n,
-    int *bol)
-{
-	const char *nl;
-	size_t k;
-
-	if (!p->po->tag) {
-		put(p, no, s, n);
-		return;
-	}
-	while (n > 0) {
-		if (*bol) {
-			put(p, no, j->tag, strlen(j->tag));
-			put(p, no, "\t", 1);
-		}
-		nl = memchr(s, '\n', n);
-		k = nl != NULL ? (size_t)(nl - s) + 1 : n;
-		put(p, no, s, k);
-		*bol = nl != NULL;
-		s += k;
-		n -= k;
-	}
-}
-
-static int
-spool_put(struct spool *sp, const char *s, size_t n)
-{
-	if (sp->fd == -1 && sp->len + n <= SPOOL_MEM) {
-		xgrow(&sp->mem, &sp->cap, sp->len + n, 1);
-		memcpy(sp->mem + sp->len, s, n);
-		sp->len += n;
-		return 0;
-	}
-	if (sp->fd == -1 && (sp->fd = fs_tmpfile(NULL)) == -1)
-		return -1;
-	if (fs_write_all(sp->fd, s, n) == -1)
-		return -1;
-	sp->flen += n;
-	return 0;
-}
-
-static void
-spool_free(struct spool *sp)
-{
-	free(sp->mem);
-	if (sp->fd != -1)
-		close(sp->fd);
-	memset(sp, 0, sizeof(*sp));
-	sp->fd = -1;
-}
-
-static void
-spool_print(struct pool *p, struct job *j, struct spool *sp, int no)
-{
-	ssize_t n;
-	int bol = 1;
-
-	put_tagged(p, j, no, sp->mem, sp->len, &bol);
-	if (sp->fd == -1)
-		return;
-	if (lseek(sp->fd, 0, SEEK_SET) == -1)
-		goto fail;
-	while ((n = read(sp->fd, p->rbuf, RBUF)) != 0) {
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			goto fail;
-		put_tagged(p, j, no, p->rbuf, (size_t)n, &bol);
-	}
-	return;
-fail:
-	warn("cannot read a job's output back");
-	p->self_failed = 1;
-}
-
-/* --line-buffer: the whole lines of what came, the rest held (passed in
- * parts past LINE_PART). */
-static void
-pass_lines(struct pool *p, struct jstream *s, const char *b, size_t n)
-{
-	const char *nl;
-	size_t k;
-	int bol;
-
-	while (n > 0) {
-		bol = 1;
-		if ((nl = memchr(b, '\n', n)) == NULL) {
-			if (s->linelen + n <= LINE_PART) {
-				if (s->line == NULL)
-					s->line = xmalloc(LINE_PART);
-				memcpy(s->line + s->linelen, b, n);
-				s->linelen += n;
-				return;
-			}
-			k = n;
-		} else
-			k = (size_t)(nl - b) + 1;
-		put_tagged(p, s->j, s->no, s->line, s->linelen, &bol);
-		put_tagged(p, s->j, s->no, b, k, &bol);
-		s->linelen = 0;
-		b += k;
-		n -= k;
-	}
-}
-
-static void
-pass_rest(struct pool *p, struct jstream *s)
-{
-	int bol = 1;
-
-	put_tagged(p, s->j, s->no, s->line, s->linelen, &bol);
-	s->linelen = 0;
-}
-
-/* ---- records: joblog, report, progress ---- */
-
-/* A word as a shell would need it quoted (the joblog's Command). */
-static void
-sb_quoted(struct sbuf *b, const char *w)
-{
-	const char *c;
-
-	if (*w != '\0' && strspn(w, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+=/.,:@%^") == strlen(w)) {
-		sb_add(b, w, strlen(w));
-		return;
-	}
-	sb_add(b, "'", 1);
-	for (c = w; *c != '\0'; c++)
-		if (*c == '\'')
-			sb_add(b, "'\\''", 4);
-		else if (*c == '\n' || *c == '\t')
-			sb_add(b, " ", 1);	/* one TSV line */
-		else
-			sb_add(b, c, 1);
-	sb_add(b, "'", 1);
-}
-
-static int
-job_signal(const struct job *j)
-{
-	if (j->spawn_failed || !j->started)
-		return 0;
-	if (j->ch.timed_out && !WIFSIGNALED(j->ch.status))
-		return j->ch.sig;
-	return WIFSIGNALED(j->ch.status) ? WTERMSIG(j->ch.status) : 0;
-}
-
-static int
-job_exitval(const struct job *j)
-{
-	if (j->spawn_failed || !j->started)
-		return j->code;
-	if (WIFEXITED(j->ch.status))
-		return WEXITSTATUS(j->ch.status);
-	return -1;
-}
-
-static double
-real_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void
-write_joblog(struct pool *p, struct job *j, double wall)
-{
-	struct sbuf b = { NULL, 0, 0 };
-	char **av;
-
-	for (av = j->argv; *av != NULL; av++) {
-		if (av != j->argv)
-			sb_add(&b, " ", 1);
-		sb_quoted(&b, *av);
-	}
-	if (fprintf(p->joblog, "%zu\t:\t%.3f\t%10.3f\t0\t%llu\t%d\t%d\t%s\n",
-	    j->idx + 1, j->start_real, wall,
-	    (unsigned long long)j->received, job_exitval(j), job_signal(j),
-	    b.s != NULL ? b.s : "") < 0 || fflush(p->joblog) == EOF) {
-		warn("cannot write the job log");
-		p->self_failed = 1;
-	}
-	free(b.s);
-}
-
-static double
-tv_secs(struct timeval tv)
-{
-	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
-
-static void
-write_report(struct pool *p, struct job *j, double wall)
-{
-	const struct rusage *ru = &j->ch.ru;
-	struct json js;
-	int sig = job_signal(j);
-
-	json_init(&js, p->report, 0);
-	json_obj(&js, NULL);
-	json_u64(&js, "seq", j->idx + 1);
-	json_str(&js, "argument", j->tag);
-	json_i64(&js, "exit_code", j->code);
-	if (sig != 0)
-		json_i64(&js, "signal", sig);
-	else
-		json_null(&js, "signal");
-	json_bool(&js, "timed_out", j->started && j->ch.timed_out);
-	json_i64(&js, "attempts", j->attempts);
-	json_f64(&js, "start", j->start_real);
-	json_f64(&js, "wall_seconds", wall);
-	json_f64(&js, "cpu_seconds", tv_secs(ru->ru_utime) +
-	    tv_secs(ru->ru_stime));
-	json_u64(&js, "max_rss", (uint64_t)ru->ru_maxrss * 1024);
-	json_end(&js);
-	if (fflush(p->report) == EOF || ferror(p->report)) {
-		warn("cannot write the report");
-		p->self_failed = 1;
-	}
-}
-
-static void
-progress(struct pool *p, int last)
-{
-	char line[200], eta[32];
-	size_t todo = p->total, left;
-	double now = loop_now(), el = now - p->t0, rate;
-	int pct, n;
-
-	if (!p->progress || (!last && now - p->last_progress < 0.1))
-		return;
-	p->last_progress = now;
-	rate = el > 0 ? (double)p->done / el : 0;
-	left = todo > p->done ? todo - p->done : 0;
-	pct = todo > 0 ? (int)(p->done * 100 / todo) : 100;
-	if (rate > 0)
-		out_duration(eta, sizeof(eta), (double)left / rate);
-	else
-		snprintf(eta, sizeof(eta), "?");
-	if (p->po->bar) {
-		char bar[21];
-		int i, w = pct / 5;
-
-		for (i = 0; i < 20; i++)
-			bar[i] = i < w ? '#' : '.';
-		bar[20] = '\0';
-		n = snprintf(line, sizeof(line),
-		    "\r[%s] %3d%% %zu/%zu jobs, %.1f/s, ETA %s\033[K%s", bar,
-		    pct, p->done, todo, rate, eta, last ? "\n" : "");
-	} else
-		n = snprintf(line, sizeof(line),
-		    "\rETA: %s left: %zu done: %zu avg: %.3fs\033[K%s", eta,
-		    left, p->done, p->done > 0 ? el / (double)p->done : 0,
-		    last ? "\n" : "");
-	if (n > 0)
-		put(p, 2, line, (size_t)n < sizeof(line) ? (size_t)n :
-		    sizeof(line) - 1);
-}
-
 /* ---- the jobs ---- */
 
 static void
@@ -850,7 +188,7 @@ job_free(struct job *j)
 	int i;
 
 	for (i = 0; i < 2; i++) {
-		spool_free(&j->s[i].sp);
+		pool_spool_free(&j->s[i].sp);
 		free(j->s[i].line);
 	}
 	for (av = j->argv; av != NULL && *av != NULL; av++)
@@ -858,36 +196,6 @@ job_free(struct job *j)
 	free(j->argv);
 	free(j->tag);
 	free(j);
-}
-
-static void
-job_print(struct pool *p, struct job *j)
-{
-	int i;
-
-	for (i = 0; i < 2; i++)
-		spool_print(p, j, &j->s[i].sp, j->s[i].no);
-	for (i = 0; i < 2; i++)
-		spool_free(&j->s[i].sp);
-}
-
-/* --keep-order: print what is next in order and has ended. */
-static void
-print_held(struct pool *p, int all)
-{
-	struct job *j;
-
-	while (p->print_next < p->total) {
-		if ((j = p->held[p->print_next]) != NULL) {
-			job_print(p, j);
-			p->held[p->print_next] = NULL;
-			j->next = p->grave;
-			p->grave = j;
-		} else if (!all && (p->skip == NULL ||
-		    !p->skip[p->print_next]))
-			return;
-		p->print_next++;
-	}
 }
 
 static int
@@ -953,19 +261,19 @@ job_complete(struct pool *p, struct job *j)
 			p->succeeded++;
 	}
 	if (p->joblog != NULL)
-		write_joblog(p, j, wall);
+		pool_joblog(p, j, wall);
 	if (p->report != NULL)
-		write_report(p, j, wall);
+		pool_report(p, j, wall);
 	check_halt(p, j);
 	if (p->po->keep_order && p->po->out != POOL_UNGROUP) {
 		p->held[j->idx] = j;
-		print_held(p, 0);
+		pool_print_held(p, 0);
 	} else {
-		job_print(p, j);
+		pool_job_print(p, j);
 		j->next = p->grave;
 		p->grave = j;
 	}
-	progress(p, 0);
+	pool_progress(p, 0);
 }
 
 static int start(struct pool *p, struct job *j);
@@ -998,7 +306,7 @@ stream_close(struct jstream *s)
 	close(s->fd);
 	s->fd = -1;
 	if (p->po->out == POOL_LINE && s->linelen > 0)
-		pass_rest(p, s);
+		pool_pass_rest(p, s);
 }
 
 static void
@@ -1010,7 +318,7 @@ maybe_done(struct pool *p, struct job *j)
 		return;
 	if (want_retry(p, j)) {
 		for (i = 0; i < 2; i++)
-			spool_free(&j->s[i].sp);
+			pool_spool_free(&j->s[i].sp);
 		j->received = 0;
 		if (start(p, j) == 0)
 			return;
@@ -1031,8 +339,8 @@ stream_read(struct pool *p, struct jstream *s)
 		return n;
 	s->j->received += (uint64_t)n;
 	if (p->po->out == POOL_LINE && !p->po->keep_order)
-		pass_lines(p, s, p->rbuf, (size_t)n);
-	else if (spool_put(&s->sp, p->rbuf, (size_t)n) == -1) {
+		pool_pass_lines(p, s, p->rbuf, (size_t)n);
+	else if (pool_spool_put(&s->sp, p->rbuf, (size_t)n) == -1) {
 		warn("cannot hold a job's output");
 		p->self_failed = 1;
 	}
@@ -1143,27 +451,10 @@ start(struct pool *p, struct job *j)
 		fds[nfds++].src = o->merge ? 1 : pe[1];
 	}
 
-	memset(&sp, 0, sizeof(sp));
-	sp.argv = j->argv;
-	sp.envp = p->envp;
-	sp.cwd = o->cwd;
-	sp.umask = o->umask;
-	sp.nice = o->nice;
-	sp.flags = (o->new_session ? SPAWN_SESSION : 0) |
-	    (o->has_nice ? SPAWN_NICE : 0);
+	run_plan(o, j->argv, p->envp, &sp);
 	sp.fds = fds;
 	sp.nfds = nfds;
-	sp.rlimits = o->rl;
-	sp.nrlimits = o->nrl;
-	sp.keep = o->pass;
-	sp.nkeep = o->npass;
-
-	child_init(&j->ch);
-	j->ch.timeout = o->timeout;
-	j->ch.sig = o->sig;
-	j->ch.kill_after = o->kill_after;
-	j->ch.flags = (o->keep_orphans ? CHILD_KEEP_ORPHANS : 0) |
-	    (o->preserve ? CHILD_PRESERVE : 0);
+	run_child_init(o, &j->ch);	/* --foreground is refused with -j */
 	j->ch.fn = on_child;
 	j->ch.arg = j;
 	j->attempts++;
@@ -1222,7 +513,7 @@ start_job(struct pool *p, size_t idx)
 	}
 	if (p->o->merge)
 		j->s[1].no = 1;
-	job_argv(p, j);
+	pool_job_argv(p, j);
 	if (start(p, j) == -1)
 		job_complete(p, j);
 }
@@ -1285,83 +576,6 @@ slots(const struct pool_opts *po)
 		return eff;
 	n = (long)eff * po->jobs_pct / 100;
 	return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (int)n;
-}
-
-/* --resume(-failed): the seqs the job log has as done (or succeeded). */
-static int
-read_joblog(struct pool *p, const char *path, int *has_header)
-{
-	unsigned long long seq;
-	size_t cap = 0;
-	char *line = NULL, *f[9], *q;
-	int exitval, sig, k;
-	FILE *fp;
-
-	if ((fp = fopen(path, "re")) == NULL)
-		return errno == ENOENT ? 0 : -1;
-	while (getline(&line, &cap, fp) != -1) {
-		*has_header = 1;
-		for (k = 0, q = line; k < 9 && q != NULL; k++) {
-			f[k] = q;
-			if ((q = strchr(q, '\t')) != NULL)
-				*q++ = '\0';
-		}
-		if (k < 8 || sscanf(f[0], "%llu", &seq) != 1 || seq == 0 ||
-		    seq > p->total)
-			continue;
-		exitval = atoi(f[6]);
-		sig = atoi(f[7]);
-		if (p->po->resume == 1 || (exitval == 0 && sig == 0))
-			p->skip[seq - 1] = 1;
-	}
-	free(line);
-	fclose(fp);
-	return 0;
-}
-
-static int
-open_records(struct pool *p)
-{
-	const struct pool_opts *po = p->po;
-	char v[200];
-	int header = 0, fd;
-
-	if (po->joblog != NULL) {
-		if (po->resume) {
-			p->skip = xcalloc(p->total + 1, 1);
-			if (read_joblog(p, po->joblog, &header) == -1) {
-				warn("cannot read %s",
-				    run_vis(v, sizeof(v), po->joblog));
-				return -1;
-			}
-		}
-		fd = open(po->joblog, O_WRONLY | O_CREAT | O_CLOEXEC |
-		    (po->resume ? O_APPEND : O_TRUNC), 0666);
-		if (fd == -1 || (p->joblog = fdopen(fd, "a")) == NULL) {
-			warn("cannot open %s", run_vis(v, sizeof(v),
-			    po->joblog));
-			if (fd != -1)
-				close(fd);
-			return -1;
-		}
-		if (!header && fputs("Seq\tHost\tStarttime\tJobRuntime\tSend"
-		    "\tReceive\tExitval\tSignal\tCommand\n", p->joblog) == EOF)
-			return -1;
-	}
-	if (p->o->report != NULL) {
-		if (strcmp(p->o->report, "-") == 0)
-			p->report = stderr;
-		else if ((fd = open(p->o->report, O_WRONLY | O_CREAT |
-		    O_TRUNC | O_CLOEXEC, 0666)) == -1 ||
-		    (p->report = fdopen(fd, "w")) == NULL) {
-			warn("cannot open %s", run_vis(v, sizeof(v),
-			    p->o->report));
-			if (fd != -1)
-				close(fd);
-			return -1;
-		}
-	}
-	return 0;
 }
 
 static void
@@ -1465,10 +679,10 @@ pool_setup(struct pool *p, int argc, char *argv[])
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	size_t i;
 
-	if (read_input(p, argc, argv) == -1 || count_jobs(p) == -1 ||
-	    open_records(p) == -1)
+	if (pool_read_input(p, argc, argv) == -1 || pool_count_jobs(p) == -1 ||
+	    pool_open_records(p) == -1)
 		return -1;
-	p->repl = p->tmpl != NULL && has_repl(p->tmpl);
+	p->repl = p->tmpl != NULL && pool_has_repl(p->tmpl);
 	p->max = slots(p->po);
 	p->slot = xcalloc((size_t)p->max, sizeof(*p->slot));
 	if (p->po->keep_order)
@@ -1523,8 +737,8 @@ pool_main(struct opts *o, int argc, char *argv[])
 		free_grave(&p);
 	}
 	if (p.held != NULL)
-		print_held(&p, 1);
-	progress(&p, 1);
+		pool_print_held(&p, 1);
+	pool_progress(&p, 1);
 	rc = exit_code(&p);
 	cleanup(&p);
 	return rc;

@@ -205,5 +205,10 @@ int	 pool_main(struct opts *o, int argc, char *argv[]);
 
 /* run.c */
 void	 run_maybe_done(struct run *r);
+void	 run_plan(const struct opts *o, char **argv, char **envp,
+	    struct spawn *sp);
+void	 run_child_init(const struct opts *o, struct child *c);
+double	 tv_secs(struct timeval tv);	/* seconds */
+double	 real_now(void);		/* CLOCK_REALTIME in seconds */
 
 #endif
