@@ -305,27 +305,31 @@ pool_print_held(struct pool *p, int all)
 static int
 read_joblog(struct pool *p, const char *path, int *has_header)
 {
-	unsigned long long seq;
+	long long seq, exitval, sig;
 	size_t cap = 0;
+	ssize_t len;
 	char *line = NULL, *f[9], *q;
-	int exitval, sig, k;
+	int k, ok;
 	FILE *fp;
 
 	if ((fp = fopen(path, "re")) == NULL)
 		return errno == ENOENT ? 0 : -1;
-	while (getline(&line, &cap, fp) != -1) {
+	while ((len = getline(&line, &cap, fp)) != -1) {
 		*has_header = 1;
+		if (len > 0 && line[len - 1] == '\n')
+			line[len - 1] = '\0';
 		for (k = 0, q = line; k < 9 && q != NULL; k++) {
 			f[k] = q;
 			if ((q = strchr(q, '\t')) != NULL)
 				*q++ = '\0';
 		}
-		if (k < 8 || sscanf(f[0], "%llu", &seq) != 1 || seq == 0 ||
-		    seq > p->total)
+		/* the header, a torn last line: not a job */
+		if (k < 8 || args_int(f[0], 1, (long long)p->total, &seq) == -1)
 			continue;
-		exitval = atoi(f[6]);
-		sig = atoi(f[7]);
-		if (p->po->resume == 1 || (exitval == 0 && sig == 0))
+		ok = args_int(f[6], INT_MIN, INT_MAX, &exitval) == 0 &&
+		    args_int(f[7], 0, INT_MAX, &sig) == 0 && exitval == 0 &&
+		    sig == 0;
+		if (p->po->resume == 1 || ok)
 			p->skip[seq - 1] = 1;
 	}
 	free(line);
