@@ -16,7 +16,8 @@
 # cost than parallel.
 #
 # Usage, from anywhere:  bench/pool.sh
-# Knobs: JOBS=5000 RUNS=5 PRUNS=2 (parallel's runs), NO_SPLICE=1.
+# Knobs: JOBS=5000 RUNS=5 PRUNS=2 (parallel's runs), NO_SPLICE=1,
+# REPORT_ONLY=1 (no measuring: the report again from build/bench/pool-*).
 # Output: build/bench/pool-*.json (hyperfine), build/bench/pool.md.
 set -euo pipefail
 
@@ -34,6 +35,7 @@ need parallel parallel
 need xargs findutils
 [ -x "$PY" ] || need python3 python3
 
+if [ "${REPORT_ONLY:-0}" != 1 ]; then
 bench_snapshot "$OUT/pool-snap"
 ITEMS=$PWD/$OUT/pool-items
 seq "$JOBS" >"$ITEMS"
@@ -53,6 +55,7 @@ hf pool-fast "$RUNS" 1 \
     "shell loop|sh -c 'while read -r x; do $TRUE \"\$x\"; done <$ITEMS'"
 hf pool-parallel "$PRUNS" 0 \
     "parallel -j 2|parallel --will-cite -j 2 -a $ITEMS true"
+fi
 
 "$PY" - "$OUT" "$JOBS" >"$OUT/pool.md" <<'PYEOF'
 import json, sys
@@ -70,6 +73,13 @@ sk, sku, xa, pa, lo = "syskit run -j 2", "syskit run -j 2 --ungroup", "xargs -P 
 print("%d jobs of `true`, one item each from a file; hyperfine medians (%s; %s, %s CPUs, load %s before)."
       % (jobs, meta.get("date", "?"), meta.get("commit", "?"), meta.get("nproc", "?"), meta.get("loadavg_before", "?")))
 print("%s; %s." % (meta.get("xargs", "?"), meta.get("parallel", "?")))
+try:
+    busy = float(meta.get("loadavg_before", "0").split()[0]) > float(meta.get("nproc", "1"))
+except ValueError:
+    busy = False
+if busy:
+    print()
+    print("The load average was above the CPU count: wall times are mostly other processes' turn on the CPUs; compare the CPU per job.")
 print()
 print("| command | per job (wall) | per job (CPU) | wall vs xargs |")
 print("|---|---|---|---|")
