@@ -69,16 +69,49 @@ static const char usage[] =
     "      --restart on-failure|always  start it again when it ends\n"
     "      --restart-delay DUR  before a restart (1s)\n"
     "      --stop PIDFILE      signal the pid, wait (-t, 10s), KILL\n"
-    "  -h, --help              show this help\n";
+    "Job pool (run -j N [option ...] -- command [arg ...] [::: arg ...]):\n"
+    "  -j, --jobs N|N%|auto    run a command per input line, N at a time\n"
+    "  -0, --null              input items end with NUL, not newline\n"
+    "  -a, --arg-file FILE     input items from FILE, not stdin\n"
+    "      --commands FILE|-   each line is a command for /bin/sh -c\n"
+    "      --group             each job's output whole when it ends (default)\n"
+    "      --line-buffer       whole lines as they come\n"
+    "      --ungroup           bytes as they come\n"
+    "      --keep-order        output in input order\n"
+    "      --tag               start output lines with the argument and a tab\n"
+    "      --halt WHEN,fail=N|N%|success=N  stop: now (kill) or soon (wait)\n"
+    "      --joblog FILE       GNU parallel's job log\n"
+    "      --resume, --resume-failed  skip the jobs the job log has done\n"
+    "      --bar, --eta[=always]  progress on a terminal's standard error\n"
+    "  -h, --help              show this help\n"
+    "      --version           show syskit's version\n";
 
 enum {
 	O_PRESERVE = 256, O_FOREGROUND, O_KEEP_ORPHANS, O_UMASK, O_LIMIT,
 	O_NEW_SESSION, O_PASS_FD, O_STDIN, O_INPUT, O_STDOUT, O_STDERR,
 	O_APPEND_, O_MERGE, O_CAPTURE, O_CAPTURE_LIMIT, O_TEE, O_PREFIX,
 	O_TIMESTAMPS, O_RETRY_DELAY, O_BACKOFF, O_RETRY_ON, O_REPORT,
+	O_VERSION,
 };
 
 static const struct option longopts[] = {
+	/* run -j: the job pool (pool.c) */
+	{ "arg-file", required_argument, NULL, 'a' },
+	{ "bar", optional_argument, NULL, O_BAR },
+	{ "commands", required_argument, NULL, O_COMMANDS },
+	{ "eta", optional_argument, NULL, O_ETA },
+	{ "group", no_argument, NULL, O_GROUP },
+	{ "halt", required_argument, NULL, O_HALT },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "joblog", required_argument, NULL, O_JOBLOG },
+	{ "keep-order", no_argument, NULL, O_KEEP_ORDER },
+	{ "line-buffer", no_argument, NULL, O_LINE_BUFFER },
+	{ "null", no_argument, NULL, '0' },
+	{ "resume", no_argument, NULL, O_RESUME },
+	{ "resume-failed", no_argument, NULL, O_RESUME_FAILED },
+	{ "tag", no_argument, NULL, O_TAG },
+	{ "ungroup", no_argument, NULL, O_UNGROUP },
+	/* run */
 	{ "append", no_argument, NULL, O_APPEND_ },
 	{ "backoff", required_argument, NULL, O_BACKOFF },
 	{ "capture", no_argument, NULL, O_CAPTURE },
@@ -88,6 +121,7 @@ static const struct option longopts[] = {
 	{ "env", required_argument, NULL, 'e' },
 	{ "foreground", no_argument, NULL, O_FOREGROUND },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, O_VERSION },
 	{ "input", required_argument, NULL, O_INPUT },
 	{ "keep-orphans", no_argument, NULL, O_KEEP_ORPHANS },
 	{ "kill-after", required_argument, NULL, 'k' },
@@ -185,6 +219,8 @@ parse_factor(const char *s, double *out)
 	return 0;
 }
 
+#define OPTSTRING "+0a:c:C:e:hij:k:n:r:s:t:u:v"
+
 int
 run_parse_opts(int argc, char *argv[], struct opts *o)
 {
@@ -192,8 +228,14 @@ run_parse_opts(int argc, char *argv[], struct opts *o)
 	uint64_t u;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "+c:C:e:hik:n:r:s:t:u:v",
+	while ((ch = getopt_long(argc, argv, OPTSTRING,
 	    longopts, NULL)) != -1) {
+		if (ch == 'j' || ch == '0' || ch == 'a' ||
+		    (ch >= O_POOL && ch < O_POOL_END)) {
+			if (pool_opt(ch, optarg, &o->pool) == -1)
+				return -1;
+			continue;
+		}
 		switch (ch) {
 		case 'c':
 			o->shell = optarg;
@@ -209,6 +251,9 @@ run_parse_opts(int argc, char *argv[], struct opts *o)
 			break;
 		case 'h':
 			fputs(usage, stdout);
+			return 1;
+		case O_VERSION:
+			printf("syskit %s\n", SYSKIT_VERSION);
 			return 1;
 		case 'i':
 			o->clear_env = 1;
@@ -334,11 +379,16 @@ run_parse_opts(int argc, char *argv[], struct opts *o)
 				return -1;
 			break;
 		default:
-			usage_badopt(argv, "+c:C:e:hik:n:r:s:t:u:v", longopts);
+			usage_badopt(argv, OPTSTRING, longopts);
 			return -1;
 		}
 	}
-	if (o->shell == NULL && optind >= argc && o->m.mode != RUN_STOP) {
+	if (o->pool.set != NULL && !o->pool.on) {
+		usage_error("%s needs -j", o->pool.set);
+		return -1;
+	}
+	if (o->shell == NULL && optind >= argc && o->m.mode != RUN_STOP &&
+	    o->pool.commands == NULL) {
 		usage_error("no command");
 		return -1;
 	}

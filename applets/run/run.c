@@ -145,6 +145,37 @@ spawn_failed(struct run *r, const struct spawn_err *se)
 	warnx("%s", r->why);
 }
 
+/* The spawn plan and the child as the options say (the fds are the
+ * caller's); run -j starts each job with them too. */
+void
+run_plan(const struct opts *o, char **argv, char **envp, struct spawn *sp)
+{
+	memset(sp, 0, sizeof(*sp));
+	sp->argv = argv;
+	sp->envp = envp;
+	sp->cwd = o->cwd;
+	sp->umask = o->umask;
+	sp->nice = o->nice;
+	sp->flags = (o->new_session ? SPAWN_SESSION : 0) |
+	    (o->has_nice ? SPAWN_NICE : 0);
+	sp->rlimits = o->rl;
+	sp->nrlimits = o->nrl;
+	sp->keep = o->pass;
+	sp->nkeep = o->npass;
+}
+
+void
+run_child_init(const struct opts *o, struct child *c)
+{
+	child_init(c);
+	c->timeout = o->timeout;
+	c->sig = o->sig;
+	c->kill_after = o->kill_after;
+	c->flags = (o->foreground ? CHILD_FOREGROUND : 0) |
+	    (o->keep_orphans ? CHILD_KEEP_ORPHANS : 0) |
+	    (o->preserve ? CHILD_PRESERVE : 0);
+}
+
 static void
 attempt(struct run *r)
 {
@@ -188,28 +219,10 @@ attempt(struct run *r)
 	} else if (r->d_err.fd != STDERR_FILENO)
 		dup_to(fds, &nfds, 2, r->d_err.fd);
 
-	memset(&sp, 0, sizeof(sp));
-	sp.argv = r->argv;
-	sp.envp = r->envp;
-	sp.cwd = o->cwd;
-	sp.umask = o->umask;
-	sp.nice = o->nice;
-	sp.flags = (o->new_session ? SPAWN_SESSION : 0) |
-	    (o->has_nice ? SPAWN_NICE : 0);
+	run_plan(o, r->argv, r->envp, &sp);
 	sp.fds = fds;
 	sp.nfds = nfds;
-	sp.rlimits = o->rl;
-	sp.nrlimits = o->nrl;
-	sp.keep = o->pass;
-	sp.nkeep = o->npass;
-
-	child_init(&r->ch);
-	r->ch.timeout = o->timeout;
-	r->ch.sig = o->sig;
-	r->ch.kill_after = o->kill_after;
-	r->ch.flags = (o->foreground ? CHILD_FOREGROUND : 0) |
-	    (o->keep_orphans ? CHILD_KEEP_ORPHANS : 0) |
-	    (o->preserve ? CHILD_PRESERVE : 0);
+	run_child_init(o, &r->ch);
 	r->ch.fn = on_child;
 	r->ch.arg = r;
 	r->attempts++;
@@ -341,13 +354,13 @@ delay(struct run *r, double secs)
 
 /* ---- the report ---- */
 
-static double
+double
 tv_secs(struct timeval tv)
 {
 	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }
 
-static double
+double
 real_now(void)
 {
 	struct timespec ts;
@@ -776,8 +789,16 @@ run_main(int argc, char *argv[])
 		rc = rc == 1 ? 0 : EXIT_USAGE;
 		goto out;
 	}
+	if (o.pool.on && o.m.mode != RUN_PLAIN) {
+		rc = usage_error("-j does not go with --init, --daemon or --stop");
+		goto out;
+	}
 	if (o.m.mode != RUN_PLAIN) {
 		rc = run_mode_main(&o, argc, argv);
+		goto out;
+	}
+	if (o.pool.on) {
+		rc = pool_main(&o, argc, argv);
 		goto out;
 	}
 	r.argv = run_command_argv(&o, argc, argv);

@@ -79,7 +79,35 @@ struct mode_opts {
 	double		 restart_delay;	/* [1] */
 };
 
+
+/* run -j: the job pool (pool.c); its long options' codes */
+enum {
+	O_POOL = 640, O_GROUP = O_POOL, O_LINE_BUFFER, O_UNGROUP, O_KEEP_ORDER,
+	O_TAG, O_HALT, O_JOBLOG, O_RESUME, O_RESUME_FAILED, O_BAR, O_ETA,
+	O_COMMANDS, O_POOL_END
+};
+enum { POOL_GROUP, POOL_LINE, POOL_UNGROUP };
+enum { HALT_NEVER, HALT_SOON, HALT_NOW };
+
+struct pool_opts {
+	int		 on;		/* -j or --commands: run is a job pool */
+	const char	*set;		/* a pool option given (for the message) */
+	int		 jobs, jobs_pct, jobs_auto;
+	int		 nul;		/* -0 */
+	const char	*argfile;	/* -a */
+	const char	*commands;	/* --commands FILE|- */
+	int		 out;		/* POOL_* */
+	int		 keep_order, tag;
+	int		 halt, halt_success;	/* HALT_*; on success=, else fail= */
+	long long	 halt_n;	/* jobs, or per cent with halt_pct */
+	int		 halt_pct;
+	const char	*joblog;
+	int		 resume;	/* 1 --resume, 2 --resume-failed */
+	int		 bar, eta;	/* 1 on a terminal, 2 always */
+};
+
 struct opts {
+	struct pool_opts pool;
 	struct mode_opts m;
 	double		 timeout, kill_after;
 	int		 sig;
@@ -212,8 +240,19 @@ void	 run_on_input(struct loop *l, int fd, unsigned ev, void *arg);
 void	 run_input_close(struct run *r);
 void	 run_streams_drain(struct run *r);
 
+/* pool.c */
+/* One pool option (ch from getopt_long): 0, or -1 after the message. */
+int	 pool_opt(int ch, const char *arg, struct pool_opts *p);
+/* Run the job pool; the exit code. */
+int	 pool_main(struct opts *o, int argc, char *argv[]);
+
 /* run.c */
 void	 run_maybe_done(struct run *r);
+void	 run_plan(const struct opts *o, char **argv, char **envp,
+	    struct spawn *sp);
+void	 run_child_init(const struct opts *o, struct child *c);
+double	 tv_secs(struct timeval tv);	/* seconds */
+double	 real_now(void);		/* CLOCK_REALTIME in seconds */
 
 /* init.c: --init and friends; the init applet */
 void	 run_mode_defaults(struct mode_opts *m);
