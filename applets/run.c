@@ -17,12 +17,14 @@
 #include <sys/wait.h>
 
 #include <fcntl.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <time.h>
 
 #include "../lib/cgroup.h"
+#include "../lib/child.h"
 #include "../lib/fs.h"
 #include "../lib/io.h"
 #include "../lib/loop.h"
@@ -131,7 +133,6 @@ static const struct option longopts[] = {
 #define QUEUE_HIGH	(1024 * 1024)	/* pause the streams above */
 #define LINE_MAX_TAG	(64 * 1024)	/* longer: tagged in parts */
 #define DRAIN_MAX	(4 << 20)	/* read once the tree is gone */
-#define KILL_GRACE	2.0	/* wait this long for SIGKILL to work */
 
 enum { TS_NONE, TS_ISO, TS_REL };
 
@@ -162,7 +163,7 @@ struct opts {
 	uint64_t	 capture_limit;
 	long long	 retries;
 	double		 retry_delay, backoff;
-	struct reap_codes retry_on;
+	struct args_codes retry_on;
 	int		 has_retry_on;
 	int		 verbose;
 };
@@ -220,16 +221,11 @@ struct run {
 	char		**argv;		/* the command */
 	char		**envp;
 	/* this attempt */
+	struct child	 ch;
 	pid_t		 pid;
-	int		 pidfd;
-	pid_t		 pgid;		/* 0 with --foreground */
-	int		 running;	/* started and not reaped */
 	int		 status;
-	int		 timed_out, sent_sig, escalated;
-	double		 escalated_at;
+	int		 timed_out;
 	int		 tree_done;
-	int		 t_timeout, t_kill, t_poll;
-	double		 poll_iv;
 	int		 in_fd;		/* --input writer */
 	size_t		 in_off;
 	struct stream	 out, err;
@@ -256,8 +252,6 @@ struct run {
 };
 
 static void	maybe_done(struct run *);
-static void	tree_check(struct run *);
-static void	tree_finish(struct run *);
 static void	stream_close(struct run *, struct stream *);
 
 /* ---- parsing ---- */
@@ -341,7 +335,7 @@ parse_opts(int argc, char *argv[], struct opts *o)
 			o->clear_env = 1;
 			break;
 		case 'k':
-			if (args_duration(optarg, MAX_DURATION, &o->kill_after))
+			if (args_duration(optarg, INFINITY, &o->kill_after))
 				return bad("--kill-after", optarg);
 			break;
 		case 'n':
@@ -359,7 +353,7 @@ parse_opts(int argc, char *argv[], struct opts *o)
 				return bad("--signal", optarg);
 			break;
 		case 't':
-			if (args_duration(optarg, MAX_DURATION, &o->timeout))
+			if (args_duration(optarg, INFINITY, &o->timeout))
 				return bad("--timeout", optarg);
 			break;
 		case 'u':
@@ -449,7 +443,7 @@ parse_opts(int argc, char *argv[], struct opts *o)
 				return bad("--backoff (1 to 100)", optarg);
 			break;
 		case O_RETRY_ON:
-			if (reap_parse_codes(optarg, &o->retry_on) == -1)
+			if (args_codes(optarg, &o->retry_on) == -1)
 				return bad("--retry-on", optarg);
 			o->has_retry_on = 1;
 			break;
@@ -1040,199 +1034,34 @@ on_reaped(void *arg, pid_t pid, int status, const struct rusage *ru)
 	struct run *r = arg;
 
 	reap_rusage_add(&r->ru, ru);
-	if (r->running && pid == r->pid) {
-		r->running = 0;
-		r->status = status;
-	}
 }
 
+/* lib/child's steps: the command exited (its input is no longer wanted),
+ * it and what it left are gone (read what is left of the output). */
 static void
-cmd_exited(struct run *r)
-{
-	if (r->t_timeout != 0) {
-		loop_timer_del(r->loop, r->t_timeout);
-		r->t_timeout = 0;
-	}
-	input_close(r);
-	if (r->o->keep_orphans) {
-		tree_finish(r);
-		return;
-	}
-	tree_check(r);
-}
-
-/* Reap what has exited; on the command's exit, start the sweep. */
-static void
-reap_now(struct run *r)
-{
-	int was = r->running;
-
-	reap_children(on_reaped, r);
-	if (was && !r->running)
-		cmd_exited(r);
-	else if (!r->running && !r->tree_done)
-		tree_check(r);
-}
-
-/* Signal what the command is: its group and the descendants outside it,
- * or with --foreground the command alone. */
-static void
-signal_cmd(struct run *r, int sig)
-{
-	if (r->running && r->o->foreground)
-		reap_pidfd_kill(r->pidfd, r->pid, sig);
-	else
-		reap_kill_tree(r->running ? r->pgid : 0, sig);
-}
-
-static void
-escalate(struct run *r)
-{
-	if (!r->escalated) {
-		r->escalated = 1;
-		r->escalated_at = loop_now();
-	}
-	if (r->t_kill != 0) {
-		loop_timer_del(r->loop, r->t_kill);
-		r->t_kill = 0;
-	}
-	signal_cmd(r, SIGKILL);
-}
-
-static void
-on_kill_timer(struct loop *l, int id, void *arg)
+on_child(struct child *c, enum child_event ev, void *arg)
 {
 	struct run *r = arg;
 
-	r->t_kill = 0;
-	reap_now(r);
-	if (r->running || !r->tree_done)
-		escalate(r);
-	if (!r->running)
-		tree_check(r);
-}
-
-static void
-arm_kill(struct run *r)
-{
-	if (r->t_kill != 0 || r->escalated)
-		return;
-	r->t_kill = loop_timer(r->loop, r->o->kill_after, 0, on_kill_timer,
-	    r);
-	if (r->t_kill == -1) {
-		r->t_kill = 0;
-		escalate(r);
-	}
-}
-
-static void
-on_poll(struct loop *l, int id, void *arg)
-{
-	struct run *r = arg;
-
-	r->t_poll = 0;
-	reap_now(r);
-	if (!r->running && !r->tree_done)
-		tree_check(r);
-}
-
-/* No timer of an attempt may fire in the next one. */
-static void
-timers_clear(struct run *r)
-{
-	int *t[3] = { &r->t_timeout, &r->t_kill, &r->t_poll };
-	int i;
-
-	for (i = 0; i < 3; i++)
-		if (*t[i] != 0) {
-			loop_timer_del(r->loop, *t[i]);
-			*t[i] = 0;
+	switch (ev) {
+	case CHILD_EXITED:
+		input_close(r);
+		break;
+	case CHILD_DONE:
+		if (c->sweep_errno != 0) {
+			errno = c->sweep_errno;
+			warn("cannot list the processes left");
 		}
-}
-
-static void
-tree_finish(struct run *r)
-{
-	r->tree_done = 1;
-	timers_clear(r);
-	streams_drain(r);
-	maybe_done(r);
-}
-
-/*
- * The sweep, after the command has exited: what is left below us gets the
- * signal (unless the timeout sent it already), KILL after --kill-after
- * (at once with -k 0), and is reaped.  Polled with a growing interval, as
- * a grandchild's death sends us nothing.
- */
-static void
-tree_check(struct run *r)
-{
-	pid_t *pids = NULL;
-	size_t n = 0;
-
-	if (r->tree_done)
-		return;
-	reap_children(on_reaped, r);
-	if (reap_descendants(&pids, &n) == -1) {
-		warn("cannot list the processes left");
-		tree_finish(r);
-		return;
+		if (c->stuck > 0)
+			warnx("%zu processes did not exit after SIGKILL",
+			    c->stuck);
+		r->tree_done = 1;
+		streams_drain(r);
+		maybe_done(r);
+		break;
+	default:
+		break;
 	}
-	free(pids);
-	if (n == 0) {
-		tree_finish(r);
-		return;
-	}
-	if (!r->sent_sig) {
-		r->sent_sig = 1;
-		reap_kill_tree(0, r->o->sig);
-		if (r->o->kill_after > 0)
-			arm_kill(r);
-		else
-			escalate(r);
-	} else if (r->escalated) {
-		/* new orphans keep coming while their parents die */
-		reap_kill_tree(0, SIGKILL);
-		if (loop_now() - r->escalated_at > KILL_GRACE) {
-			warnx("%zu processes did not exit after SIGKILL", n);
-			tree_finish(r);
-			return;
-		}
-	} else if (r->o->kill_after > 0)
-		arm_kill(r);
-	else
-		escalate(r);	/* -k 0 after a timeout: no more waiting */
-	if (r->t_poll == 0) {
-		r->poll_iv = r->poll_iv == 0 ? 0.001 : r->poll_iv * 2;
-		if (r->poll_iv > 0.05)
-			r->poll_iv = 0.05;
-		r->t_poll = loop_timer(r->loop, r->poll_iv, 0, on_poll, r);
-		if (r->t_poll == -1)
-			r->t_poll = 0;
-	}
-}
-
-static void
-on_child(struct loop *l, pid_t pid, void *arg)
-{
-	reap_now(arg);
-}
-
-static void
-on_timeout(struct loop *l, int id, void *arg)
-{
-	struct run *r = arg;
-
-	r->t_timeout = 0;
-	reap_now(r);
-	if (!r->running)
-		return;		/* it exited in time */
-	r->timed_out = 1;
-	r->sent_sig = 1;
-	signal_cmd(r, r->o->sig);
-	if (r->o->kill_after > 0)
-		arm_kill(r);
 }
 
 static void
@@ -1242,10 +1071,11 @@ on_signal(struct loop *l, const struct signalfd_siginfo *si, void *arg)
 	int sig = (int)si->ssi_signo;
 
 	if (sig == SIGCHLD) {
-		if (!r->in_delay)
-			reap_now(r);
-		else
+		/* the command is lib/child's; strays (--keep-orphans) ours */
+		if (child_done(&r->ch) || r->in_delay)
 			reap_children(on_reaped, r);
+		else
+			child_reap(&r->ch);
 		return;
 	}
 	if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP ||
@@ -1258,20 +1088,16 @@ on_signal(struct loop *l, const struct signalfd_siginfo *si, void *arg)
 	}
 	if (r->in_delay)
 		return;
-	if ((sig == SIGINT || sig == SIGTERM) && ++r->nint >= 2) {
-		escalate(r);
-		if (!r->running)
-			tree_check(r);
-		return;
-	}
-	if (r->running || !r->tree_done)
-		signal_cmd(r, sig);
+	if ((sig == SIGINT || sig == SIGTERM) && ++r->nint >= 2)
+		child_kill(&r->ch);
+	else
+		child_signal(&r->ch, sig);
 }
 
 static void
 maybe_done(struct run *r)
 {
-	if (r->running || !r->tree_done || r->out.fd != -1 ||
+	if (!r->tree_done || r->out.fd != -1 ||
 	    r->err.fd != -1 || r->in_fd != -1 || r->d_out.q.len > 0 ||
 	    r->d_err.q.len > 0 || r->d_tee.q.len > 0)
 		return;
@@ -1338,14 +1164,11 @@ attempt(struct run *r)
 	const struct opts *o = r->o;
 	struct spawn_fd fds[4];
 	struct spawn sp;
-	struct spawn_err se;
 	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, pi[2] = { -1, -1 };
 	size_t nfds = 0;
 
-	r->running = r->timed_out = r->sent_sig = r->escalated = 0;
+	r->timed_out = r->status = 0;
 	r->tree_done = 0;
-	r->poll_iv = 0;
-	r->pidfd = -1;
 	r->in_off = 0;
 	r->spawn_failed = 0;
 	r->why[0] = '\0';
@@ -1384,8 +1207,8 @@ attempt(struct run *r)
 	sp.cwd = o->cwd;
 	sp.umask = o->umask;
 	sp.nice = o->nice;
-	sp.flags = (o->new_session ? SPAWN_SESSION :
-	    o->foreground ? 0 : SPAWN_PGROUP) | (o->has_nice ? SPAWN_NICE : 0);
+	sp.flags = (o->new_session ? SPAWN_SESSION : 0) |
+	    (o->has_nice ? SPAWN_NICE : 0);
 	sp.fds = fds;
 	sp.nfds = nfds;
 	sp.rlimits = o->rl;
@@ -1393,8 +1216,17 @@ attempt(struct run *r)
 	sp.keep = o->pass;
 	sp.nkeep = o->npass;
 
+	child_init(&r->ch);
+	r->ch.timeout = o->timeout;
+	r->ch.sig = o->sig;
+	r->ch.kill_after = o->kill_after;
+	r->ch.flags = (o->foreground ? CHILD_FOREGROUND : 0) |
+	    (o->keep_orphans ? CHILD_KEEP_ORPHANS : 0) |
+	    (o->preserve ? CHILD_PRESERVE : 0);
+	r->ch.fn = on_child;
+	r->ch.arg = r;
 	r->attempts++;
-	if (spawn_start(&sp, &r->pid, &se) == -1) {
+	if (child_start(&r->ch, r->loop, &sp) == -1) {
 		int e = errno;
 
 		if (pi[0] != -1)
@@ -1404,14 +1236,10 @@ attempt(struct run *r)
 		if (pe[0] != -1)
 			close(pe[0]), close(pe[1]);
 		errno = e;
-		spawn_failed(r, &se);
+		spawn_failed(r, &r->ch.se);
 		return;
 	}
-	r->running = 1;
-	r->pgid = o->foreground && !o->new_session ? 0 : r->pid;
-	r->pidfd = reap_pidfd_open(r->pid);
-	if (loop_child(r->loop, r->pid, r->pidfd, on_child, r) == -1)
-		warn("cannot watch the command");
+	r->pid = r->ch.pid;
 	if (pi[0] != -1) {
 		close(pi[0]);
 		r->in_fd = pi[1];
@@ -1432,25 +1260,13 @@ attempt(struct run *r)
 		io_nonblock(r->err.fd);
 		loop_fd(r->loop, r->err.fd, EPOLLIN, on_stream, &r->err);
 	}
-	if (o->timeout > 0) {
-		r->t_timeout = loop_timer(r->loop, o->timeout, 0, on_timeout,
-		    r);
-		if (r->t_timeout == -1) {
-			warn("cannot set the timer");
-			r->t_timeout = 0;
-		}
-	}
 	if (loop_run(r->loop) == -1)
 		err(EXIT_SELF, "event loop");
-	timers_clear(r);
-	loop_child_del(r->loop, r->pid);
-	if (r->pidfd != -1)
-		close(r->pidfd);
-	r->pidfd = -1;
-	if (r->timed_out && !o->preserve)
-		r->code = EXIT_TIMEOUT;
-	else
-		r->code = reap_exit_code(r->status);
+	reap_rusage_add(&r->ru, &r->ch.ru);
+	r->status = r->ch.status;
+	r->timed_out = r->ch.timed_out;
+	r->code = child_code(&r->ch);
+	child_release(&r->ch);
 	return;
 
 parent_fail:
@@ -1485,7 +1301,7 @@ want_retry(struct run *r)
 		return 1;
 	if (r->spawn_failed && r->code == EXIT_SELF)
 		return 0;
-	return reap_codes_has(&o->retry_on, r->code);
+	return args_codes_has(&o->retry_on, r->code);
 }
 
 static double
@@ -1871,7 +1687,6 @@ run_main(int argc, char *argv[])
 	memset(&r, 0, sizeof(r));
 	r.o = &o;
 	r.in_fd = r.stdin_fd = r.cap.fd = r.out.fd = r.err.fd = -1;
-	r.pidfd = -1;
 	if (o.env == NULL || o.rl == NULL || o.pass == NULL) {
 		warn("memory");
 		rc = EXIT_SELF;

@@ -58,20 +58,20 @@ rlimit(const char *s)
 static void
 codes(const char *s)
 {
-	struct reap_codes c, back;
+	struct args_codes c, back;
 	char buf[2048];
 	size_t n = 0;
 	int rc, i;
 
-	rc = reap_parse_codes(s, &c);
+	rc = args_codes(s, &c);
 	check_errno(rc);
 	if (rc == -1)
 		return;
-	if (reap_codes_has(&c, -1) || reap_codes_has(&c, 256))
+	if (args_codes_has(&c, -1) || args_codes_has(&c, 256))
 		abort();
 	buf[0] = '\0';
 	for (i = 0; i < 256; i++)
-		if (reap_codes_has(&c, i))
+		if (args_codes_has(&c, i))
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%d",
 			    n ? "," : "", i);
 	if (c.timeout)
@@ -80,7 +80,7 @@ codes(const char *s)
 	if (c.signal)
 		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%ssignal",
 		    n ? "," : "");
-	if (reap_parse_codes(buf, &back) != 0 ||
+	if (args_codes(buf, &back) != 0 ||
 	    memcmp(back.bits, c.bits, sizeof(c.bits)) != 0 ||
 	    back.timeout != c.timeout || back.signal != c.signal)
 		abort();

@@ -4,17 +4,22 @@
  * The parsers read the text themselves instead of calling strtod(3) or
  * strtoull(3): those accept leading white space, hexadecimal, exponents,
  * "inf" and "nan", and the locale's decimal point, none of which belongs in
- * an option value.  Syntax is checked before magnitude, so "1x" is EINVAL
- * even when the digits would overflow.  A leading '-' on a well-formed
+ * a size or an integer.  Syntax is checked before magnitude, so "1x" is
+ * EINVAL even when the digits would overflow.  Durations are the one
+ * exception: what syskit's exact reader refuses is read as coreutils
+ * timeout reads it (strtod in the C locale), so that scripts moving from
+ * `timeout .5 cmd` keep working.  A leading '-' on a well-formed
  * number gives ERANGE: the value is understood, but out of bounds.
  */
 #include <errno.h>
+#include <locale.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -139,23 +144,73 @@ static const struct {
 	{ "d",  0, 86400 },
 };
 
+/* The unit at s (a whole suffix): its index in dunits, or -1. */
+static int
+duration_unit(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(dunits) / sizeof(dunits[0]); i++)
+		if (strcmp(s, dunits[i].name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * coreutils timeout's numbers: what strtod(3) reads in the C locale (a
+ * leading dot, an exponent, hexadecimal, "inf"; never "nan"), then one of
+ * the units.  A value too big for a double is infinite, as there.
+ */
+static int
+float_duration(const char *s, double *out)
+{
+	static locale_t c_locale;
+	char *end;
+	double v;
+	int u;
+
+	if (c_locale == (locale_t)0 &&
+	    (c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0)) ==
+	    (locale_t)0)
+		return -1;
+	errno = 0;
+	v = strtod_l(s, &end, c_locale);
+	if (end == s || isnan(v) || (u = duration_unit(end)) == -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (signbit(v) && v != 0) {
+		errno = ERANGE;
+		return -1;
+	}
+	v = fabs(v) * dunits[u].mul;
+	if (dunits[u].shift < 0)
+		v /= pow10_exact(-dunits[u].shift);
+	*out = v;
+	return 0;
+}
+
 int
 args_duration(const char *s, double max, double *out)
 {
 	struct decimal d;
 	const char *end;
 	double v;
-	size_t i;
+	int u;
 
-	if (s == NULL || scan_decimal(s, &d, &end) == -1)
+	if (s == NULL)
 		goto inval;
-	for (i = 0; i < sizeof(dunits) / sizeof(dunits[0]); i++)
-		if (strcmp(end, dunits[i].name) == 0)
-			break;
-	if (i == sizeof(dunits) / sizeof(dunits[0]))
-		goto inval;
-	v = decimal_value(&d, dunits[i].shift, dunits[i].mul);
-	if (d.neg || !isfinite(v) || !(v <= max))	/* also a NaN max */
+	if (scan_decimal(s, &d, &end) == -1 ||
+	    (u = duration_unit(end)) == -1) {
+		/* not syskit's exact form: coreutils timeout's */
+		if (float_duration(s, &v) == -1)
+			return -1;
+	} else {
+		v = decimal_value(&d, dunits[u].shift, dunits[u].mul);
+		if (d.neg)
+			goto range;
+	}
+	if (isnan(v) || !(v <= max))	/* also a NaN max */
 		goto range;
 	*out = v;
 	return 0;
@@ -285,6 +340,8 @@ static const struct {
 	{ "SYS", SIGSYS },
 	/* aliases, accepted but never printed */
 	{ "IOT", SIGABRT }, { "CLD", SIGCHLD }, { "POLL", SIGIO },
+	/* no signal: the check kill(2) does; timeout's "only -k acts" */
+	{ "EXIT", 0 },
 };
 
 /* A small unsigned decimal (no sign), or -1; at most 9 digits. */
@@ -336,7 +393,7 @@ args_signal(const char *s, int *out)
 	if (is_digit(*s)) {
 		uint64_t v;
 
-		if (args_uint(s, 1, NSIG - 1, &v) == -1)
+		if (args_uint(s, 0, NSIG - 1, &v) == -1)
 			return -1;
 		*out = (int)v;
 		return 0;
@@ -467,4 +524,80 @@ args_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	}
 	*out = v;
 	return 0;
+}
+/* An exit code 0..255 at *sp, advancing it; -1 when there is none. */
+static int
+scan_code(const char **sp)
+{
+	const char *s = *sp;
+	int v = 0, nd = 0;
+
+	while (*s >= '0' && *s <= '9') {
+		if (++nd > 3)
+			return -1;
+		v = v * 10 + (*s - '0');
+		s++;
+	}
+	if (nd == 0 || v > 255)
+		return -1;
+	*sp = s;
+	return v;
+}
+
+static int
+word(const char *s, const char *w, const char **end)
+{
+	size_t n = strlen(w);
+
+	if (strncmp(s, w, n) != 0 || (s[n] != ',' && s[n] != '\0'))
+		return 0;
+	*end = s + n;
+	return 1;
+}
+
+int
+args_codes(const char *s, struct args_codes *out)
+{
+	struct args_codes c;
+	const char *e;
+	int a, b, i;
+
+	memset(&c, 0, sizeof(c));
+	for (;;) {
+		if (word(s, "timeout", &e))
+			c.timeout = 1;
+		else if (word(s, "signal", &e))
+			c.signal = 1;
+		else {
+			e = s;
+			if ((a = scan_code(&e)) == -1)
+				goto bad;
+			b = a;
+			if (*e == '-') {
+				e++;
+				if ((b = scan_code(&e)) == -1 || b < a)
+					goto bad;
+			}
+			for (i = a; i <= b; i++)
+				c.bits[i / 64] |= (uint64_t)1 << (i % 64);
+		}
+		if (*e == '\0')
+			break;
+		if (*e != ',')
+			goto bad;
+		s = e + 1;
+	}
+	*out = c;
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+int
+args_codes_has(const struct args_codes *c, int code)
+{
+	if (code < 0 || code > 255)
+		return 0;
+	return (c->bits[code / 64] >> (code % 64)) & 1;
 }

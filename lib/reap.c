@@ -12,7 +12,6 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -22,6 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fs.h"
+#include "proc.h"
 #include "reap.h"
 
 #ifndef SYS_pidfd_open
@@ -94,51 +95,6 @@ reap_pidfd_kill(int pidfd, pid_t pid, int sig)
 	return kill(pid, sig);
 }
 
-/* Read a small /proc file whole: a malloc'd NUL-terminated buffer. */
-static char *
-slurp(const char *path, size_t *lenp)
-{
-	size_t len = 0, cap = 1024;
-	char *buf, *nb;
-	ssize_t n;
-	int fd, e;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return NULL;
-	if ((buf = malloc(cap)) == NULL)
-		goto fail;
-	for (;;) {
-		if (cap - len < 2) {
-			if (cap > (1U << 26)) {
-				errno = EFBIG;
-				goto fail;
-			}
-			if ((nb = realloc(buf, cap * 2)) == NULL)
-				goto fail;
-			buf = nb;
-			cap *= 2;
-		}
-		n = read(fd, buf + len, cap - len - 1);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			goto fail;
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	*lenp = len;
-	return buf;
-fail:
-	e = errno;
-	free(buf);
-	close(fd);
-	errno = e;
-	return NULL;
-}
-
 /* A decimal pid at *sp, advancing *sp; 0 when there is none. */
 static pid_t
 scan_pid(const char **sp, const char *end)
@@ -146,7 +102,7 @@ scan_pid(const char **sp, const char *end)
 	const char *s = *sp;
 	long v = 0;
 
-	while (s < end && *s == ' ')
+	while (s < end && (*s == ' ' || *s == '\n'))
 		s++;
 	if (s == end || *s < '0' || *s > '9') {
 		*sp = s;
@@ -187,6 +143,18 @@ dlist_add(struct dlist *l, pid_t pid, pid_t ppid)
 	return 0;
 }
 
+/* The real /proc, open once (close-on-exec), whatever SYSKIT_PROC says:
+ * the tree is this machine's. */
+static int
+proc_fd(void)
+{
+	static int fd = -1;
+
+	if (fd == -1)
+		fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd;
+}
+
 /* Whether the kernel has /proc/PID/task/TID/children (PROC_CHILDREN). */
 static int
 have_children_file(void)
@@ -195,9 +163,9 @@ have_children_file(void)
 	char path[64];
 
 	if (have == -1) {
-		snprintf(path, sizeof(path), "/proc/%d/task/%d/children",
-		    (int)getpid(), (int)getpid());
-		have = access(path, R_OK) == 0;
+		snprintf(path, sizeof(path), "self/task/%d/children",
+		    (int)getpid());
+		have = faccessat(proc_fd(), path, R_OK, 0) == 0;
 	}
 	return have;
 }
@@ -213,226 +181,235 @@ is_number(const char *s)
 	return 1;
 }
 
+/* A tree being listed: the list, the read buffer, what to leave out. */
+struct walk {
+	struct dlist	 l;
+	char		*buf;
+	size_t		 cap;
+	pid_t		 parent;	/* whose threads are being read */
+	const pid_t	*skip;
+	size_t		 nskip;
+};
+
+static int
+skipped(const struct walk *w, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < w->nskip; i++)
+		if (w->skip[i] == pid)
+			return 1;
+	return 0;
+}
+
+/* One thread's children file. */
+static int
+thread_children(int dfd, const char *name, unsigned type, void *arg)
+{
+	struct walk *w = arg;
+	const char *s, *end;
+	char rel[96];
+	long len;
+	pid_t c;
+
+	if (!is_number(name))
+		return 0;
+	snprintf(rel, sizeof(rel), "%d/task/%.16s/children", (int)w->parent,
+	    name);
+	if ((len = proc_read_at(proc_fd(), rel, &w->buf, &w->cap)) == -1)
+		return errno == ENOENT || errno == ESRCH ? 0 : -1;
+	s = w->buf;
+	end = w->buf + len;
+	while ((c = scan_pid(&s, end)) > 0)
+		if (!skipped(w, c) && dlist_add(&w->l, c, w->parent) == -1)
+			return -1;
+	return 0;
+}
+
 /* Append the children of every thread of pid. */
 static int
-children_of(pid_t pid, struct dlist *l)
+children_of(struct walk *w, pid_t pid)
 {
-	char path[96];
-	struct dirent *de;
-	const char *s, *end;
-	size_t len;
-	char *buf;
-	pid_t c;
-	DIR *d;
+	char rel[48];
+	int dfd, rc, e;
 
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	if ((d = opendir(path)) == NULL)
+	snprintf(rel, sizeof(rel), "%d/task", (int)pid);
+	dfd = openat(proc_fd(), rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd == -1)
 		return errno == ENOENT || errno == ESRCH ? 0 : -1;
-	while ((de = readdir(d)) != NULL) {
-		if (!is_number(de->d_name))
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/task/%.16s/children",
-		    (int)pid, de->d_name);
-		if ((buf = slurp(path, &len)) == NULL) {
-			if (errno == ENOENT || errno == ESRCH)
-				continue;	/* the thread is gone */
-			closedir(d);
-			return -1;
-		}
-		s = buf;
-		end = buf + len;
-		while ((c = scan_pid(&s, end)) > 0)
-			if (dlist_add(l, c, pid) == -1) {
-				free(buf);
-				closedir(d);
-				return -1;
-			}
-		free(buf);
-	}
-	closedir(d);
-	return 0;
+	w->parent = pid;
+	rc = fs_dir_each(dfd, thread_children, w);
+	e = errno;
+	close(dfd);
+	errno = e;
+	return rc == 0 ? 0 : -1;
 }
 
-/* The fields after the command name in a /proc/PID/stat line. */
+/* The parent and group of pid from its stat line. */
 static int
-parse_stat(const char *buf, size_t len, pid_t *ppid, pid_t *pgrp)
+read_stat(struct walk *w, pid_t pid, pid_t *ppid, pid_t *pgrp)
 {
-	const char *s = NULL, *end = buf + len, *p;
+	struct pid_stat ps;
+	char rel[32];
+	long len;
 
-	for (p = buf; p < end; p++)
-		if (*p == ')')
-			s = p;
-	if (s == NULL || end - s < 4)
+	snprintf(rel, sizeof(rel), "%d/stat", (int)pid);
+	if ((len = proc_read_at(proc_fd(), rel, &w->buf, &w->cap)) == -1)
 		return -1;
-	s += 2;			/* ") " */
-	s++;			/* the state letter */
-	*ppid = scan_pid(&s, end);	/* 0 for init and kernel threads */
-	while (s < end && *s == ' ')
-		s++;
-	if (s == end)
-		return -1;
-	*pgrp = scan_pid(&s, end);
-	return 0;
-}
-
-static int
-read_stat(pid_t pid, pid_t *ppid, pid_t *pgrp)
-{
-	char path[48], buf[1024];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	do
-		n = read(fd, buf, sizeof(buf));
-	while (n == -1 && errno == EINTR);
-	close(fd);
-	if (n <= 0) {
-		if (n == 0)
-			errno = ESRCH;
+	if (len == 0) {
+		errno = ESRCH;
 		return -1;
 	}
-	if (parse_stat(buf, (size_t)n, ppid, pgrp) == -1) {
+	if (proc_pid_stat_parse(w->buf, (size_t)len, &ps) == -1) {
 		errno = EINVAL;
 		return -1;
 	}
+	*ppid = ps.ppid;	/* 0 for init and kernel threads */
+	*pgrp = ps.pgrp;
 	return 0;
 }
 
-/* Every process's parent from a scan of /proc, then ours by closure. */
+/* One entry of /proc for the scan: every process and its parent. */
 static int
-scan_tree(pid_t self, struct dlist *out)
+scan_one(int dfd, const char *name, unsigned type, void *arg)
 {
-	struct dlist all = { 0 };
-	struct dirent *de;
-	unsigned char *in;
+	struct walk *w = arg;
 	pid_t ppid, pgrp;
-	size_t i, added;
-	DIR *d;
 
-	if ((d = opendir("/proc")) == NULL)
-		return -1;
-	while ((de = readdir(d)) != NULL) {
-		long v;
+	if (!is_number(name) || strlen(name) > 9)
+		return 0;
+	if (read_stat(w, (pid_t)atoi(name), &ppid, &pgrp) == -1)
+		return 0;	/* gone */
+	return dlist_add(&w->l, (pid_t)atoi(name), ppid);
+}
 
-		if (!is_number(de->d_name) || strlen(de->d_name) > 9)
-			continue;
-		v = strtol(de->d_name, NULL, 10);
-		if (read_stat((pid_t)v, &ppid, &pgrp) == -1)
-			continue;	/* gone */
-		if (dlist_add(&all, (pid_t)v, ppid) == -1) {
-			closedir(d);
-			free(all.v);
-			return -1;
-		}
-	}
-	closedir(d);
-	if ((in = calloc(all.n + 1, 1)) == NULL) {
-		free(all.v);
+/* Every process's parent from a scan of /proc, then root's by closure. */
+static int
+scan_tree(struct walk *w, pid_t root)
+{
+	struct dlist all;
+	unsigned char *in;
+	size_t i, j, added;
+	int dfd, rc = -1;
+
+	if ((dfd = openat(proc_fd(), ".", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	if (fs_dir_each(dfd, scan_one, w) != 0) {
+		close(dfd);
 		return -1;
 	}
-	/* closure: a process is ours when its parent is us or ours */
+	close(dfd);
+	all = w->l;	/* the scan, then the tree in w->l */
+	memset(&w->l, 0, sizeof(w->l));
+	if ((in = calloc(all.n + 1, 1)) == NULL)
+		goto out;
+	/* closure: a process is root's when its parent is root or root's */
 	do {
 		added = 0;
 		for (i = 0; i < all.n; i++) {
-			size_t j;
 			int ok = 0;
 
-			if (in[i])
+			if (in[i] || skipped(w, all.v[i].pid))
 				continue;
-			if (all.v[i].ppid == self)
-				ok = 1;
-			for (j = 0; !ok && j < out->n; j++)
-				ok = out->v[j].pid == all.v[i].ppid;
-			if (ok) {
-				in[i] = 1;
-				added++;
-				if (dlist_add(out, all.v[i].pid,
-				    all.v[i].ppid) == -1) {
-					free(in);
-					free(all.v);
-					return -1;
-				}
-			}
+			ok = all.v[i].ppid == root;
+			for (j = 0; !ok && j < w->l.n; j++)
+				ok = w->l.v[j].pid == all.v[i].ppid;
+			if (!ok)
+				continue;
+			in[i] = 1;
+			added++;
+			if (dlist_add(&w->l, all.v[i].pid, all.v[i].ppid) == -1)
+				goto out;
 		}
 	} while (added > 0);
+	rc = 0;
+out:
 	free(in);
 	free(all.v);
-	return 0;
+	return rc;
 }
 
 static int
-tree(struct dlist *l)
+tree(struct walk *w, pid_t root)
 {
-	pid_t self = getpid();
 	size_t i;
 
-	if (!have_children_file())
-		return scan_tree(self, l);
-	if (children_of(self, l) == -1)
+	if (proc_fd() == -1)
 		return -1;
-	for (i = 0; i < l->n; i++)
-		if (children_of(l->v[i].pid, l) == -1)
+	if (!have_children_file())
+		return scan_tree(w, root);
+	if (children_of(w, root) == -1)
+		return -1;
+	for (i = 0; i < w->l.n; i++)
+		if (children_of(w, w->l.v[i].pid) == -1)
 			return -1;
 	return 0;
 }
 
-int
-reap_descendants(pid_t **pids, size_t *n)
+static void
+walk_free(struct walk *w)
 {
-	struct dlist l = { 0 };
+	free(w->l.v);
+	free(w->buf);
+}
+
+int
+reap_descendants(pid_t root, const pid_t *skip, size_t nskip, pid_t **pids,
+    size_t *n)
+{
+	struct walk w = { .skip = skip, .nskip = nskip };
 	size_t i;
 
-	if (tree(&l) == -1) {
-		free(l.v);
+	if (tree(&w, root > 0 ? root : getpid()) == -1) {
+		walk_free(&w);
 		return -1;
 	}
-	*pids = malloc((l.n ? l.n : 1) * sizeof(pid_t));
-	if (*pids == NULL) {
-		free(l.v);
+	if ((*pids = malloc((w.l.n ? w.l.n : 1) * sizeof(pid_t))) == NULL) {
+		walk_free(&w);
 		return -1;
 	}
-	for (i = 0; i < l.n; i++)
-		(*pids)[i] = l.v[i].pid;
-	*n = l.n;
-	free(l.v);
+	for (i = 0; i < w.l.n; i++)
+		(*pids)[i] = w.l.v[i].pid;
+	*n = w.l.n;
+	walk_free(&w);
 	return 0;
 }
 
 int
-reap_kill_tree(pid_t pgid, int sig)
+reap_kill_tree(pid_t root, pid_t pgid, const pid_t *skip, size_t nskip,
+    int sig)
 {
-	struct dlist l = { 0 };
+	struct walk w = { .skip = skip, .nskip = nskip };
 	pid_t self = getpid(), ppid, pgrp;
 	int count = 0, fd;
 	size_t i;
 
 	if (pgid > 0 && kill(-pgid, sig) == 0)
 		count++;
-	if (tree(&l) == -1) {
-		free(l.v);
+	if (tree(&w, root > 0 ? root : self) == -1) {
+		walk_free(&w);
 		return -1;
 	}
-	for (i = 0; i < l.n; i++) {
-		fd = reap_pidfd_open(l.v[i].pid);
+	for (i = 0; i < w.l.n; i++) {
+		fd = reap_pidfd_open(w.l.v[i].pid);
 		if (fd == -1 && errno != ENOSYS)
 			continue;	/* gone */
-		/* the pidfd pins the process: check it is the one we found */
-		if (read_stat(l.v[i].pid, &ppid, &pgrp) == -1 ||
-		    (ppid != l.v[i].ppid && ppid != self) ||
+		/* the pidfd pins the process: check it is the one we found
+		 * (its parent then, or us once the parent died) */
+		if (read_stat(&w, w.l.v[i].pid, &ppid, &pgrp) == -1 ||
+		    (ppid != w.l.v[i].ppid && ppid != self) ||
 		    (pgid > 0 && pgrp == pgid)) {
 			if (fd >= 0)
 				close(fd);
 			continue;
 		}
-		if (reap_pidfd_kill(fd, l.v[i].pid, sig) == 0)
+		if (reap_pidfd_kill(fd, w.l.v[i].pid, sig) == 0)
 			count++;
 		if (fd >= 0)
 			close(fd);
 	}
-	free(l.v);
+	walk_free(&w);
 	return count;
 }
 
@@ -488,81 +465,4 @@ reap_rusage_add(struct rusage *sum, const struct rusage *r)
 	sum->ru_oublock += r->ru_oublock;
 	sum->ru_nvcsw += r->ru_nvcsw;
 	sum->ru_nivcsw += r->ru_nivcsw;
-}
-
-/* An exit code 0..255 at *sp, advancing it; -1 when there is none. */
-static int
-scan_code(const char **sp)
-{
-	const char *s = *sp;
-	int v = 0, nd = 0;
-
-	while (*s >= '0' && *s <= '9') {
-		if (++nd > 3)
-			return -1;
-		v = v * 10 + (*s - '0');
-		s++;
-	}
-	if (nd == 0 || v > 255)
-		return -1;
-	*sp = s;
-	return v;
-}
-
-static int
-word(const char *s, const char *w, const char **end)
-{
-	size_t n = strlen(w);
-
-	if (strncmp(s, w, n) != 0 || (s[n] != ',' && s[n] != '\0'))
-		return 0;
-	*end = s + n;
-	return 1;
-}
-
-int
-reap_parse_codes(const char *s, struct reap_codes *out)
-{
-	struct reap_codes c;
-	const char *e;
-	int a, b, i;
-
-	memset(&c, 0, sizeof(c));
-	for (;;) {
-		if (word(s, "timeout", &e))
-			c.timeout = 1;
-		else if (word(s, "signal", &e))
-			c.signal = 1;
-		else {
-			e = s;
-			if ((a = scan_code(&e)) == -1)
-				goto bad;
-			b = a;
-			if (*e == '-') {
-				e++;
-				if ((b = scan_code(&e)) == -1 || b < a)
-					goto bad;
-			}
-			for (i = a; i <= b; i++)
-				c.bits[i / 64] |= (uint64_t)1 << (i % 64);
-		}
-		if (*e == '\0')
-			break;
-		if (*e != ',')
-			goto bad;
-		s = e + 1;
-	}
-	*out = c;
-	return 0;
-bad:
-	errno = EINVAL;
-	return -1;
-}
-
-int
-reap_codes_has(const struct reap_codes *c, int code)
-{
-	if (code < 0 || code > 255)
-		return 0;
-	return (c->bits[code / 64] >> (code % 64)) & 1;
 }

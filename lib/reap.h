@@ -1,6 +1,6 @@
 /*
  * reap: what follows the start of a command.  Its wait status as an exit
- * code, subreaping, the tree of processes below the caller (listed,
+ * code, subreaping, the tree of processes below a pid (listed,
  * signalled through pidfds, reaped), and resource usage.  The tree is read
  * from the real /proc (never SYSKIT_PROC).  Nothing prints.  Functions
  * return 0 (or a count), or -1 with errno set.
@@ -11,7 +11,6 @@
 #include <sys/types.h>
 #include <sys/resource.h>
 #include <stddef.h>
-#include <stdint.h>
 
 /* The exit code a shell reports for a wait status: the exit status, or
  * 128+N when signal N ended the process. */
@@ -28,13 +27,19 @@ int	reap_pidfd_kill(int pidfd, pid_t pid, int sig);
  * tests, SYSKIT_NO_PIDFD). */
 void	reap_pidfd_use(int on);
 
-/* Every live or zombie descendant of the caller, parents before their
- * children: a malloc'd array in *pids (free it) of *n entries. */
-int	reap_descendants(pid_t **pids, size_t *n);
+/* Every live or zombie descendant of root (0: the caller), parents before
+ * their children, leaving out the nskip pids in skip and everything below
+ * them (another command's tree): a malloc'd array in *pids (free it) of
+ * *n entries.  Once root has exited its orphans are the caller's (a
+ * subreaper's) children: list them with root 0. */
+int	reap_descendants(pid_t root, const pid_t *skip, size_t nskip,
+	    pid_t **pids, size_t *n);
 /* Signal process group pgid (when > 0) with kill(2), and every descendant
- * outside that group through a pidfd (after checking that the pid still
- * names a descendant); returns how many group and process signals went. */
-int	reap_kill_tree(pid_t pgid, int sig);
+ * of root (0: the caller; skip as above) outside that group through a
+ * pidfd, after checking that the pid still names that process; returns
+ * how many group and process signals went. */
+int	reap_kill_tree(pid_t root, pid_t pgid, const pid_t *skip,
+	    size_t nskip, int sig);
 
 /* Reap every child that has exited, without blocking, calling fn (when
  * not NULL) with each one's pid, wait status and rusage; returns how many. */
@@ -42,17 +47,5 @@ int	reap_children(void (*fn)(void *arg, pid_t pid, int status,
 	    const struct rusage *ru), void *arg);
 /* Add r to *sum: times and counters are summed, ru_maxrss is the largest. */
 void	reap_rusage_add(struct rusage *sum, const struct rusage *r);
-
-/* A set of outcomes, as --retry-on gives it: "1,3-5,255,timeout,signal". */
-struct reap_codes {
-	uint64_t bits[4];	/* exit codes 0..255 */
-	int	 timeout;	/* "timeout": the time limit expired */
-	int	 signal;	/* "signal": a signal ended the command */
-};
-
-/* Parse a comma list of codes, ranges A-B (0..255), "timeout", "signal". */
-int	reap_parse_codes(const char *s, struct reap_codes *c);
-/* Whether exit code code (0..255) is in c. */
-int	reap_codes_has(const struct reap_codes *c, int code);
 
 #endif

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "fs.h"
 #include "spawn.h"
 
 #ifndef SYS_close_range
@@ -127,14 +128,6 @@ fd_actions(const struct spawn *sp, int *index)
 	return 0;
 }
 
-struct dirent64_hdr {
-	uint64_t	d_ino;
-	int64_t		d_off;
-	unsigned short	d_reclen;
-	unsigned char	d_type;
-	char		d_name[];
-};
-
 static int
 kept(const struct plan *p, int fd)
 {
@@ -146,16 +139,38 @@ kept(const struct plan *p, int fd)
 	return 0;
 }
 
+struct close_arg {
+	const struct plan *p;
+	int		 dfd;
+};
+
+/* One entry of /proc/self/fd (fs_dir_each reads with a stack buffer: no
+ * malloc in the child). */
+static int
+close_entry(int dfd, const char *name, unsigned type, void *arg)
+{
+	struct close_arg *ca = arg;
+	const char *s;
+	long fd = 0;
+
+	for (s = name; *s >= '0' && *s <= '9' && fd < INT_MAX / 10; s++)
+		fd = fd * 10 + (*s - '0');
+	if (*s == '\0' && s != name && fd >= 3 && fd != ca->dfd &&
+	    !kept(ca->p, (int)fd))
+		close((int)fd);
+	return 0;
+}
+
 /* Without close_range: close what /proc/self/fd lists, else try them all. */
 static int
 close_slow(const struct plan *p)
 {
-	char buf[2048];
-	long n, off, fd, max;
-	int dfd;
+	struct close_arg ca = { p, -1 };
+	long fd, max;
+	int rc;
 
-	dfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd == -1) {
+	ca.dfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (ca.dfd == -1) {
 		max = sysconf(_SC_OPEN_MAX);
 		if (max < 0 || max > 65536)
 			max = 65536;
@@ -164,23 +179,9 @@ close_slow(const struct plan *p)
 				close((int)fd);
 		return 0;
 	}
-	while ((n = syscall(SYS_getdents64, dfd, buf, sizeof(buf))) > 0) {
-		for (off = 0; off < n;) {
-			struct dirent64_hdr *d = (void *)(buf + off);
-			const char *s = d->d_name;
-
-			off += d->d_reclen;
-			for (fd = 0; *s >= '0' && *s <= '9' &&
-			    fd < INT_MAX / 10; s++)
-				fd = fd * 10 + (*s - '0');
-			if (*s != '\0' || s == d->d_name || fd < 3 ||
-			    fd == dfd || kept(p, (int)fd))
-				continue;
-			close((int)fd);
-		}
-	}
-	close(dfd);
-	return n < 0 ? -1 : 0;
+	rc = fs_dir_each(ca.dfd, close_entry, &ca);
+	close(ca.dfd);
+	return rc;
 }
 
 static int

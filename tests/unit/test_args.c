@@ -59,19 +59,11 @@ t_duration_rejects(void)
 	CHECK(dur_fails("ms", DMAX, EINVAL));
 	CHECK(dur_fails("s", DMAX, EINVAL));
 	CHECK(dur_fails("1.5.3", DMAX, EINVAL));
-	CHECK(dur_fails("1.", DMAX, EINVAL));
-	CHECK(dur_fails(".5", DMAX, EINVAL));
 	CHECK(dur_fails("1sx", DMAX, EINVAL));
 	CHECK(dur_fails("1 s", DMAX, EINVAL));
-	CHECK(dur_fails(" 1", DMAX, EINVAL));
 	CHECK(dur_fails("1s ", DMAX, EINVAL));
-	CHECK(dur_fails("+1", DMAX, EINVAL));
 	CHECK(dur_fails("1S", DMAX, EINVAL));
-	CHECK(dur_fails("1e3", DMAX, EINVAL));
-	CHECK(dur_fails("0x10", DMAX, EINVAL));
 	CHECK(dur_fails("nan", DMAX, EINVAL));
-	CHECK(dur_fails("inf", DMAX, EINVAL));
-	CHECK(dur_fails("infinity", DMAX, EINVAL));
 	CHECK(dur_fails(NULL, DMAX, EINVAL));
 	CHECK(dur_fails("-1", DMAX, ERANGE));
 	CHECK(dur_fails("-1s", DMAX, ERANGE));
@@ -86,8 +78,40 @@ t_duration_rejects(void)
 		memset(big, '9', 400);
 		big[400] = 's';
 		big[401] = '\0';
-		CHECK(dur_fails(big, INFINITY, ERANGE));
+		CHECK(dur_fails(big, 1e300, ERANGE));
 	}
+}
+
+/* coreutils timeout's forms (strtod in the C locale, then a unit). */
+static void
+t_duration_coreutils(void)
+{
+	double d = 42;
+
+	CHECK(dur_is(".5", 0.5));
+	CHECK(dur_is("1e-1", 0.1));
+	CHECK(dur_is("1e3ms", 1));
+	CHECK(dur_is("0x1p-1", 0.5));
+	CHECK(dur_is("0x10", 16));
+	CHECK(dur_is(".5m", 30));
+	CHECK(dur_is("1e0d", 86400));
+	CHECK(dur_is("+1", 1));
+	CHECK(dur_is(" 1", 1));		/* strtod's white space, as there */
+	CHECK(dur_is("1.", 1));
+	CHECK(args_duration("inf", INFINITY, &d) == 0 && isinf(d));
+	CHECK(args_duration("infinity", INFINITY, &d) == 0 && isinf(d));
+	CHECK(args_duration("1e400", INFINITY, &d) == 0 && isinf(d));
+	CHECK(dur_fails("inf", DMAX, ERANGE));
+	CHECK(dur_fails("1e10", DMAX, ERANGE));
+	CHECK(dur_fails("-.5", DMAX, ERANGE));
+	CHECK(dur_fails("-inf", INFINITY, ERANGE));
+	CHECK(dur_fails("nan", INFINITY, EINVAL));
+	CHECK(dur_fails("nans", INFINITY, EINVAL));
+	CHECK(dur_fails(".5x", DMAX, EINVAL));
+	CHECK(dur_fails("1e", DMAX, EINVAL));
+	CHECK(dur_fails("0x", DMAX, EINVAL));
+	CHECK(dur_fails(".", DMAX, EINVAL));
+	CHECK(dur_fails("1e1 ", DMAX, EINVAL));
 }
 
 static int
@@ -189,6 +213,10 @@ t_signal_parse(void)
 	CHECK(sig_is("IOT", SIGABRT));
 	CHECK(sig_is("CLD", SIGCHLD));
 	CHECK(sig_is("15", 15));
+	CHECK(sig_is("0", 0));		/* timeout -s0: only -k acts */
+	CHECK(sig_is("EXIT", 0));
+	CHECK(sig_is("SIGEXIT", 0));
+	CHECK(sig_is("exit", 0));
 	CHECK(sig_is("1", 1));
 	CHECK(sig_is("9", SIGKILL));
 	CHECK(sig_is("RTMIN", SIGRTMIN));
@@ -218,7 +246,6 @@ t_signal_rejects(void)
 	CHECK(sig_fails("RTMAX+1", EINVAL));
 	CHECK(sig_fails("RTMIN+x", EINVAL));
 	CHECK(sig_fails(NULL, EINVAL));
-	CHECK(sig_fails("0", ERANGE));
 	snprintf(buf, sizeof(buf), "%d", NSIG);
 	CHECK(sig_fails(buf, ERANGE));
 	CHECK(sig_fails("99999999999999999999999", ERANGE));
@@ -245,7 +272,7 @@ t_signame(void)
 	snprintf(want, sizeof(want), "RTMIN+3");
 	CHECK_STR(args_signame(SIGRTMIN + 3), want);
 	CHECK_STR(args_signame(SIGRTMAX - 2), "RTMAX-2");
-	CHECK(args_signame(0) == NULL);
+	CHECK(args_signame(0) != NULL && strcmp(args_signame(0), "EXIT") == 0);
 	CHECK(args_signame(-1) == NULL);
 	CHECK(args_signame(NSIG) == NULL);
 	CHECK(args_signame(INT_MAX) == NULL);
@@ -341,6 +368,38 @@ t_uint(void)
 	CHECK(uint_fails(NULL, 0, 10, EINVAL));
 }
 
+static void
+t_codes(void)
+{
+	struct args_codes c;
+
+	CHECK(args_codes("1,3-5,255,timeout", &c) == 0);
+	CHECK(args_codes_has(&c, 1) && args_codes_has(&c, 3) &&
+	    args_codes_has(&c, 4) && args_codes_has(&c, 5) &&
+	    args_codes_has(&c, 255));
+	CHECK(!args_codes_has(&c, 0) && !args_codes_has(&c, 2) &&
+	    !args_codes_has(&c, 6) && !args_codes_has(&c, 256) &&
+	    !args_codes_has(&c, -1));
+	CHECK(c.timeout == 1 && c.signal == 0);
+	CHECK(args_codes("signal", &c) == 0 && c.signal &&
+	    !c.timeout && !args_codes_has(&c, 1));
+	CHECK(args_codes("0-255", &c) == 0 && args_codes_has(&c, 0) &&
+	    args_codes_has(&c, 128) && args_codes_has(&c, 255));
+	CHECK(args_codes("0", &c) == 0 && args_codes_has(&c, 0));
+	errno = 0;
+	CHECK(args_codes("", &c) == -1 && errno == EINVAL);
+	CHECK(args_codes("256", &c) == -1);
+	CHECK(args_codes("1,", &c) == -1);
+	CHECK(args_codes(",1", &c) == -1);
+	CHECK(args_codes("5-3", &c) == -1);
+	CHECK(args_codes("1-", &c) == -1);
+	CHECK(args_codes("-1", &c) == -1);
+	CHECK(args_codes("timeouts", &c) == -1);
+	CHECK(args_codes("1 ,2", &c) == -1);
+	CHECK(args_codes("0001", &c) == -1);
+	CHECK(args_codes("1,,2", &c) == -1);
+}
+
 UNIT_SUITE(test_args);
 
 void
@@ -348,6 +407,8 @@ test_args(void)
 {
 	unit_run("args: duration forms", t_duration_forms);
 	unit_run("args: duration rejects", t_duration_rejects);
+	unit_run("args: duration as coreutils timeout", t_duration_coreutils);
+	unit_run("args: exit code sets", t_codes);
 	unit_run("args: size forms", t_size_forms);
 	unit_run("args: size rejects", t_size_rejects);
 	unit_run("args: signal parse", t_signal_parse);

@@ -1,4 +1,4 @@
-/* lib/reap: exit codes, code lists, the process tree, rusage. */
+/* lib/reap: exit codes, the process tree, rusage. */
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -32,38 +32,6 @@ exit_codes(void)
 		_exit(255);
 	waitpid(pid, &st, 0);
 	CHECK_U64(reap_exit_code(st), 255);
-}
-
-static void
-codes(void)
-{
-	struct reap_codes c;
-
-	CHECK(reap_parse_codes("1,3-5,255,timeout", &c) == 0);
-	CHECK(reap_codes_has(&c, 1) && reap_codes_has(&c, 3) &&
-	    reap_codes_has(&c, 4) && reap_codes_has(&c, 5) &&
-	    reap_codes_has(&c, 255));
-	CHECK(!reap_codes_has(&c, 0) && !reap_codes_has(&c, 2) &&
-	    !reap_codes_has(&c, 6) && !reap_codes_has(&c, 256) &&
-	    !reap_codes_has(&c, -1));
-	CHECK(c.timeout == 1 && c.signal == 0);
-	CHECK(reap_parse_codes("signal", &c) == 0 && c.signal &&
-	    !c.timeout && !reap_codes_has(&c, 1));
-	CHECK(reap_parse_codes("0-255", &c) == 0 && reap_codes_has(&c, 0) &&
-	    reap_codes_has(&c, 128) && reap_codes_has(&c, 255));
-	CHECK(reap_parse_codes("0", &c) == 0 && reap_codes_has(&c, 0));
-	errno = 0;
-	CHECK(reap_parse_codes("", &c) == -1 && errno == EINVAL);
-	CHECK(reap_parse_codes("256", &c) == -1);
-	CHECK(reap_parse_codes("1,", &c) == -1);
-	CHECK(reap_parse_codes(",1", &c) == -1);
-	CHECK(reap_parse_codes("5-3", &c) == -1);
-	CHECK(reap_parse_codes("1-", &c) == -1);
-	CHECK(reap_parse_codes("-1", &c) == -1);
-	CHECK(reap_parse_codes("timeouts", &c) == -1);
-	CHECK(reap_parse_codes("1 ,2", &c) == -1);
-	CHECK(reap_parse_codes("0001", &c) == -1);
-	CHECK(reap_parse_codes("1,,2", &c) == -1);
 }
 
 static void
@@ -105,7 +73,7 @@ wait_tree(size_t n)
 	int i;
 
 	for (i = 0; i < 1000; i++) {
-		if (reap_descendants(&pids, &got) == -1)
+		if (reap_descendants(0, NULL, 0, &pids, &got) == -1)
 			return (size_t)-1;
 		free(pids);
 		if (got == n)
@@ -145,13 +113,13 @@ tree(int pidfds)
 	close(p[0]);
 	close(p[1]);
 	CHECK_U64(wait_tree(2), 2);
-	CHECK(reap_kill_tree(0, SIGKILL) == 2);
+	CHECK(reap_kill_tree(0, 0, NULL, 0, SIGKILL) == 2);
 	waitpid(pid, &st, 0);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 	reaped = 0;
 	for (i = 0; i < 1000 && n > 0; i++) {
 		reap_children(count_reaped, NULL);
-		if (reap_descendants(&pids, &n) == -1)
+		if (reap_descendants(0, NULL, 0, &pids, &n) == -1)
 			break;
 		free(pids);
 		if (n > 0)
@@ -195,7 +163,7 @@ children_and_group(void)
 	if ((b = fork()) == 0)
 		_exit(4);
 	CHECK_U64(wait_tree(2), 2);
-	n = reap_kill_tree(a, SIGTERM);
+	n = reap_kill_tree(0, a, NULL, 0, SIGTERM);
 	/* the group (a), and b, which is outside it (if not yet gone) */
 	CHECK(n >= 1 && n <= 2);
 	reaped = 0;
@@ -208,13 +176,71 @@ children_and_group(void)
 	CHECK(reap_children(NULL, NULL) == 0);
 }
 
+/* The tree below a given root, not below us; skip leaves a subtree out. */
+static void
+rooted(void)
+{
+	struct timespec ts = { 0, 2000000 };
+	pid_t a, b, *pids = NULL;
+	size_t n = 0;
+	int p[2], i, st;
+
+	CHECK(pipe(p) == 0);
+	if ((a = fork()) == 0) {	/* a, with a child */
+		if (fork() == 0) {
+			pause();
+			_exit(0);
+		}
+		write(p[1], "x", 1);
+		pause();
+		_exit(0);
+	}
+	if ((b = fork()) == 0) {	/* b, a sibling of a, childless */
+		pause();
+		_exit(0);
+	}
+	CHECK(read(p[0], &st, 1) == 1);
+	close(p[0]);
+	close(p[1]);
+	for (i = 0; i < 1000; i++) {
+		CHECK(reap_descendants(a, NULL, 0, &pids, &n) == 0);
+		free(pids);
+		if (n == 1)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	CHECK_U64(n, 1);		/* a's child only: not b, not a */
+	CHECK(reap_descendants(0, &a, 1, &pids, &n) == 0);
+	CHECK(n == 1 && pids[0] == b);	/* ours without a's tree */
+	free(pids);
+	CHECK(reap_descendants(0, &b, 1, &pids, &n) == 0);
+	CHECK_U64(n, 2);		/* a and its child */
+	free(pids);
+	/* a's child only: a itself and b are left */
+	CHECK(reap_kill_tree(a, 0, NULL, 0, SIGKILL) == 1);
+	CHECK(kill(a, 0) == 0 && kill(b, 0) == 0);
+	kill(a, SIGKILL);
+	kill(b, SIGKILL);
+	waitpid(a, &st, 0);
+	waitpid(b, &st, 0);
+	for (i = 0; i < 1000; i++) {	/* the grandchild, now ours */
+		reap_children(NULL, NULL);
+		CHECK(reap_descendants(0, NULL, 0, &pids, &n) == 0);
+		free(pids);
+		if (n == 0)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	CHECK_U64(n, 0);
+}
+
 UNIT_SUITE(test_reap);
 
 void
 test_reap(void)
 {
 	unit_run("reap: exit codes", exit_codes);
-	unit_run("reap: code lists", codes);
+	unit_run("reap: the tree below a root, skip", rooted);
 	unit_run("reap: rusage sums", rusage_add);
 	unit_run("reap: children and groups", children_and_group);
 	unit_run("reap: tree with pidfds", tree_pidfd);
