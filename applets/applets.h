@@ -6,3 +6,4 @@
 APPLET(ps, ps_main, "processes: procps-compatible listing, JSON, sampling")
 APPLET(run, run_main, "supervise a command: time limits, whole-tree kill, capture, retries, report")
 APPLET(sysinfo, sysinfo_main, "the machine: CPU, memory, disks, network, limits, pressure")
+APPLET(tempdir, tempdir_main, "a throw-away directory, always removed safely: mktemp -d, or around a command")
