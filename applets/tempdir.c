@@ -22,6 +22,7 @@
 #include "../lib/child.h"
 #include "../lib/fs.h"
 #include "../lib/proc.h"
+#include "../lib/reap.h"
 #include "../lib/spawn.h"
 
 static const char usage[] =
@@ -317,16 +318,20 @@ static void
 report(const char *path, int err, void *arg)
 {
 	struct tdir *d = arg;
-	char buf[512];
+	char *buf;
+	size_t len = strlen(path) * 4 + 1;
 
+	/* path starts with our name: the parent goes before it */
 	d->failed = 1;
-	out_vis(buf, sizeof(buf), path, strlen(path));
+	buf = xmalloc(len);
+	out_vis(buf, len, path, strlen(path));
 	if (err == EXDEV)
-		warnx("left mount point %s/%s (not entered)", vis(d->path),
-		    buf);
+		warnx("left mount point %.*s%s (not entered)",
+		    (int)(d->name - d->path), d->path, buf);
 	else
-		warnx("cannot remove %s/%s: %s", vis(d->path), buf,
-		    strerror(err));
+		warnx("cannot remove %.*s%s: %s", (int)(d->name - d->path),
+		    d->path, buf, strerror(err));
+	free(buf);
 }
 
 static void
@@ -426,8 +431,11 @@ struct sweep {
 	int		 found;
 };
 
-/* A process that left the command's group (setsid) but works in our
- * directory, started after the command, as our user: SIGKILL. */
+/*
+ * A live (not zombie) process of the command's group, or one that left
+ * the group (setsid) but works in our directory, started after the
+ * command, as our user: SIGKILL.
+ */
 static int
 sweep_one(int dfd, const char *name, unsigned type, void *arg)
 {
@@ -440,17 +448,21 @@ sweep_one(int dfd, const char *name, unsigned type, void *arg)
 
 	if (*name < '0' || *name > '9' || (pid = atoi(name)) == getpid())
 		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/cwd", (int)pid);
-	if ((n = readlink(path, cwd, sizeof(cwd) - 1)) <= 0)
+	if (read_stat(pid, &ps) == -1 || ps.state == 'Z' || ps.state == 'X')
 		return 0;
-	cwd[n] = '\0';
-	if (strncmp(cwd, s->abs, s->len) != 0 ||
-	    (cwd[s->len] != '\0' && cwd[s->len] != '/'))
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
-	if (stat(path, &st) == -1 || st.st_uid != geteuid() ||
-	    read_stat(pid, &ps) == -1 || ps.starttime < s->since)
-		return 0;
+	if (s->pgid <= 0 || ps.pgrp != s->pgid) {
+		snprintf(path, sizeof(path), "/proc/%d/cwd", (int)pid);
+		if ((n = readlink(path, cwd, sizeof(cwd) - 1)) <= 0)
+			return 0;
+		cwd[n] = '\0';
+		if (strncmp(cwd, s->abs, s->len) != 0 ||
+		    (cwd[s->len] != '\0' && cwd[s->len] != '/'))
+			return 0;
+		snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+		if (stat(path, &st) == -1 || st.st_uid != geteuid() ||
+		    ps.starttime < s->since)
+			return 0;
+	}
 	kill(pid, SIGKILL);
 	s->found++;
 	return 0;
@@ -462,16 +474,17 @@ end_leftovers(const struct tdir *d, pid_t pgid, uint64_t since)
 	struct sweep s = { d->abs, strlen(d->abs), since, pgid, 0 };
 	int i, fd;
 
+	/* until nothing of it is alive (zombies write nothing); 2 s */
 	for (i = 0; i < 200; i++) {
-		if (pgid > 0 && kill(-pgid, SIGKILL) == -1 && errno == ESRCH)
-			pgid = 0;
+		if (pgid > 0)
+			kill(-pgid, SIGKILL);
 		s.found = 0;
 		if ((fd = open("/proc", O_RDONLY | O_DIRECTORY |
-		    O_CLOEXEC)) != -1) {
-			fs_dir_each(fd, sweep_one, &s);
-			close(fd);
-		}
-		if (pgid == 0 && s.found == 0)
+		    O_CLOEXEC)) == -1)
+			return;
+		fs_dir_each(fd, sweep_one, &s);
+		close(fd);
+		if (s.found == 0)
 			return;
 		usleep(10000);
 	}
@@ -657,6 +670,15 @@ run_command(const struct opts *o, struct tdir *d, struct cleaner *cl)
 	if (c.stuck > 0)
 		warnx("%zu processes left by the command did not die",
 		    c.stuck);
+	if (c.sweep_errno != 0)
+		warnx("cannot list what the command left: %s",
+		    strerror(c.sweep_errno));
+	/* nothing may write into the directory while it is removed: should
+	 * the sweep have missed anything, its group and everything below
+	 * us (the cleaner is not) get SIGKILL, and are reaped */
+	reap_kill_tree(0, c.pgid, NULL, 0, SIGKILL);
+	while (reap_children(NULL, NULL) > 0)
+		;
 	return code;
 }
 
