@@ -859,7 +859,12 @@ rm_start(int dfd, const char *name,
 	memset(&r, 0, sizeof(r));
 	r.report = report;
 	r.arg = arg;
-	if ((fd = fcntl(dfd, F_DUPFD_CLOEXEC, 3)) == -1)
+	if (dfd == AT_FDCWD)
+		fd = open(".", (name != NULL ? O_PATH : O_RDONLY) |
+		    O_DIRECTORY | O_CLOEXEC);
+	else
+		fd = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
+	if (fd == -1)
 		return -1;
 	if (fstat(fd, &st) == -1 || rm_push(&r, fd, &st, "") == -1) {
 		close(fd);
