@@ -4,6 +4,7 @@
  * errno is EINVAL or ERANGE on failure, a signal's name parses back.
  */
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,6 +40,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == 0 && !(d >= 0 && d <= 1e9))
 		abort();
 	check_errno(args_duration(s, 1e308, &d));
+	rc = args_duration(s, INFINITY, &d);	/* "inf": no limit */
+	check_errno(rc);
+	if (rc == 0 && !(d >= 0))
+		abort();
 
 	check_errno(args_size(s, &u));
 
@@ -47,7 +52,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == 0) {
 		const char *name;
 
-		if (sig < 1 || sig >= NSIG)
+		if (sig < 0 || sig >= NSIG)
 			abort();
 		if ((name = args_signame(sig)) != NULL &&
 		    (args_signal(name, &back) != 0 || back != sig))

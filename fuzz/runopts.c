@@ -1,9 +1,9 @@
 /*
- * fuzz/runopts: the parsers of run's option values that are not lib/args
- * (--limit RESOURCE=SOFT[:HARD], --retry-on CODES), on the input as a
- * NUL-terminated string, with their promises checked: errno is EINVAL or
- * ERANGE on failure; a parsed value is consistent and, written back in
- * canonical form, parses to the same value.
+ * fuzz/runopts: the parsers of run's structured option values (--limit
+ * RESOURCE=SOFT[:HARD] in lib/spawn, --retry-on CODES in lib/args), on the
+ * input as a NUL-terminated string, with their promises checked: errno is
+ * EINVAL or ERANGE on failure; a parsed value is consistent and, written
+ * back in canonical form, parses to the same value.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/args.h"
 #include "../lib/reap.h"
 #include "../lib/spawn.h"
 

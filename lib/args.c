@@ -169,12 +169,11 @@ float_duration(const char *s, double *out)
 	double v;
 	int u;
 
-	if (c_locale == (locale_t)0 &&
-	    (c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0)) ==
-	    (locale_t)0)
-		return -1;
-	errno = 0;
-	v = strtod_l(s, &end, c_locale);
+	if (c_locale == (locale_t)0)
+		c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	/* without it (no memory): ours, where nobody calls setlocale */
+	v = c_locale != (locale_t)0 ? strtod_l(s, &end, c_locale) :
+	    strtod(s, &end);
 	if (end == s || isnan(v) || (u = duration_unit(end)) == -1) {
 		errno = EINVAL;
 		return -1;

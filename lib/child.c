@@ -396,6 +396,7 @@ int
 child_start(struct child *c, struct loop *l, const struct spawn *sp)
 {
 	struct spawn plan = *sp;
+	struct sigaction sa;
 	int e;
 
 	c->loop = l;
@@ -410,6 +411,13 @@ child_start(struct child *c, struct loop *l, const struct spawn *sp)
 	memset(&c->se, 0, sizeof(c->se));
 	if (!(c->flags & CHILD_FOREGROUND) && !(plan.flags & SPAWN_SESSION))
 		plan.flags |= SPAWN_PGROUP;
+	/* an ignored SIGCHLD (trap '' CHLD in the parent) would reap the
+	 * command for us, and its status would be lost */
+	if (sigaction(SIGCHLD, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN) {
+		sa.sa_handler = SIG_DFL;
+		sa.sa_flags = 0;
+		sigaction(SIGCHLD, &sa, NULL);
+	}
 	/* the timer first: once the command runs, nothing may fail */
 	if (c->timeout > 0 && c->timeout < LIMIT_MAX && (c->t_timeout =
 	    loop_timer(l, c->timeout, 0, on_timeout, c)) == -1) {

@@ -23,8 +23,9 @@
  *    for everything it left, and returns its exit code.
  *
  * The caller should be a subreaper (reap_subreaper(); child_run does it)
- * for the sweep to find double-forked leftovers, must not have SIGCHLD
- * ignored, and must not reap the command itself (wait(-1)) while it runs.
+ * for the sweep to find double-forked leftovers, and must not reap the
+ * command itself (wait(-1)) while it runs.  An ignored SIGCHLD (inherited
+ * through exec) is set back to the default by child_start.
  * Nothing prints: what went wrong is in the struct.  Functions return 0,
  * or -1 with errno set.
  */

@@ -679,3 +679,242 @@ lines() {
 	assert_failure 124
 	assert_regex "$stderr" '^syskit run: timed out after 1 attempt;'
 }
+
+# ---- hardening: issue 8's run items ----
+
+# pipe_status CMD...: run "CMD | head -1" bounded by 10 s; $status is the
+# exit status of CMD (124 or 137: it hung and the bound ended it)
+pipe_status() {
+	run bash -c 'timeout -k 1 10 "$@" | head -1 >/dev/null; exit ${PIPESTATUS[0]}' _ "$@"
+}
+
+@test "issue 8.1: a closed stdout ends the command with SIGPIPE in every output mode (141)" {
+	local d=$BATS_TEST_TMPDIR m
+	for m in "" "--prefix" "--timestamps" "--timestamps=relative" \
+	    "--tee $d/t.log" "--tee $d/t.log --prefix" "--merge --tee $d/t.log" \
+	    "--stdout /dev/stdout --tee $d/t.log" "--merge" \
+	    "--tee $d/t.log --append"; do
+		# shellcheck disable=SC2086
+		pipe_status syskit run $m -- yes
+		assert_equal "$m: $status" "$m: 141"
+	done
+	# the tee file got what was read before the reader went, no more
+	[ "$(stat -c %s "$d/t.log")" -lt 100000000 ]
+	# --capture prints only at the end: the replay meets EPIPE quietly
+	pipe_status syskit run --capture -- sh -c 'seq 100000; exit 3'
+	assert_equal "$status" 3
+}
+
+@test "issue 8.2: SIGCONT after the timeout signal: a stopped command still ends (124)" {
+	run timeout -k 1 10 syskit run -t 0.2 -k 0 -- sh -c 'kill -STOP $$'
+	assert_failure 124
+	run timeout -k 1 10 syskit run -t 0.2 -k 0 --foreground -- sh -c 'kill -STOP $$'
+	assert_failure 124
+}
+
+@test "issue 8.2: a command stopped by SIGTTIN (reads the terminal from the background) ends at the timeout" {
+	command -v script >/dev/null || skip "no script(1) to make a terminal"
+	run timeout -k 1 10 script -qec "$SKBIN/syskit run -t 0.3 -k 0 -- cat" /dev/null
+	assert_failure 124
+}
+
+@test "issue 8.2: SIGCONT after a forwarded signal" {
+	local d=$BATS_TEST_TMPDIR pid rc=0
+	timeout -k 1 10 syskit run -- sh -c 'echo $$ >'"$d/pid"'; kill -STOP $$; sleep 10' &
+	pid=$!
+	wait_file "$d/pid"
+	for _ in $(seq 200); do
+		[ "$(cut -d' ' -f3 "/proc/$(cat "$d/pid")/stat")" = T ] && break
+		sleep 0.01
+	done
+	kill -TERM "$pid"
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 143
+}
+
+@test "issue 8.2: the sweep continues a stopped leftover, no wait for --kill-after" {
+	run timeout -k 1 10 syskit run -k 30 -- sh -c 'sh -c "kill -STOP \$\$; sleep 30" & sleep 0.2; exit 5'
+	assert_failure 5
+}
+
+@test "issue 8.4: --stdout, --stderr and --tee naming one file by two paths or a symlink lose nothing" {
+	local d=$BATS_TEST_TMPDIR
+	local cmd='echo out1; echo err1 >&2; echo out2'
+	syskit run --stdout "$d/same.log" --stderr "$d/./same.log" -- sh -c "$cmd"
+	assert_equal "$(cat "$d/same.log")" "$(printf 'out1\nerr1\nout2')"
+	ln -s same.log "$d/link"
+	syskit run --stdout "$d/same.log" --stderr "$d/link" -- sh -c "$cmd"
+	assert_equal "$(cat "$d/same.log")" "$(printf 'out1\nerr1\nout2')"
+	syskit run --stdout "$d/link" --stderr "$d/same.log" --prefix -- sh -c "$cmd"
+	assert_equal "$(sort "$d/same.log")" "$(printf '[err] err1\n[out] out1\n[out] out2')"
+	# --tee against --stdout: both copies land, in order
+	syskit run --stdout "$d/same.log" --tee "$d/link" -- echo hi
+	assert_equal "$(cat "$d/same.log")" "$(printf 'hi\nhi')"
+	# --tee against our own redirected stdout
+	syskit run --tee "$d/link" -- echo hi >"$d/same.log"
+	assert_equal "$(cat "$d/same.log")" "$(printf 'hi\nhi')"
+}
+
+@test "issue 8.5: a write error on an output run owns exits 1 (the command's failure wins)" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	run --separate-stderr syskit run --tee /dev/full -- echo hi
+	assert_failure 1
+	assert_output hi
+	assert_equal "$stderr" "syskit run: write error: /dev/full: No space left on device"
+	run --separate-stderr syskit run --tee /dev/full -- sh -c 'echo hi; exit 3'
+	assert_failure 3
+	run --separate-stderr syskit run --prefix --stdout /dev/full -- echo hi
+	assert_failure 1
+	run --separate-stderr syskit run --capture --stdout /dev/full -- sh -c 'echo hi; exit 4'
+	assert_failure 4
+	run --separate-stderr syskit run --report /dev/full -- true
+	assert_failure 125
+}
+
+@test "issue 8.7: --merge gives exact order under --capture; without it, each stream in order" {
+	local cmd='for i in 1 2 3; do echo out$i; echo err$i >&2; done; exit 1'
+	run syskit run --capture --merge -- sh -c "$cmd"
+	assert_failure 1
+	assert_output "$(printf 'out1\nerr1\nout2\nerr2\nout3\nerr3')"
+	run --separate-stderr syskit run --capture -- sh -c "$cmd"
+	assert_failure 1
+	assert_output "$(printf 'out1\nout2\nout3')"
+	assert_equal "$stderr" "$(printf 'err1\nerr2\nerr3')"
+	grep -q 'exact order' "$TOP/man/run.1"
+}
+
+@test "issue 8.9: user text in run's messages reaches the terminal escaped" {
+	local d=$BATS_TEST_TMPDIR esc=$'\e]0;pwned\a'
+	run -127 --separate-stderr syskit run -- "x$esc"
+	[[ "$stderr" != *$'\e'* && "$stderr" != *$'\a'* ]]
+	assert_equal "$stderr" 'syskit run: x\033]0;pwned\a: No such file or directory'
+	run --separate-stderr syskit run --stdout "$d/no/such$esc" -- true
+	assert_failure 125
+	[[ "$stderr" != *$'\e'* ]]
+	assert_regex "$stderr" 'cannot open .*no/such\\033\]0;pwned\\a'
+	run --separate-stderr syskit run -C "/no/such$esc" -- true
+	[[ "$stderr" != *$'\e'* ]]
+	run --separate-stderr syskit run -t "1$esc" -- true
+	assert_failure 2
+	[[ "$stderr" != *$'\e'* ]]
+	run --separate-stderr syskit run --stdin "/no$esc" -- true
+	[[ "$stderr" != *$'\e'* ]]
+}
+
+@test "issue 8.9: --report keeps arguments that are not UTF-8 in argv_b64" {
+	local r=$BATS_TEST_TMPDIR/r.json
+	syskit run --report "$r" -- printf '%s' $'a\xff\xfeb' >/dev/null
+	output=$(cat "$r")
+	json_ok
+	run jget '[__import__("base64").b64decode(x).hex() for x in d["argv_b64"]][-1]'
+	assert_output 61fffe62
+	output=$(cat "$r")
+	run jget 'len(d["argv_b64"]) == len(d["argv"])'
+	assert_output True
+	syskit run --report "$r" -- printf '%s' 'héllo' >/dev/null
+	output=$(cat "$r")
+	run jget '"argv_b64" in d'
+	assert_output False
+}
+
+@test "issue 8.9: --prefix and --timestamps tag a line over 64 KiB once" {
+	run bash -c 'syskit run --prefix -- sh -c "head -c 200000 /dev/zero | tr \"\\0\" x; echo; echo short" | grep -o "\[out\] " | wc -l'
+	assert_output 2
+	run bash -c 'syskit run --timestamps=relative -- sh -c "head -c 200000 /dev/zero | tr \"\\0\" x; echo" | wc -c'
+	[ "$output" -lt 200020 ]
+}
+
+@test "issue 8.12: durations as coreutils timeout takes them" {
+	local t
+	for t in .5 1e-1 0x1p-3 .1s 1e2ms 0.001m inf infinity 1e400; do
+		run syskit run -t "$t" -- true
+		assert_equal "$t: $status" "$t: 0"
+	done
+	run timeout -k 1 10 syskit run -t .2 -- sleep 10
+	assert_failure 124
+	run timeout -k 1 10 syskit run -t 2e-1 -k 0x1p-3 -- sh -c 'trap "" TERM; sleep 10'
+	assert_failure 124
+	run --separate-stderr syskit run -t nan -- true
+	assert_failure 2
+	run --separate-stderr syskit run -t -.5 -- true
+	assert_failure 2
+}
+
+@test "issue 8.12: signal 0 / EXIT: only --kill-after acts" {
+	run timeout -k 1 10 syskit run -s 0 -t 0.1 -k 0.1 -- sleep 10
+	assert_failure 137
+	run timeout -k 1 10 syskit run -s EXIT -t 0.1 -k 0.1 -- sleep 10
+	assert_failure 137
+	run timeout -k 1 10 syskit run --signal=SIGEXIT -t 0.1 -- sh -c 'sleep 0.3; exit 3'
+	assert_failure 124
+}
+
+# coreutils tests/timeout/timeout.sh, with `timeout D CMD` read as
+# `syskit run -t D -- CMD`
+
+@test "coreutils timeout.sh: no timeout; 1d suffix; 0 disables" {
+	syskit run -t 10 -- true
+	syskit run -t 1d -- true
+	syskit run -t 0 -- true
+}
+
+@test "coreutils timeout.sh: exit status propagation (2)" {
+	run syskit run -t 10 -- sh -c 'exit 2'
+	assert_failure 2
+}
+
+@test "coreutils timeout.sh: timeout .1 sleep 10 returns 124" {
+	run syskit run -t .1 -- sleep 10
+	assert_failure 124
+}
+
+@test "coreutils timeout.sh: --preserve-status returns 128+TERM" {
+	run syskit run --preserve-status -t .1 -- sleep 10
+	assert_failure 143
+}
+
+@test "coreutils timeout.sh: -s0 -k1 .1 sleep 10 is not 124 but 128+KILL, also --foreground" {
+	run syskit run -s0 -k1 -t .1 -- sleep 10
+	assert_failure 137
+	run syskit run --foreground -s0 -k1 -t .1 -- sleep 10
+	assert_failure 137
+}
+
+@test "coreutils timeout.sh: immune to the parent's SIGCHLD handler (trap '' CHLD)" {
+	run sh -c "trap '' CHLD; exec syskit run -t 10 -- true"
+	assert_success
+	run sh -c "trap '' CHLD; exec syskit run -t .1 -- sleep 10"
+	assert_failure 124
+}
+
+@test "coreutils timeout.sh: starting off with a child (Bug#9098)" {
+	local out rc=0
+	out=$(sleep .1 & exec syskit run -t .5 -- sh -c 'sleep 2; echo foo') || rc=$?
+	assert_equal "$out" ""
+	assert_equal "$rc" 124
+}
+
+# coreutils tests/timeout/timeout-parameters.sh: its 125 for a usage error
+# is 2 here by design (run(1), EXIT STATUS)
+
+@test "coreutils timeout-parameters.sh: invalid timeout, kill delay, suffix, signal exit 2" {
+	run syskit run -t invalid -- sleep 0
+	assert_failure 2
+	run syskit run --kill-after=invalid -t 1 -- sleep 0
+	assert_failure 2
+	run syskit run -t 42D -- sleep 0
+	assert_failure 2
+	run syskit run --signal=invalid -t 1 -- sleep 0
+	assert_failure 2
+}
+
+@test "coreutils timeout-parameters.sh: floating point, nanoseconds" {
+	syskit run -t 10.34 -- sleep 0
+	syskit run -t 9.999999999 -- sleep 0
+}
+
+@test "coreutils timeout-parameters.sh: 126 cannot run, 127 not found" {
+	run syskit run -t 10 -- .
+	assert_failure 126
+	run -127 syskit run -t 10 -- no_such
+}
