@@ -598,7 +598,7 @@ on_child(struct child *c, enum child_event ev, void *arg)
 
 /* environ without TMPDIR, SYSKIT_TEMPDIR and the --env names, then them. */
 static char **
-make_env(const struct opts *o, const struct tdir *d)
+make_env(const struct opts *o, const struct tdir *d, size_t *made)
 {
 	extern char **environ;
 	const char *names[MAX_ENV + 2];
@@ -622,6 +622,7 @@ make_env(const struct opts *o, const struct tdir *d)
 		if (!skip)
 			env[n++] = environ[i];
 	}
+	*made = n;	/* ours from here on */
 	for (k = 0; k < nn; k++) {
 		for (i = 0; i < k; i++)
 			if (strcmp(names[i], names[k]) == 0)
@@ -639,7 +640,8 @@ run_command(const struct opts *o, struct tdir *d, struct cleaner *cl)
 {
 	struct spawn sp;
 	struct child c;
-	char **env = make_env(o, d);
+	size_t made, i;
+	char **env = make_env(o, d, &made);
 	int code, e;
 
 	memset(&sp, 0, sizeof(sp));
@@ -654,7 +656,9 @@ run_command(const struct opts *o, struct tdir *d, struct cleaner *cl)
 	c.arg = cl;
 	code = child_run(&c, &sp);
 	e = errno;
-	free(env);	/* the strings we made stay: we exit soon */
+	for (i = made; env[i] != NULL; i++)
+		free(env[i]);
+	free(env);
 	if (code == -1) {
 		errno = e;
 		if (c.se.step == SPAWN_STEP_EXEC) {
