@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "fs.h"
+#include "mem.h"
 
 struct dent64 {
 	uint64_t	ino;
@@ -453,23 +454,6 @@ struct rm {
 	void		*arg;
 };
 
-static int
-rm_grow(void *pp, size_t *cap, size_t need, size_t sz)
-{
-	void **p = pp, *n;
-	size_t c = *cap ? *cap : 64;
-
-	if (need <= *cap)
-		return 0;
-	while (c < need)
-		c *= 2;
-	if ((n = realloc(*p, c * sz)) == NULL)
-		return -1;
-	*p = n;
-	*cap = c;
-	return 0;
-}
-
 static size_t
 rm_hash(uint64_t k, size_t cap)
 {
@@ -569,7 +553,7 @@ rm_queue(struct rm *r, const char *name, uint64_t ino)
 {
 	struct rmq t = { ino, (uint16_t)strlen(name) };
 
-	if (rm_grow(&r->q, &r->qcap, r->qlen + t.len + 1 + sizeof(t), 1) == -1)
+	if (mem_grow(&r->q, &r->qcap, r->qlen + t.len + 1 + sizeof(t), 1) == -1)
 		return -1;
 	memcpy(r->q + r->qlen, name, t.len + 1);
 	memcpy(r->q + r->qlen + t.len + 1, &t, sizeof(t));
@@ -669,8 +653,8 @@ rm_push(struct rm *r, int fd, const struct stat *st, const char *name)
 	struct rmlevel *l;
 	size_t nl = strlen(name) + 1, k;
 
-	if (rm_grow(&r->lv, &r->cap, r->n + 1, sizeof(*r->lv)) == -1 ||
-	    rm_grow(&r->path, &r->pcap, r->plen + nl, 1) == -1)
+	if (mem_grow(&r->lv, &r->cap, r->n + 1, sizeof(*r->lv)) == -1 ||
+	    mem_grow(&r->path, &r->pcap, r->plen + nl, 1) == -1)
 		return -1;
 	l = &r->lv[r->n++];
 	l->fd = fd;
