@@ -192,6 +192,10 @@ parse(int argc, char *argv[], struct opts *o)
 			printf("syskit %s\n", SYSKIT_VERSION);
 			return -1;
 		default:
+			/* musl steps optind past argc for a missing value;
+			 * usage_badopt reads argv[optind - 1] */
+			if (optind > argc)
+				optind = argc;
 			return usage_badopt(argv, OPTSTRING, longopts);
 		}
 	}
