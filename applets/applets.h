@@ -9,4 +9,5 @@ APPLET(pipe, pipe_main, "move bytes between stdio, files, commands and sockets: 
 APPLET(ps, ps_main, "processes: procps-compatible listing, JSON, sampling")
 APPLET(run, run_main, "supervise a command: time limits, whole-tree kill, capture, retries, report")
 APPLET(sysinfo, sysinfo_main, "the machine: CPU, memory, disks, network, limits, pressure")
+APPLET(tempdir, tempdir_main, "a throw-away directory, always removed safely: mktemp -d, or around a command")
 APPLET(watch, watch_main, "react to file changes: event stream, run on change, periodic rerun")

@@ -70,4 +70,36 @@ int	fs_tmpfile(const char *dir);
  * EINVAL for a template with fewer than 6 X's. */
 int	fs_mktemp(char *tmpl, size_t suflen, int file);
 
+/*
+ * Safe removal.  Directories are opened O_NOFOLLOW|O_DIRECTORY relative to
+ * their parent's descriptor (openat2 with RESOLVE_NO_XDEV where the kernel
+ * has it, so no mount point is crossed, a bind mount of the same file
+ * system included; elsewhere st_dev is compared), entries are unlinked
+ * relative to that descriptor, a symlink is removed as a link and never
+ * followed, and a directory without write or search permission for its
+ * owner is fixed through its descriptor (fchmod; for one that cannot be
+ * opened, fchmodat2 or /proc/self/fd on an O_PATH descriptor), never by
+ * path.  Iterative, with a bounded number of descriptors: any depth, any
+ * path length (levels closed on the way down are reopened through ".." and
+ * checked by device and inode; when the check fails the removal stops:
+ * ESTALE).  A directory is read again until it is empty or holds only what
+ * could not be removed, so entries skipped by a file system whose offsets
+ * shift on unlink are not left behind.  A directory swapped for a symlink
+ * during the removal is unlinked as the link it has become: nothing
+ * outside the tree is touched.
+ *
+ * Each entry left is reported once through report(path, err, arg): path
+ * is relative to dfd (the contents variant: to the directory), err why it
+ * could not be removed, EXDEV for a mount point (left alone, not entered).
+ * Its parents, not empty because of it, are not reported.  report may be
+ * NULL.  Returns 0 when everything is gone, else -1 (errno: the last
+ * reported error).
+ */
+int	fs_rm(int dfd, const char *name,
+	    void (*report)(const char *path, int err, void *arg), void *arg);
+/* The same for everything inside the directory open (for reading) at dfd,
+ * which stays; its file offset moves. */
+int	fs_rm_contents(int dfd,
+	    void (*report)(const char *path, int err, void *arg), void *arg);
+
 #endif
