@@ -46,3 +46,15 @@ json_ok() {
 jget() {
 	printf '%s' "$output" | $PY -c "import json,sys; d=json.load(sys.stdin); v=($1); print(json.dumps(v) if isinstance(v,(dict,list,tuple)) or v is None else v)"
 }
+
+# wait_file FILE: until FILE is not empty (bounded: 10 s); says which
+# file it waited for when it gives up
+wait_file() {
+	local i
+	for i in $(seq 1000); do
+		[ -s "$1" ] && return 0
+		sleep 0.01
+	done
+	echo "no $1" >&2
+	return 1
+}

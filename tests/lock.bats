@@ -59,16 +59,6 @@ wait_waiting() {
 	return 1
 }
 
-# wait_file FILE: until FILE is not empty (5 s)
-wait_file() {
-	local i
-	for i in $(seq 250); do
-		[ -s "$1" ] && return 0
-		sleep 0.02
-	done
-	return 1
-}
-
 # max_inside LOG: the most "in" lines without their "out" at any point
 max_inside() {
 	awk '$1 == "in" { n++; if (n > m) m = n } $1 == "out" { n-- } END { print m + 0 }' "$1"

@@ -13,16 +13,6 @@ alive() {
 	[ "$st" != Z ]
 }
 
-# wait_file FILE: until FILE is not empty (bounded: 5 s)
-wait_file() {
-	local i
-	for i in $(seq 500); do
-		[ -s "$1" ] && return 0
-		sleep 0.01
-	done
-	return 1
-}
-
 # delay_in LINE MIN MAX: the "retrying in Ns" of a -v line is in [MIN, MAX]
 delay_in() {
 	local d

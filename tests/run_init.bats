@@ -10,16 +10,6 @@ bats_require_minimum_version 1.5.0
 
 ZOMBIES=$TOP/build/zombies
 
-# wait_file FILE: until FILE is not empty (bounded: 5 s)
-wait_file() {
-	local i
-	for i in $(seq 500); do
-		[ -s "$1" ] && return 0
-		sleep 0.01
-	done
-	return 1
-}
-
 # wait_gone PID: until PID is gone (bounded: 5 s)
 wait_gone() {
 	local i

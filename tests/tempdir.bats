@@ -36,17 +36,6 @@ teardown() {
 	[ -z "${SHARED:-}" ] || rm -rf "$SHARED"
 }
 
-# wait_file FILE: until FILE is not empty (bounded: 10 s)
-wait_file() {
-	local i
-	for i in $(seq 1000); do
-		[ -s "$1" ] && return 0
-		sleep 0.01
-	done
-	echo "no $1"
-	return 1
-}
-
 # wait_exists PATH: until PATH exists (bounded: 10 s)
 wait_exists() {
 	local i

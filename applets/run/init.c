@@ -307,12 +307,7 @@ on_child(struct child *c, enum child_event ev, void *arg)
 	}
 	if (ev != CHILD_DONE)
 		return;
-	if (c->sweep_errno != 0) {
-		errno = c->sweep_errno;
-		warn("cannot list the processes left");
-	}
-	if (c->stuck > 0)
-		warnx("%zu processes did not exit after SIGKILL", c->stuck);
+	run_warn_sweep(c);
 	loop_stop(in->loop);
 }
 

@@ -14,6 +14,19 @@
 
 /* ---- the process tree ---- */
 
+
+/* Say what the sweep of a command's tree could not do. */
+void
+run_warn_sweep(const struct child *c)
+{
+	if (c->sweep_errno != 0) {
+		errno = c->sweep_errno;
+		warn("cannot list the processes left");
+	}
+	if (c->stuck > 0)
+		warnx("%zu processes did not exit after SIGKILL", c->stuck);
+}
+
 static void
 on_reaped(void *arg, pid_t pid, int status, const struct rusage *ru)
 {
@@ -34,13 +47,7 @@ on_child(struct child *c, enum child_event ev, void *arg)
 		run_input_close(r);
 		break;
 	case CHILD_DONE:
-		if (c->sweep_errno != 0) {
-			errno = c->sweep_errno;
-			warn("cannot list the processes left");
-		}
-		if (c->stuck > 0)
-			warnx("%zu processes did not exit after SIGKILL",
-			    c->stuck);
+		run_warn_sweep(c);
 		r->tree_done = 1;
 		run_streams_drain(r);
 		run_maybe_done(r);

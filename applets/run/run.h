@@ -267,4 +267,7 @@ void	 run_reap_others(struct child *c);
 int	 run_daemon(struct opts *o, char **av);
 int	 run_stop(struct opts *o);
 
+/* run.c: say what the sweep of a command's tree could not do */
+void	run_warn_sweep(const struct child *c);
+
 #endif
