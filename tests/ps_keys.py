@@ -16,7 +16,8 @@ program and the shells above it are left out (they change while it runs).
 A key or option syskit does not support yet is in MISSING_KEYS or
 MISSING_OPTS with its reason.  The verdict fails when a key outside the
 table is refused or disagrees, and when a key in the table works after
-all (remove it from the table: the table only shrinks).  Exit 0 when
+all (remove it from the table: the table only shrinks), except one
+whose reason starts "sometimes:" (a difference seen on some runs only).  Exit 0 when
 all is as the tables say; 1 with one line per surprise.
 """
 import os, re, subprocess, sys
@@ -101,7 +102,7 @@ MISSING_OPTS = {
     "-e --lines 20 --headers": "--headers: not yet",
     "-e -f -c": "-c (scheduler columns of -f and -l): not yet",
     "-e -l -c": "-c (scheduler columns of -f and -l): not yet",
-    "axH": "H: some threads' rows differ from procps's",
+    "axH": "sometimes: H: a thread's row differs from procps's on some runs",
     "L": "L lists syskit's keys as procps does: those of MISSING_KEYS are absent",
 }
 
@@ -248,6 +249,10 @@ def compare(args, key=None):
                 continue		# not alive through the runs
             if any(k in r and alike(pa[k], r[k], key) for r in (pb, pd)):
                 continue
+            if not isinstance(k, tuple) and any(
+                    alike(k, x, key) for r in (pb, pd) for x in r
+                    if ODD.search(x)):
+                continue		# rows keyed by their text, escaped
             vals = [pa[k], pc[k], pe[k]]
             if not any(k in r and near(vals, r[k], key) for r in (pb, pd)):
                 bad.append(k)
@@ -282,7 +287,8 @@ def main():
         cases = [c for c in cases if c[0] in only.split(",")]
     for name, args, key in cases:
         why = compare(args, key)
-        if why is None and name in table:
+        if why is None and name in table and \
+                not table[name].startswith("sometimes:"):
             print("%s: works now: remove it from the table (%s)" %
                   (name, table[name]))
             surprises += 1

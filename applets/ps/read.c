@@ -449,20 +449,32 @@ parse_io(const char *s, size_t n, void *out)
 	return proc_pid_io_parse(s, n, out);
 }
 
+/* one decimal number in [lo, hi], then the end or a newline */
+static int
+parse_range(const char *s, int64_t lo, int64_t hi, int64_t *out)
+{
+	long long v;
+	char *e;
+
+	errno = 0;
+	v = strtoll(s, &e, 10);
+	if (e == s || errno != 0 || v < lo || v > hi ||
+	    (*e != '\0' && *e != '\n')) {
+		errno = EINVAL;
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 /* oom_score, oom_score_adj: one int */
 static int
 parse_int(const char *s, size_t n, void *out)
 {
 	int64_t v;
-	char *e;
 
-	errno = 0;
-	v = strtoll(s, &e, 10);
-	if (e == s || errno != 0 || v < INT_MIN || v > INT_MAX ||
-	    (*e != '\0' && *e != '\n')) {
-		errno = EINVAL;
+	if (parse_range(s, INT_MIN, INT_MAX, &v) == -1)
 		return -1;
-	}
 	*(int *)out = (int)v;
 	return 0;
 }
@@ -471,18 +483,7 @@ parse_int(const char *s, size_t n, void *out)
 static int
 parse_loginuid(const char *s, size_t n, void *out)
 {
-	uint64_t v;
-	char *e;
-
-	errno = 0;
-	v = strtoull(s, &e, 10);
-	if (e == s || *s == '-' || errno != 0 || v > UINT32_MAX ||
-	    (*e != '\0' && *e != '\n')) {
-		errno = EINVAL;
-		return -1;
-	}
-	*(int64_t *)out = (int64_t)v;
-	return 0;
+	return parse_range(s, 0, UINT32_MAX, out);
 }
 
 /* smaps_rollup, or smaps on kernels before 4.14; none for a process
