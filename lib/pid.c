@@ -127,7 +127,7 @@ stat_signed(int n)
 }
 
 /* The fields struct pid_stat holds; the others are not looked at. */
-#define STAT_KEPT	(UINT64_C(0x1ffff) << 4 | UINT64_C(0xf) << 22 | \
+#define STAT_KEPT	(UINT64_C(0x1ffff) << 4 | UINT64_C(0x1ff) << 22 | \
 			 UINT64_C(0xf) << 39)
 
 /* A field after the state, numbered as in proc(5): -1 when it does not
@@ -171,6 +171,11 @@ stat_field(struct pid_stat *ps, int n, const char *s, const char *e)
 		ps->rss = (int64_t)u;
 		return 0;
 	case 25: ps->rsslim = u; return 0;
+	case 26: ps->startcode = u; return 0;
+	case 27: ps->endcode = u; return 0;
+	case 28: ps->startstack = u; return 0;
+	case 29: ps->kstkesp = u; return 0;
+	case 30: ps->kstkeip = u; return 0;
 	case 39: return to_int(v, &ps->processor);
 	case 40: return to_uint(u, &ps->rt_priority);
 	case 41: return to_uint(u, &ps->policy);
@@ -336,6 +341,30 @@ status_int(const char *p, const char *end, int *out)
 	return 0;
 }
 
+/* A signal mask: 1 to 16 hex digits. */
+static int
+status_hex(const char *v, const char *le, uint64_t *out)
+{
+	uint64_t u = 0;
+	int n = 0, d;
+
+	while (v < le && is_blank(*v))
+		v++;
+	for (; v < le && !is_blank(*v); v++, n++) {
+		if (*v >= '0' && *v <= '9')
+			d = *v - '0';
+		else if (*v >= 'a' && *v <= 'f')
+			d = *v - 'a' + 10;
+		else
+			return -1;
+		if (n == 16)
+			return -1;
+		u = u << 4 | (uint64_t)d;
+	}
+	*out = u;
+	return n == 0 ? -1 : 0;
+}
+
 int
 proc_pid_status_parse(const char *buf, size_t len, struct pid_status *st)
 {
@@ -401,6 +430,32 @@ proc_pid_status_parse(const char *buf, size_t len, struct pid_status *st)
 		} else if (KEY("nonvoluntary_ctxt_switches")) {
 			bad |= status_num(v, le, &u);
 			st->nonvol_ctxt = u;
+		} else if (KEY("VmData")) {
+			bad |= status_kb(v, le, &st->vm_data);
+			st->has |= PST_VMDATA;
+		} else if (KEY("VmStk"))
+			bad |= status_kb(v, le, &st->vm_stk);
+		else if (KEY("VmExe"))
+			bad |= status_kb(v, le, &st->vm_exe);
+		else if (KEY("SigPnd"))
+			bad |= status_hex(v, le, &st->sig_pnd);
+		else if (KEY("ShdPnd"))
+			bad |= status_hex(v, le, &st->shd_pnd);
+		else if (KEY("SigBlk")) {
+			bad |= status_hex(v, le, &st->sig_blk);
+			st->has |= PST_SIG;
+		} else if (KEY("SigIgn"))
+			bad |= status_hex(v, le, &st->sig_ign);
+		else if (KEY("SigCgt"))
+			bad |= status_hex(v, le, &st->sig_cgt);
+		else if (KEY("Groups")) {
+			while (v < le && is_blank(*v))
+				v++;
+			st->groups = v;
+			st->groupslen = (size_t)(le - v);
+			while (st->groupslen > 0 && is_blank(v[st->groupslen - 1]))
+				st->groupslen--;
+			st->has |= PST_GROUPS;
 		}
 #undef KEY
 		if (bad)

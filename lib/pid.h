@@ -39,6 +39,7 @@ struct pid_stat {
 	int	 processor;		/* -1 when the line is too short */
 	unsigned rt_priority, policy;
 	uint64_t blkio_ticks;
+	uint64_t startcode, endcode, startstack, kstkesp, kstkeip;
 	int	 nfields;		/* fields after the name */
 	uint64_t bad;			/* bit n: field n did not parse */
 };
@@ -69,6 +70,10 @@ struct pid_status {
 	uint64_t vm_size, vm_lck, vm_rss, rss_anon, rss_file, rss_shmem;
 	uint64_t vm_swap;
 	uint64_t vol_ctxt, nonvol_ctxt;
+	uint64_t vm_data, vm_stk, vm_exe;
+	uint64_t sig_pnd, shd_pnd, sig_blk, sig_ign, sig_cgt;	/* masks */
+	const char *groups;		/* the Groups line's ids, in buf */
+	size_t	 groupslen;
 	unsigned has;			/* PST_* of the lines found */
 };
 #define PST_NAME	0x0001
@@ -83,6 +88,9 @@ struct pid_status {
 #define PST_CTXT	0x0200
 #define PST_PPID	0x0400
 #define PST_VMSIZE	0x0800
+#define PST_SIG		0x1000	/* SigBlk, SigIgn, SigCgt */
+#define PST_GROUPS	0x2000
+#define PST_VMDATA	0x4000	/* VmData, VmStk, VmExe */
 int	proc_pid_status_parse(const char *buf, size_t len, struct pid_status *st);
 
 /* /proc/PID/io (bytes and counts); has is set when every line was found. */

@@ -819,3 +819,134 @@ header_wanted(const struct ctx *c)
 	return 0;	/* -o pid= : no header line at all */
 }
 
+
+/* a signal mask of status (kval.arg: 0 pending of the process, 1 blocked,
+ * 2 ignored, 3 caught, 4 pending of the thread), 16 hex digits as procps */
+int
+cell_sig(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	const struct pid_status *ss = &r->ss;
+	uint64_t m;
+
+	if (!(r->have & F_STATUS) || !(ss->has & PST_SIG))
+		return -1;
+	m = kv->arg == 0 ? ss->shd_pnd : kv->arg == 1 ? ss->sig_blk :
+	    kv->arg == 2 ? ss->sig_ign : kv->arg == 3 ? ss->sig_cgt :
+	    ss->sig_pnd;
+	return sprintf(p, "%016" PRIx64, m);
+}
+
+/* an address of stat (kval.arg: 28 start of the stack, 29 esp, 30 eip) */
+int
+cell_hex(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	const struct pid_stat *st = &r->st;
+
+	if (!STAT_OK(r, SF(kv->arg)))
+		return -1;
+	return sprintf(p, "%016" PRIx64, kv->arg == 28 ? st->startstack :
+	    kv->arg == 29 ? st->kstkesp : st->kstkeip);
+}
+
+/* the supplementary groups, as ids or names, comma-separated */
+static int
+groups_cell(struct ctx *c, const struct row *r, char **outp, int maxc,
+    int names)
+{
+	const char *s, *e, *t;
+	struct buf *b = &c->b[B_CELL];
+	size_t n = 0, cap;
+	char num[24], *out;
+	uint64_t id;
+
+	if (!(r->have & F_STATUS) || r->ss.groups == NULL ||
+	    r->ss.groupslen == 0)
+		return -1;
+	s = r->ss.groups;
+	e = s + r->ss.groupslen;
+	cap = r->ss.groupslen * 12 + 64;
+	out = buf_need(b, cap);
+	while (s < e) {
+		while (s < e && (*s == ' ' || *s == '\t'))
+			s++;
+		for (t = s, id = 0; t < e && *t >= '0' && *t <= '9'; t++)
+			id = id * 10 + (uint64_t)(*t - '0');
+		if (t == s)
+			break;
+		if (names && id <= UINT32_MAX)
+			snprintf(num, sizeof(num), "%.23s",
+			    group_name(c, (uint32_t)id));
+		else
+			num[fmt_u64(num, id)] = '\0';
+		n += (size_t)snprintf(out + n, cap - n, "%s%s",
+		    n > 0 ? "," : "", num);
+		if (n >= cap - 40)
+			break;
+		s = t;
+	}
+	if (n == 0)
+		return -1;
+	return text_cell(c, outp, out, n, maxc, 0, NULL, 0);
+}
+
+int
+cell_supgid(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	return groups_cell(c, r, outp, maxc, 0);
+}
+
+int
+cell_supgrp(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	return groups_cell(c, r, outp, maxc, 1);
+}
+
+/* the name, cut to 8 characters */
+int
+cell_fname(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	size_t n = strlen(r->st.comm);
+
+	return text_cell(c, outp, r->st.comm, n, maxc < 8 ? maxc : 8, 0,
+	    NULL, 0);
+}
+
+/* CPU use in tenths of a percent, at most 999 (procps's cp) */
+int
+cell_cp(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	double d = util(c, r) * 10;
+
+	return fmt_u64(p, d >= 999 ? 999 : (uint64_t)d);
+}
+
+/* the processor of a running process, '*' for the others (sgi_p) */
+int
+cell_sgi_p(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	if (r->st.state != 'R') {
+		p[0] = '*';
+		p[1] = '\0';
+		return 1;
+	}
+	return fmt_i64(p, r->st.processor);
+}
+
+/* the rss limit (stat's rsslim), KiB; "xx" for none, as procps */
+int
+cell_lim(struct ctx *c, const struct row *r, const struct kval *kv,
+    char *p, char **outp, int maxc)
+{
+	if (r->st.rsslim == UINT64_MAX) {
+		memcpy(p, "xx", 3);
+		return 2;
+	}
+	return fmt_u64(p, r->st.rsslim >> 10);
+}

@@ -280,6 +280,66 @@ sort_start(struct ctx *c, const struct row *r,
 	return (double)r->st.starttime;
 }
 
+/* a namespace's inode number (kval.arg: NS_*) */
+static void
+get_ns(struct ctx *c, const struct row *r, const struct kval *kv,
+    struct val *v)
+{
+	v->type = V_NONE;
+	if ((r->have & F_NS) && r->ns[kv->arg] != 0) {
+		v->type = V_UINT;
+		v->u = r->ns[kv->arg];
+	}
+}
+
+/* memory segments, bytes, as procps: arg 0 data + stack (status), 1 text
+ * (stat's endcode - startcode), 2 vsz - text, 3 statm's size */
+static void
+get_seg(struct ctx *c, const struct row *r, const struct kval *kv,
+    struct val *v)
+{
+	const struct pid_stat *st = &r->st;
+	uint64_t text = 0;
+
+	v->type = V_UINT;
+	if (st->endcode > st->startcode)
+		text = st->endcode - st->startcode;
+	switch (kv->arg) {
+	case 0:
+		if (!(r->have & F_STATUS)) {
+			v->type = V_NONE;
+			return;
+		}
+		v->u = r->ss.vm_data + r->ss.vm_stk;
+		break;
+	case 1:
+		v->u = text / 1024 * 1024;
+		break;
+	case 2:
+		v->u = st->vsize > text ? st->vsize - text : 0;
+		break;
+	default:
+		if (!(r->have & F_STATM)) {
+			v->type = V_NONE;
+			return;
+		}
+		v->u = r->mem.size * (uint64_t)c->pagesize;
+		break;
+	}
+}
+
+/* the login uid: none when unset (-1) */
+static void
+get_luid(struct ctx *c, const struct row *r, const struct kval *kv,
+    struct val *v)
+{
+	v->type = V_NONE;
+	if ((r->have & F_LOGINUID) && r->loginuid != UINT32_MAX) {
+		v->type = V_UINT;
+		v->u = (uint64_t)r->loginuid;
+	}
+}
+
 /* ---- what each key shows ---- */
 
 #define STATV(name, field, mask) static const struct kval name = { \
@@ -406,6 +466,48 @@ static const struct kval v_label = { .need = F_ATTR, .cell = cell_label };
 static const struct kval v_container = { .need = F_CGROUP,
 	.cell = cell_container, .json = json_container };
 static const struct kval v_wchan = { .need = F_WCHAN, .cell = cell_wchan };
+#define SIGV(name, which) static const struct kval name = { .need = F_STATUS, \
+	.arg = which, .cell = cell_sig }
+SIGV(v_sigpnd, 0);
+SIGV(v_sigblk, 1);
+SIGV(v_sigign, 2);
+SIGV(v_sigcgt, 3);
+SIGV(v_tsig, 4);
+#undef SIGV
+#define NSV(name, which) static const struct kval name = { .need = F_NS, \
+	.arg = which, .get = get_ns }
+NSV(v_ipcns, NS_IPC);
+NSV(v_mntns, NS_MNT);
+NSV(v_netns, NS_NET);
+NSV(v_pidns, NS_PID);
+NSV(v_userns, NS_USER);
+NSV(v_utsns, NS_UTS);
+NSV(v_cgroupns, NS_CGROUP);
+NSV(v_timens, NS_TIME);
+#undef NSV
+#define TEXT_FIELDS	(SF(26) | SF(27))
+static const struct kval v_size = { .need = F_STATUS, .arg = 0,
+	.get = get_seg, .cell = cell_kib };
+static const struct kval v_trs = { .stat = TEXT_FIELDS, .arg = 1,
+	.get = get_seg, .cell = cell_kib };
+static const struct kval v_drs = { .stat = TEXT_FIELDS | SF(23), .arg = 2,
+	.get = get_seg, .cell = cell_kib };
+static const struct kval v_msize = { .need = F_STATM, .arg = 3,
+	.get = get_seg };
+static const struct kval v_stack = { .stat = SF(28), .arg = 28,
+	.cell = cell_hex };
+static const struct kval v_esp = { .stat = SF(29), .arg = 29,
+	.cell = cell_hex };
+static const struct kval v_eip = { .stat = SF(30), .arg = 30,
+	.cell = cell_hex };
+static const struct kval v_supgid = { .need = F_STATUS, .cell = cell_supgid };
+static const struct kval v_supgrp = { .need = F_STATUS, .cell = cell_supgrp };
+static const struct kval v_fname = { .cell = cell_fname };
+static const struct kval v_cp = { .stat = CPU_FIELDS, .flags = KV_UPTIME,
+	.get = get_util, .cell = cell_cp };
+static const struct kval v_luid = { .need = F_LOGINUID, .get = get_luid };
+static const struct kval v_sgi_p = { .stat = SF(39), .cell = cell_sgi_p };
+static const struct kval v_lim = { .stat = SF(25), .cell = cell_lim };
 
 /* ---- the keys, sorted by name ---- */
 
@@ -416,11 +518,15 @@ const struct key keys[] = {
 	{ "addr", "ADDR", 4, J_RIGHT, &v_dash, NULL },
 	{ "addr_1", "ADDR", 1, J_LEFT, &v_dash, NULL },
 	{ "args", "COMMAND", 27, J_UNLIM, &v_args, "command with its arguments" },
+	{ "atime", "TIME", 8, J_RIGHT, &v_time, NULL },
+	{ "blocked", "BLOCKED", 16, J_RIGHT, &v_sigblk, "blocked signals (mask)" },
 	{ "bsdstart", "START", 6, J_RIGHT, &v_bsdstart, "start time, BSD style" },
 	{ "bsdtime", "TIME", 6, J_RIGHT, &v_bsdtime, "CPU time, MMM:SS" },
 	{ "c", "C", 2, J_RIGHT, &v_c, "CPU use, integer percent (max 99)" },
+	{ "caught", "CAUGHT", 16, J_RIGHT, &v_sigcgt, "caught signals (mask)" },
 	{ "cgname", "CGNAME", 27, J_UNLIM, &v_cgname, "name of the cgroup (last path component)" },
 	{ "cgroup", "CGROUP", 27, J_UNLIM, &v_cgroup, "cgroups, except those at /" },
+	{ "cgroupns", "CGROUPNS", 10, J_RIGHT, &v_cgroupns, "cgroup namespace inode" },
 	{ "class", "CLS", 3, J_LEFT, &v_policy, NULL },
 	{ "cls", "CLS", 3, J_RIGHT, &v_policy, NULL },
 	{ "cmd", "CMD", 27, J_UNLIM, &v_args, NULL },
@@ -428,14 +534,20 @@ const struct key keys[] = {
 	{ "command", "COMMAND", 27, J_UNLIM, &v_args, NULL },
 	{ "container", "CONTAINER", 12, J_LEFT, &v_container, "container id (docker, containerd, podman, kubepods), 12 digits" },
 	{ "context", "CONTEXT", 31, J_LEFT, &v_label, NULL },
+	{ "cp", "CP", 3, J_RIGHT, &v_cp, "CPU use, tenths of a percent (max 999)" },
 	{ "cpu", "CPU", 3, J_RIGHT, &v_psr, NULL },
+	{ "cpuid", "CPUID", 5, J_RIGHT, &v_psr, NULL },
 	{ "cputime", "TIME", 8, J_RIGHT, &v_time, NULL },
 	{ "cputimes", "TIME", 8, J_RIGHT, &v_times, NULL },
 	{ "cwd", "CWD", 27, J_UNLIM, &v_cwd, "current directory" },
+	{ "drs", "DRS", 5, J_RIGHT, &v_drs, "data resident set: vsz - text, KiB" },
+	{ "dsiz", "DSIZ", 4, J_RIGHT, &v_drs, NULL },
 	{ "egid", "EGID", 5, J_RIGHT, &v_egid, NULL },
 	{ "egroup", "EGROUP", 8, J_USER, &v_egroup, NULL },
+	{ "eip", "EIP", 16, J_RIGHT, &v_eip, "instruction pointer" },
 	{ "env", "ENVIRONMENT", 31, J_UNLIM, &v_env, "environment" },
 	{ "environ", "ENVIRONMENT", 31, J_UNLIM, &v_env, NULL },
+	{ "esp", "ESP", 16, J_RIGHT, &v_esp, "stack pointer" },
 	{ "etime", "ELAPSED", 11, J_RIGHT, &v_etime, "elapsed time, [[DD-]hh:]mm:ss" },
 	{ "etimes", "ELAPSED", 7, J_RIGHT, &v_etimes, "elapsed time, seconds" },
 	{ "euid", "EUID", 5, J_RIGHT, &v_euid, NULL },
@@ -447,6 +559,7 @@ const struct key keys[] = {
 	{ "fgroup", "FGROUP", 8, J_USER, &v_fgroup, NULL },
 	{ "flag", "F", 1, J_RIGHT, &v_flags, NULL },
 	{ "flags", "F", 1, J_RIGHT, &v_flags, NULL },
+	{ "fname", "COMMAND", 8, J_LEFT, &v_fname, "first 8 bytes of the name" },
 	{ "fsgid", "FSGID", 5, J_RIGHT, &v_fgid, NULL },
 	{ "fsgroup", "FSGROUP", 8, J_USER, &v_fgroup, NULL },
 	{ "fsuid", "FSUID", 5, J_RIGHT, &v_fuid, NULL },
@@ -455,15 +568,25 @@ const struct key keys[] = {
 	{ "fuser", "FUSER", 8, J_USER, &v_fuser, NULL },
 	{ "gid", "GID", 5, J_RIGHT, &v_egid, "effective group id" },
 	{ "group", "GROUP", 8, J_USER, &v_egroup, "effective group name" },
+	{ "ignored", "IGNORED", 16, J_RIGHT, &v_sigign, "ignored signals (mask)" },
 	{ "intpri", "PRI", 3, J_RIGHT, &v_opri, NULL },
+	{ "ipcns", "IPCNS", 10, J_RIGHT, &v_ipcns, "IPC namespace inode" },
 	{ "label", "LABEL", 31, J_LEFT, &v_label, "security label (SELinux, AppArmor)" },
+	{ "lastcpu", "C", 3, J_RIGHT, &v_psr, NULL },
+	{ "lim", "LIM", 5, J_RIGHT, &v_lim, "resident set limit, KiB (xx: none)" },
 	{ "longtname", "TTY", 8, J_LEFT, &v_tty, NULL },
 	{ "lstart", "STARTED", 24, J_RIGHT, &v_lstart, "start time, in full" },
+	{ "luid", "LUID", 5, J_RIGHT, &v_luid, "login uid (- when unset)" },
 	{ "lwp", "LWP", 5, J_RIGHT | PM, &v_tid, "thread id" },
+	{ "m_drs", "DRS", 5, J_RIGHT, &v_drs, NULL },
+	{ "m_size", "SIZE", 5, J_RIGHT, &v_msize, NULL },
+	{ "m_trs", "TRS", 5, J_RIGHT, &v_trs, NULL },
 	{ "maj_flt", "MAJFL", 6, J_RIGHT, &v_majflt, NULL },
 	{ "majflt", "MAJFLT", 6, J_RIGHT, &v_majflt, "major page faults" },
 	{ "min_flt", "MINFL", 6, J_RIGHT, &v_minflt, NULL },
 	{ "minflt", "MINFLT", 6, J_RIGHT, &v_minflt, "minor page faults" },
+	{ "mntns", "MNTNS", 10, J_RIGHT, &v_mntns, "mount namespace inode" },
+	{ "netns", "NETNS", 10, J_RIGHT, &v_netns, "network namespace inode" },
 	{ "ni", "NI", 3, J_RIGHT, &v_ni, "nice value (- for real-time policies)" },
 	{ "nice", "NI", 3, J_RIGHT, &v_ni, NULL },
 	{ "nlwp", "NLWP", 4, J_RIGHT, &v_nlwp, "number of threads" },
@@ -471,17 +594,20 @@ const struct key keys[] = {
 	{ "oom_score_adj", "OOMADJ", 5, J_RIGHT, &v_oomadj, "OOM score adjustment" },
 	{ "oomadj", "OOMADJ", 5, J_RIGHT, &v_oomadj, NULL },
 	{ "opri", "PRI", 3, J_RIGHT, &v_opri, NULL },
+	{ "pagein", "PAGEIN", 6, J_RIGHT, &v_majflt, NULL },
 	{ "pcpu", "%CPU", 4, J_RIGHT, &v_pcpu, NULL },
+	{ "pending", "PENDING", 16, J_RIGHT, &v_sigpnd, "pending signals (mask)" },
 	{ "pgid", "PGID", 5, J_RIGHT | PM, &v_pgid, "process group id" },
 	{ "pgrp", "PGRP", 5, J_RIGHT | PM, &v_pgid, NULL },
 	{ "pid", "PID", 5, J_RIGHT | PM, &v_pid, "process id" },
+	{ "pidns", "PIDNS", 10, J_RIGHT, &v_pidns, "PID namespace inode" },
 	{ "pmem", "%MEM", 4, J_RIGHT, &v_pmem, NULL },
 	{ "policy", "POL", 3, J_LEFT, &v_policy, "scheduling policy (TS, FF, RR, B, IDL, DLN)" },
 	{ "ppid", "PPID", 5, J_RIGHT | PM, &v_ppid, "parent process id" },
 	{ "pri", "PRI", 3, J_RIGHT, &v_pri, "priority, higher is more urgent" },
 	{ "priority", "PRI", 3, J_RIGHT, &v_priority, NULL },
-	{ "pss", "PSS", 5, J_RIGHT, &v_pss, "proportional set size, KiB" },
 	{ "psr", "PSR", 3, J_RIGHT, &v_psr, "processor last run on" },
+	{ "pss", "PSS", 5, J_RIGHT, &v_pss, "proportional set size, KiB" },
 	{ "rbytes", "RBYTES", 5, J_RIGHT, &v_rbytes, "bytes read from storage" },
 	{ "rchar", "RCHAR", 5, J_RIGHT, &v_rchar, "bytes read" },
 	{ "rchars", "RCHARS", 5, J_RIGHT, &v_rchar, NULL },
@@ -498,31 +624,54 @@ const struct key keys[] = {
 	{ "sched", "SCH", 3, J_RIGHT, &v_sched, NULL },
 	{ "sess", "SESS", 5, J_RIGHT | PM, &v_sid, NULL },
 	{ "session", "SESS", 5, J_RIGHT | PM, &v_sid, NULL },
+	{ "sgi_p", "P", 1, J_RIGHT, &v_sgi_p, "processor of a running process, * for the others" },
+	{ "sgi_rss", "RSS", 4, J_LEFT, &v_rss, NULL },
 	{ "sgid", "SGID", 5, J_RIGHT, &v_sgid, NULL },
 	{ "sgroup", "SGROUP", 8, J_USER, &v_sgroup, NULL },
 	{ "shr", "SHR", 5, J_RIGHT, &v_shr, "shared resident memory (file + shmem), KiB" },
 	{ "sid", "SID", 5, J_RIGHT | PM, &v_sid, "session id" },
+	{ "sig", "PENDING", 16, J_RIGHT, &v_sigpnd, NULL },
+	{ "sig_block", "BLOCKED", 16, J_RIGHT, &v_sigblk, NULL },
+	{ "sig_catch", "CATCHED", 16, J_RIGHT, &v_sigcgt, NULL },
+	{ "sig_ignore", "IGNORED", 16, J_RIGHT, &v_sigign, NULL },
+	{ "sig_pend", "SIGNAL", 16, J_RIGHT, &v_sigpnd, NULL },
+	{ "sigcatch", "CAUGHT", 16, J_RIGHT, &v_sigcgt, NULL },
+	{ "sigignore", "IGNORED", 16, J_RIGHT, &v_sigign, NULL },
+	{ "sigmask", "BLOCKED", 16, J_RIGHT, &v_sigblk, NULL },
+	{ "size", "SIZE", 5, J_RIGHT, &v_size, "data + stack, KiB" },
 	{ "spid", "SPID", 5, J_RIGHT | PM, &v_tid, NULL },
+	{ "stackp", "STACKP", 16, J_RIGHT, &v_stack, NULL },
 	{ "start", "STARTED", 8, J_RIGHT, &v_start, "start time (date if not today)" },
+	{ "start_stack", "STACKP", 16, J_RIGHT, &v_stack, "start of the stack" },
 	{ "start_time", "START", 5, J_RIGHT, &v_stime, NULL },
 	{ "stat", "STAT", 4, J_LEFT, &v_stat, "state with flags (<N L s l +)" },
 	{ "state", "S", 1, J_LEFT, &v_state, NULL },
 	{ "stime", "STIME", 5, J_RIGHT, &v_stime, "start time: hh:mm, MmmDD or year" },
 	{ "suid", "SUID", 5, J_RIGHT, &v_suid, NULL },
+	{ "supgid", "SUPGID", 20, J_UNLIM, &v_supgid, "supplementary group ids" },
+	{ "supgrp", "SUPGRP", 40, J_UNLIM, &v_supgrp, "supplementary group names" },
 	{ "suser", "SUSER", 8, J_USER, &v_suser, NULL },
 	{ "svgid", "SVGID", 5, J_RIGHT, &v_sgid, NULL },
+	{ "svgroup", "SVGROUP", 8, J_USER, &v_sgroup, NULL },
 	{ "svuid", "SVUID", 5, J_RIGHT, &v_suid, NULL },
+	{ "svuser", "SVUSER", 8, J_USER, &v_suser, NULL },
 	{ "swap", "SWAP", 5, J_RIGHT, &v_swap, "swapped out memory, KiB" },
 	{ "sz", "SZ", 5, J_RIGHT, &v_sz, "virtual size in pages" },
 	{ "tgid", "TGID", 5, J_RIGHT | PM, &v_pid, NULL },
 	{ "thcount", "THCNT", 5, J_RIGHT, &v_nlwp, NULL },
 	{ "tid", "TID", 5, J_RIGHT | PM, &v_tid, NULL },
 	{ "time", "TIME", 8, J_RIGHT, &v_time, "CPU time, [DD-]hh:mm:ss" },
+	{ "timens", "TIMENS", 10, J_RIGHT, &v_timens, "time namespace inode" },
 	{ "times", "TIME", 8, J_RIGHT, &v_times, "CPU time, seconds" },
 	{ "tname", "TTY", 8, J_LEFT, &v_tty, NULL },
 	{ "tpgid", "TPGID", 5, J_RIGHT | PM, &v_tpgid, "terminal's foreground process group" },
+	{ "trs", "TRS", 4, J_RIGHT, &v_trs, "text resident set, KiB" },
+	{ "trss", "TRSS", 4, J_RIGHT, &v_trs, NULL },
+	{ "tsig", "PENDING", 16, J_RIGHT, &v_tsig, "pending signals of the thread" },
+	{ "tsiz", "TSIZ", 4, J_RIGHT, &v_trs, NULL },
 	{ "tt", "TT", 8, J_LEFT, &v_tty, NULL },
 	{ "tty", "TT", 8, J_LEFT, &v_tty, "controlling terminal" },
+	{ "tty4", "TTY", 4, J_LEFT, &v_tty, NULL },
 	{ "tty8", "TTY", 8, J_LEFT, &v_tty, NULL },
 	{ "ucmd", "CMD", 15, J_UNLIM, &v_comm, NULL },
 	{ "ucomm", "COMMAND", 15, J_UNLIM, &v_comm, NULL },
@@ -530,7 +679,10 @@ const struct key keys[] = {
 	{ "uid_hack", "UID", 8, J_USER, &v_euser, NULL },
 	{ "uname", "USER", 8, J_USER, &v_euser, NULL },
 	{ "user", "USER", 8, J_USER, &v_euser, "effective user name" },
+	{ "userns", "USERNS", 10, J_RIGHT, &v_userns, "user namespace inode" },
 	{ "uss", "USS", 5, J_RIGHT, &v_uss, "unique set size, KiB" },
+	{ "util", "C", 2, J_RIGHT, &v_c, NULL },
+	{ "utsns", "UTSNS", 10, J_RIGHT, &v_utsns, "UTS namespace inode" },
 	{ "vsize", "VSZ", 6, J_RIGHT, &v_vsz, NULL },
 	{ "vsz", "VSZ", 6, J_RIGHT, &v_vsz, "virtual size, KiB" },
 	{ "wbytes", "WBYTES", 5, J_RIGHT, &v_wbytes, "bytes written to storage" },
@@ -538,6 +690,7 @@ const struct key keys[] = {
 	{ "wchan", "WCHAN", 6, J_WCHAN, &v_wchan, "kernel function it sleeps in" },
 	{ "wchar", "WCHAR", 5, J_RIGHT, &v_wchar, "bytes written" },
 	{ "wchars", "WCHARS", 5, J_RIGHT, &v_wchar, NULL },
+	{ "wname", "WCHAN", 6, J_WCHAN, &v_wchan, NULL },
 	{ "wops", "WOPS", 5, J_RIGHT, &v_wops, NULL },
 };
 #undef PM
@@ -563,7 +716,8 @@ key_jname(const struct key *k)
 	return k->v->jname != NULL ? k->v->jname : k->name;
 }
 
-/* ps L */
+/* ps L: the keys (not their aliases) and their headers, laid out as
+ * procps lists them */
 void
 key_list(void)
 {
@@ -571,6 +725,5 @@ key_list(void)
 
 	for (i = 0; i < nkeys; i++)
 		if (keys[i].help != NULL)
-			printf("%-14s %-12s %s\n", keys[i].name, keys[i].head,
-			    keys[i].help);
+			printf("%-12s %-8s\n", keys[i].name, keys[i].head);
 }

@@ -355,7 +355,7 @@ sort_parse(struct sortspec *s, const char *spec)
 enum {
 	O_COLS = 256, O_CUMULATIVE, O_FOREST, O_HEADERS, O_NOHEADERS, O_PPID,
 	O_SORT, O_JSON, O_SAMPLE, O_MATCH, O_HELP, O_BSD_O, O_BSD_T, O_PGRP,
-	O_ROWS, O_BSDTTY,
+	O_ROWS, O_BSDTTY, O_CONTEXT,
 };
 
 static const struct option longopts[] = {
@@ -366,6 +366,7 @@ static const struct option longopts[] = {
 	{ "bsd-pgrp", required_argument, NULL, O_PGRP },
 	{ "cols", required_argument, NULL, O_COLS },
 	{ "columns", required_argument, NULL, O_COLS },
+	{ "context", no_argument, NULL, O_CONTEXT },
 	{ "cumulative", no_argument, NULL, O_CUMULATIVE },
 	{ "date-format", required_argument, NULL, 'D' },
 	{ "deselect", no_argument, NULL, 'N' },
@@ -398,7 +399,7 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char shortopts[] = "+AaC:D:deFfG:g:HjLlNO:o:p:q:s:Tt:U:u:Vw";
+static const char shortopts[] = "+AaC:D:deFfG:g:HjLlMNO:o:p:q:s:Tt:U:u:Vwy";
 
 /* Does the short option ch (SysV) or BSD letter take an argument? */
 static int
@@ -489,6 +490,14 @@ bsd_group(struct opts *o, struct argvec *a, char **argv, int argc, int *ip,
 		case 'u': o->ff |= FF_Bu; continue;
 		case 'j': o->ff |= FF_Bj; continue;
 		case 'l': o->ff |= FF_Bl; continue;
+		case 's': o->ff |= FF_Bs; continue;
+		case 'Z':
+			/* not in a dash word retried as BSD: -Z stays unknown */
+			if (word != argv[*ip])
+				return perr("unknown BSD option: Z");
+			o->fm |= FM_M;
+			continue;
+		case 'v': o->ff |= FF_Bv; continue;
 		case 'f': o->forest = 'b'; continue;
 		case 'w': o->wcount++; continue;
 		case 'c': o->bsd_c = 1; continue;
@@ -732,6 +741,15 @@ parse_pass(struct opts *o, struct parsed *pa, int argc, char **argv,
 		case 'w':
 			o->wcount++;
 			break;
+		case 'y':
+			o->fm |= FM_y;
+			break;
+		case 'M':
+			o->fm |= FM_M;
+			break;
+		case O_CONTEXT:
+			o->context = 1;
+			break;
 		case O_COLS:
 			if ((r = screen_arg(optarg, &cols)) == 0)
 				o->cols = cols;
@@ -906,6 +924,10 @@ fmt_sysv(struct opts *o, struct fmt *f, int pidwidth)
 	unsigned ff = o->ff, fm = o->fm, tf = o->tf;
 
 #define PUSH(k)	(push[n++] = (k))
+	if ((fm & FM_y) && !(ff & FF_Ul))
+		return perr("-y needs -l");
+	if ((fm & FM_M) && fmt_parse(f, "label", pidwidth) == -1)
+		return -1;
 	if (o->bsd) {
 		PUSH(ff ? "cmd" : "args");
 		PUSH("bsdtime");
@@ -927,7 +949,7 @@ fmt_sysv(struct opts *o, struct fmt *f, int pidwidth)
 	if ((fm & FM_F) || (ff & FF_Ul))
 		PUSH("sz");
 	if (ff & FF_Ul) {
-		PUSH("addr_1");
+		PUSH((fm & FM_y) ? "rss" : "addr_1");
 		PUSH("ni");
 		PUSH("opri");
 	}
@@ -952,7 +974,8 @@ fmt_sysv(struct opts *o, struct fmt *f, int pidwidth)
 		PUSH("uid");
 	if (ff & FF_Ul) {
 		PUSH("s");
-		PUSH("f");
+		if (!(fm & FM_y))
+			PUSH("f");
 	}
 #undef PUSH
 	for (i = n - 1; i >= 0; i--)
@@ -965,7 +988,7 @@ static int
 build_format(struct opts *o, struct parsed *pa, struct fmt *f, int pidwidth)
 {
 	const char *env, *macro = NULL;
-	unsigned bsdff = o->ff & (FF_Bu | FF_Bj | FF_Bl);
+	unsigned bsdff = o->ff & (FF_Bu | FF_Bj | FF_Bl | FF_Bs | FF_Bv);
 	int i;
 
 	for (i = 0; i < pa->nfmt; i++)
@@ -974,8 +997,12 @@ build_format(struct opts *o, struct parsed *pa, struct fmt *f, int pidwidth)
 	if (pa->nfmt > 0) {
 		if (o->O != NULL || o->bsdO != NULL)
 			return perr("-O cannot go with other format options");
+		if (o->context)
+			return perr("conflicting format options");
 		return 0;
 	}
+	if (o->context)
+		return fmt_macro(f, "pid,context,args", pidwidth);
 	if (o->O != NULL || o->bsdO != NULL) {
 		if (o->O != NULL && o->bsdO != NULL)
 			return perr("only one of -O and O");
@@ -999,10 +1026,16 @@ build_format(struct opts *o, struct parsed *pa, struct fmt *f, int pidwidth)
 		return fmt_sysv(o, f, pidwidth);
 	if ((bsdff & (bsdff - 1)) != 0 || (o->ff & (FF_Uf | FF_Ul)))
 		return perr("conflicting format options");
+	if ((o->fm & FM_M) && fmt_parse(f, "label", pidwidth) == -1)
+		return -1;
 	if (bsdff == FF_Bu)
 		macro = "user,pid,pcpu,pmem,vsz,rss,tname,stat,start_time,bsdtime,args";
 	else if (bsdff == FF_Bj)
 		macro = "ppid,pid,pgid,sid,tname,tpgid,stat,uid,bsdtime,args";
+	else if (bsdff == FF_Bs)
+		macro = "uid,pid,pending,blocked,ignored,caught,stat,tname,bsdtime,args";
+	else if (bsdff == FF_Bv)
+		macro = "pid,tname,stat,bsdtime,maj_flt,trs:5,drs,rss,%mem,args";
 	else
 		macro = "flags,uid,pid,ppid,priority,nice,vsz,rss,wchan,stat,tname,bsdtime,args";
 	if (fmt_macro(f, macro, pidwidth) == -1)

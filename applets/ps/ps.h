@@ -39,7 +39,9 @@
 #define F_OOM		0x0800
 #define F_OOMADJ	0x1000
 #define F_STATM		0x2000
-#define F_ALL		0x3fff
+#define F_NS		0x4000	/* the ns/ links */
+#define F_LOGINUID	0x8000
+#define F_ALL		0xffff
 
 /* Justification, as procps: right; left; left, cut to the column unless
  * last (UNLIM, WCHAN); user names cut with '+'. */
@@ -117,6 +119,9 @@ const struct key *key_find(const char *name, size_t n);
 const char *key_jname(const struct key *k);
 void	 key_list(void);
 
+/* the namespaces, in the order of row.ns */
+enum { NS_IPC, NS_MNT, NS_NET, NS_PID, NS_USER, NS_UTS, NS_CGROUP, NS_TIME };
+
 /* ---- options ---- */
 
 /* simple selections, as procps's select bits */
@@ -132,8 +137,12 @@ void	 key_list(void);
 #define FF_Bu	0x04	/* u */
 #define FF_Bj	0x08	/* j */
 #define FF_Bl	0x10	/* l */
+#define FF_Bs	0x20	/* s: signals */
+#define FF_Bv	0x40	/* v: virtual memory */
 #define FM_F	0x01	/* -F */
 #define FM_j	0x02	/* -j */
+#define FM_y	0x04	/* -y: with -l, RSS for ADDR and no F */
+#define FM_M	0x08	/* -M, Z: the security label first */
 
 /* thread flags */
 #define TF_L	0x01	/* -L */
@@ -194,6 +203,7 @@ struct opts {
 	double		 sample;		/* --sample seconds, 0 none */
 	int		 json;
 	int		 list_keys;
+	int		 context;		/* --context */
 	regex_t		 match;
 	int		 have_match;
 };
@@ -238,6 +248,8 @@ struct row {
 	const char	*exe, *cwd, *cgroup, *wchan, *label;
 	char		 container[65];
 	int		 fds, oom, oomadj;
+	uint64_t	 ns[8];			/* NS_* inode numbers, 0: none */
+	int64_t		 loginuid;
 	double		 spcpu;			/* --sample %cpu, < 0: none */
 	int		 index;			/* read order, for stable sorts */
 	int		 dirfd;			/* while reading: its directory, or -1 */
@@ -365,7 +377,8 @@ kcell_fn cell_int, cell_kib, cell_user, cell_tty, cell_stat, cell_state,
 	 cell_times, cell_bsdtime, cell_etime, cell_etimes, cell_start,
 	 cell_stime, cell_bsdstart, cell_lstart, cell_flags, cell_dash,
 	 cell_comm, cell_args, cell_path, cell_cgroup, cell_env, cell_label,
-	 cell_container, cell_wchan;
+	 cell_container, cell_wchan, cell_sig, cell_supgid, cell_supgrp,
+	 cell_hex, cell_fname, cell_cp, cell_sgi_p, cell_lim;
 
 /* json.c */
 void	 json_row(struct ctx *c, const struct row *r);

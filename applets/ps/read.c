@@ -449,22 +449,41 @@ parse_io(const char *s, size_t n, void *out)
 	return proc_pid_io_parse(s, n, out);
 }
 
+/* one decimal number in [lo, hi], then the end or a newline */
+static int
+parse_range(const char *s, int64_t lo, int64_t hi, int64_t *out)
+{
+	long long v;
+	char *e;
+
+	errno = 0;
+	v = strtoll(s, &e, 10);
+	if (e == s || errno != 0 || v < lo || v > hi ||
+	    (*e != '\0' && *e != '\n')) {
+		errno = EINVAL;
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 /* oom_score, oom_score_adj: one int */
 static int
 parse_int(const char *s, size_t n, void *out)
 {
 	int64_t v;
-	char *e;
 
-	errno = 0;
-	v = strtoll(s, &e, 10);
-	if (e == s || errno != 0 || v < INT_MIN || v > INT_MAX ||
-	    (*e != '\0' && *e != '\n')) {
-		errno = EINVAL;
+	if (parse_range(s, INT_MIN, INT_MAX, &v) == -1)
 		return -1;
-	}
 	*(int *)out = (int)v;
 	return 0;
+}
+
+/* loginuid: an unsigned 32-bit number */
+static int
+parse_loginuid(const char *s, size_t n, void *out)
+{
+	return parse_range(s, 0, UINT32_MAX, out);
 }
 
 /* smaps_rollup, or smaps on kernels before 4.14; none for a process
@@ -531,6 +550,35 @@ read_attr(struct ctx *c, struct row *r)
 	return 0;
 }
 
+/* the namespace links: their inode numbers, 0 where one cannot be read */
+static int
+read_ns(struct ctx *c, struct row *r)
+{
+	static const char *const names[] = { "ns/ipc", "ns/mnt", "ns/net",
+	    "ns/pid", "ns/user", "ns/uts", "ns/cgroup", "ns/time" };
+	const char *s, *b;
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < nitems(names); i++) {
+		r->ns[i] = 0;
+		if ((s = rdlink(c, r, names[i], B_MISC)) == NULL) {
+			if (rd_failed(c, r, names[i]) == -1)
+				return -1;
+			continue;
+		}
+		if ((b = strchr(s, '[')) == NULL)
+			continue;
+		for (v = 0, b++; *b >= '0' && *b <= '9' &&
+		    v <= (UINT64_MAX - 9) / 10; b++)
+			v = v * 10 + (uint64_t)(*b - '0');
+		if (*b == ']')
+			r->ns[i] = v;
+	}
+	r->have |= F_NS;
+	return 0;
+}
+
 /*
  * Read what need asks that is not read yet.  Returns 0, or -1 when the
  * process is gone; a file that cannot be read leaves its bit clear in
@@ -594,6 +642,11 @@ read_more(struct ctx *c, struct row *r, unsigned need)
 	if (want & F_OOMADJ)
 		PARSED(F_OOMADJ, "oom_score_adj", B_MISC, parse_int,
 		    &r->oomadj);
+	if (want & F_LOGINUID)
+		PARSED(F_LOGINUID, "loginuid", B_MISC, parse_loginuid,
+		    &r->loginuid);
+	if ((want & F_NS) && read_ns(c, r) == -1)
+		return -1;
 #undef PARSED
 	return 0;
 }

@@ -334,6 +334,8 @@ own_strings(struct ctx *c, struct row *r)
 		r->wchan = arena_copy(a, r->wchan, strlen(r->wchan));
 	if (r->label != NULL)
 		r->label = arena_copy(a, r->label, strlen(r->label));
+	if ((r->have & F_STATUS) && r->ss.groups != NULL)
+		r->ss.groups = arena_copy(a, r->ss.groups, r->ss.groupslen);
 }
 
 /* One row is ready: into the sample, out, or kept for sorting. */

@@ -358,6 +358,51 @@ read_at(void)
 	free(big);
 }
 
+/* the lines ps's signal, group and segment keys read */
+static void
+status_signals_groups(void)
+{
+	const char *s = "Name:\tx\nGroups:\t4 24 1000 \nVmData:\t  1072 kB\n"
+	    "VmStk:\t 132 kB\nVmExe:\t 772 kB\nSigQ:\t0/1\n"
+	    "SigPnd:\t0000000000000001\nShdPnd:\t0000000000000100\n"
+	    "SigBlk:\t0000000000010000\nSigIgn:\t0000000000000004\n"
+	    "SigCgt:\tffffffffffffffff\n";
+	const char *stat = "9 (x) S 1 9 9 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 "
+	    "5 4096 2 18446744073709551615 4096 8192 140729354115904 7 8 0 0 "
+	    "0 0 0 0 0 17 1 0 0 0 0 0\n";
+	struct pid_status st;
+	struct pid_stat ps;
+
+	CHECK(proc_pid_status_parse(s, strlen(s), &st) == 0);
+	CHECK((st.has & (PST_SIG | PST_GROUPS | PST_VMDATA)) ==
+	    (PST_SIG | PST_GROUPS | PST_VMDATA));
+	CHECK_U64(st.sig_pnd, 1);
+	CHECK_U64(st.shd_pnd, 0x100);
+	CHECK_U64(st.sig_blk, 0x10000);
+	CHECK_U64(st.sig_ign, 4);
+	CHECK_U64(st.sig_cgt, UINT64_MAX);
+	CHECK_U64(st.vm_data, 1072 * 1024);
+	CHECK_U64(st.vm_stk, 132 * 1024);
+	CHECK_U64(st.vm_exe, 772 * 1024);
+	CHECK(st.groupslen == 9 && memcmp(st.groups, "4 24 1000", 9) == 0);
+	/* a mask of 17 digits, or not hex, is malformed */
+	CHECK(proc_pid_status_parse("Name:\tx\nSigBlk:\t00000000000000000\n",
+	    34, &st) == -1);
+	CHECK(proc_pid_status_parse("Name:\tx\nSigBlk:\tzz\n", 19, &st) == -1);
+	/* an empty Groups line */
+	CHECK(proc_pid_status_parse("Name:\tx\nGroups:\t\n", 17, &st) == 0);
+	CHECK(st.groupslen == 0);
+	/* stat's code, stack and pointer fields */
+	CHECK(proc_pid_stat_parse(stat, strlen(stat), &ps) == 0);
+	CHECK_U64(ps.rsslim, UINT64_MAX);
+	CHECK_U64(ps.startcode, 4096);
+	CHECK_U64(ps.endcode, 8192);
+	CHECK_U64(ps.startstack, 140729354115904ULL);
+	CHECK_U64(ps.kstkesp, 7);
+	CHECK_U64(ps.kstkeip, 8);
+	CHECK(ps.bad == 0);
+}
+
 UNIT_SUITE(test_proc_pid);
 
 void
@@ -370,6 +415,8 @@ test_proc_pid(void)
 	unit_run("proc_pid: stat, malformed and edge lines", stat_edge_cases);
 	unit_run("proc_pid: status on fixtures", status_fixture);
 	unit_run("proc_pid: status, escapes and errors", status_inline);
+	unit_run("proc_pid: status, signals, groups, segments",
+	    status_signals_groups);
 	unit_run("proc_pid: statm, io, smaps", statm_io_smaps);
 	unit_run("proc_pid: container ids", container_ids);
 	unit_run("proc_pid: proc_read_at", read_at);
