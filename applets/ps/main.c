@@ -157,7 +157,7 @@ early(struct opts *o, struct parsed *pa)
 		return 0;
 	}
 	if (pa->version) {
-		printf("ps from syskit %s\n", SYSKIT_VERSION);
+		printf("syskit %s\n", SYSKIT_VERSION);
 		return 0;
 	}
 	if (o->list_keys) {
