@@ -237,7 +237,7 @@ void
 pool_progress(struct pool *p, int last)
 {
 	char line[200], eta[32];
-	size_t todo = p->total, left;
+	size_t ntotal = p->total, left;
 	double now = loop_now(), el = now - p->t0, rate;
 	int pct, n;
 
@@ -245,8 +245,8 @@ pool_progress(struct pool *p, int last)
 		return;
 	p->last_progress = now;
 	rate = el > 0 ? (double)p->done / el : 0;
-	left = todo > p->done ? todo - p->done : 0;
-	pct = todo > 0 ? (int)(p->done * 100 / todo) : 100;
+	left = ntotal > p->done ? ntotal - p->done : 0;
+	pct = ntotal > 0 ? (int)(p->done * 100 / ntotal) : 100;
 	if (rate > 0)
 		out_duration(eta, sizeof(eta), (double)left / rate);
 	else
@@ -260,7 +260,7 @@ pool_progress(struct pool *p, int last)
 		bar[20] = '\0';
 		n = snprintf(line, sizeof(line),
 		    "\r[%s] %3d%% %zu/%zu jobs, %.1f/s, ETA %s\033[K%s", bar,
-		    pct, p->done, todo, rate, eta, last ? "\n" : "");
+		    pct, p->done, ntotal, rate, eta, last ? "\n" : "");
 	} else
 		n = snprintf(line, sizeof(line),
 		    "\rETA: %s left: %zu done: %zu avg: %.3fs\033[K%s", eta,
