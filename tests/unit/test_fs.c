@@ -47,7 +47,7 @@ static void
 dir_each(void)
 {
 	int dfd, n = 0, i;
-	char name[32];
+	char name[64];
 
 	mkroot();
 	dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -40,7 +40,7 @@ void	unit_register(const char *name, void (*fn)(void));
 	const char *_a = (a), *_b = (b);				\
 	if (_a == NULL || _b == NULL || strcmp(_a, _b) != 0) {		\
 		char _m[512];						\
-		snprintf(_m, sizeof(_m), "%s == %s (\"%s\" != \"%s\")",	\
+		snprintf(_m, sizeof(_m), "%.100s == %.100s (\"%.140s\" != \"%.140s\")",	\
 		    #a, #b, _a ? _a : "(null)", _b ? _b : "(null)");	\
 		unit_fail(__FILE__, __LINE__, _m);			\
 	}								\
