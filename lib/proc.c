@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1237,6 +1238,40 @@ proc_cpulist_count(const char *list)
 bad:
 	errno = EINVAL;
 	return -1;
+}
+
+int
+proc_cpu_usable_self(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == -1)
+		return -1;
+	return CPU_COUNT(&set);
+}
+
+int
+proc_cpu_usable(void)
+{
+	char *buf, *p;
+	int n = -1;
+
+	if (strcmp(proc_root(), "/proc") == 0)
+		return proc_cpu_usable_self();
+	if ((buf = proc_slurp(proc_root(), "self/status", NULL)) == NULL)
+		return -1;
+	if ((p = strstr(buf, "\nCpus_allowed_list:")) != NULL) {
+		p += strlen("\nCpus_allowed_list:");
+		p += strspn(p, " \t");
+		p[strcspn(p, "\n")] = '\0';
+		n = proc_cpulist_count(p);
+	}
+	free(buf);
+	if (n <= 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return n;
 }
 
 int

@@ -140,6 +140,14 @@ int	proc_cpulist_count(const char *list);
 /* Logical CPUs online: /sys/devices/system/cpu/online; sysconf when the
  * file does not exist; -1/EINVAL when it is malformed or empty. */
 int	proc_cpu_online(void);
+/* CPUs this process may run on: for a foreign $SYSKIT_PROC its
+ * self/status Cpus_allowed_list (so a fixture answers for itself), else
+ * sched_getaffinity.  -1/EINVAL when the fixture's list is malformed or
+ * empty (the caller may say so and fall back to the affinity mask with
+ * proc_cpu_usable_self()). */
+int	proc_cpu_usable(void);
+/* sched_getaffinity's count, or -1. */
+int	proc_cpu_usable_self(void);
 /* Physical cores: unique topology/core_cpus_list (thread_siblings_list)
  * over /sys/devices/system/cpu/cpu[0-9]*, as psutil; cpuinfo fallback. */
 int	proc_cpu_physical(void);

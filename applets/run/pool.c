@@ -528,28 +528,14 @@ fill(struct pool *p)
 
 /* ---- setting up ---- */
 
-/* CPUs we may use: the affinity mask, or for a foreign /proc its
- * self/status Cpus_allowed_list (so a fixture answers for itself). */
+/* CPUs we may use (lib/proc: the affinity mask, or a fixture's own). */
 static int
 usable_cpus(void)
 {
-	char *buf, *q;
-	size_t len;
-	int n = -1;
-	cpu_set_t set;
+	int n;
 
-	if (getenv("SYSKIT_PROC") != NULL &&
-	    (buf = proc_slurp(proc_root(), "self/status", &len)) != NULL) {
-		if ((q = strstr(buf, "\nCpus_allowed_list:")) != NULL) {
-			q += strlen("\nCpus_allowed_list:");
-			q += strspn(q, " \t");
-			q[strcspn(q, "\n")] = '\0';
-			n = proc_cpulist_count(q);
-		}
-		free(buf);
-	}
-	if (n <= 0 && sched_getaffinity(0, sizeof(set), &set) == 0)
-		n = CPU_COUNT(&set);
+	if ((n = proc_cpu_usable()) <= 0)
+		n = proc_cpu_usable_self();
 	return n > 0 ? n : 1;
 }
 

@@ -1,40 +1,23 @@
 /* sysinfo cpu: counts (logical, physical, usable, effective), times, frequency. */
 #include "sysinfo.h"
 
-/* Usable CPUs: sched_getaffinity, or for a foreign /proc its
- * self/status Cpus_allowed_list (so a fixture answers for itself).  A
- * list that does not parse (or is empty: a process runs somewhere) is
- * said, and this machine's count used. */
+/* Usable CPUs (lib/proc: the affinity mask, or a fixture's own
+ * Cpus_allowed_list).  A fixture's list that does not parse (or is empty:
+ * a process runs somewhere) is said, and this machine's count used. */
 int
 si_cpu_usable(struct ctx *c)
 {
-	char *buf, *p;
-	size_t len;
-	int n = -1;
+	int n;
 
-	if (c->foreign) {
-		if ((buf = proc_slurp(proc_root(), "self/status", &len)) == NULL) {
-			if (si_is_bad(errno))
-				si_unreadable(c, proc_root(), "self/status", errno);
-		} else {
-			p = strstr(buf, "\nCpus_allowed_list:");
-			if (p != NULL) {
-				p += strlen("\nCpus_allowed_list:");
-				p += strspn(p, " \t");
-				p[strcspn(p, "\n")] = '\0';
-				if ((n = proc_cpulist_count(p)) <= 0)
-					si_malformed(c, "self/status");
-			}
-			free(buf);
-		}
+	if ((n = proc_cpu_usable()) > 0)
+		return n;
+	if (c->foreign && si_is_bad(errno)) {
+		if (errno == EINVAL)
+			si_malformed(c, "self/status");
+		else
+			si_unreadable(c, proc_root(), "self/status", errno);
 	}
-	if (n <= 0) {
-		cpu_set_t set;
-
-		if (sched_getaffinity(0, sizeof(set), &set) == 0)
-			n = CPU_COUNT(&set);
-	}
-	return n;
+	return proc_cpu_usable_self();
 }
 
 /* Logical CPUs online; a malformed (or empty) online list is said. */
