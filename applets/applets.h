@@ -1,6 +1,10 @@
 /*
  * The one applet table, sorted by name.  Each line:
  * APPLET(name, main function, one-line summary)
+ * COMPAT(name, main function, one-line summary) for a name that takes
+ * another tool's command line (timeout, flock, mktemp, nproc): dispatched
+ * by argv[0] or `syskit NAME`, speaking as that tool, and linked by
+ * `--install --compat` only.
  * Only real, working applets belong here.
  */
 APPLET(init, init_main, "a container's PID 1: reap zombies, forward signals (run --init)")

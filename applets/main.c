@@ -14,18 +14,21 @@ struct applet {
 	const char	*name;
 	int		(*main)(int, char *[]);
 	const char	*summary;
+	bool		 compat;	/* another tool's name and interface */
 };
 
 static const struct applet applets[] = {
-#define APPLET(name, fn, summary) { #name, fn, summary },
+#define APPLET(name, fn, summary) { #name, fn, summary, false },
+#define COMPAT(name, fn, summary) { #name, fn, summary, true },
 #include "applets.h"
 #undef APPLET
+#undef COMPAT
 };
 
 static const char usage[] =
     "usage: syskit APPLET [ARG ...]\n"
     "       syskit --list | --help | --version\n"
-    "       syskit --install [-fs] DIR\n";
+    "       syskit --install [-fs] [--compat] DIR\n";
 
 static char progname[64] = "syskit";
 
@@ -48,10 +51,13 @@ find_applet(const char *name)
 	return NULL;
 }
 
+/* A compat name speaks as the tool it stands in for ("timeout: ..."). */
 static void
-set_progname(const char *applet)
+set_progname(const char *applet, bool compat)
 {
-	if (applet != NULL)
+	if (applet != NULL && compat)
+		snprintf(progname, sizeof(progname), "%s", applet);
+	else if (applet != NULL)
 		snprintf(progname, sizeof(progname), "syskit %s", applet);
 	else
 		snprintf(progname, sizeof(progname), "syskit");
@@ -80,7 +86,7 @@ run_applet(const struct applet *a, int argc, char *argv[])
 	 * 1 KiB); a terminal keeps its line buffering */
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	set_progname(a->name);
+	set_progname(a->name, a->compat);
 	/* getopt names the program by argv[0] in its messages */
 	argv[0] = progname;
 	optind = 0;
@@ -94,7 +100,8 @@ list(void)
 	size_t i;
 
 	for (i = 0; i < nitems(applets); i++)
-		printf("%-10s %s\n", applets[i].name, applets[i].summary);
+		printf("%-10s %s%s\n", applets[i].name,
+		    applets[i].compat ? "(--compat) " : "", applets[i].summary);
 	return finish(0);
 }
 
@@ -108,8 +115,11 @@ help(void)
 	    "applet named\nby its first argument, or by the name it was "
 	    "called by.\n\napplets:\n", stdout);
 	for (i = 0; i < nitems(applets); i++)
-		printf("  %-10s %s\n", applets[i].name, applets[i].summary);
-	fputs("\nsyskit APPLET --help shows an applet's options.\n", stdout);
+		printf("  %-10s %s%s\n", applets[i].name,
+		    applets[i].compat ? "(--compat) " : "", applets[i].summary);
+	fputs("\nsyskit APPLET --help shows an applet's options.  Names marked "
+	    "(--compat) take\nanother tool's command line; --install links "
+	    "them only with --compat.\n", stdout);
 	return finish(0);
 }
 
@@ -120,10 +130,10 @@ struct inst {
 	char		 self[PATH_MAX];	/* this binary's path */
 	struct stat	 self_st;
 	const char	*self_name;	/* its name, when it lives in dir */
-	bool		 sym, force;
+	bool		 sym, force, compat;
 };
 
-enum { I_LINKED, I_PRESENT, I_SKIPPED, I_FAILED };
+enum { I_LINKED, I_PRESENT, I_SKIPPED, I_FAILED, I_NOTWANTED };
 
 /* This binary's path, which the links will name; it must still be there. */
 static int
@@ -272,7 +282,11 @@ inst_summary(const struct inst *in, const int *what)
 	char done[512] = "";
 	size_t i, len = 0, nlinked = 0, nfailed = 0;
 
+	size_t nwant = 0;
+
 	for (i = 0; i < nitems(applets); i++) {
+		if (what[i] != I_NOTWANTED)
+			nwant++;
 		if (what[i] == I_FAILED)
 			nfailed++;
 		if (what[i] != I_LINKED)
@@ -283,14 +297,17 @@ inst_summary(const struct inst *in, const int *what)
 			    applets[i].name);
 	}
 	warnx("--install %s incomplete: %zu of %zu failed; linked %zu%s%s",
-	    in->dir, nfailed, nitems(applets), nlinked,
+	    in->dir, nfailed, nwant, nlinked,
 	    nlinked != 0 ? ":" : "", done);
 }
 
 static int
 install(int argc, char *argv[])
 {
-	static const struct option longopts[] = { { NULL, 0, NULL, 0 } };
+	static const struct option longopts[] = {
+		{ "compat", no_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct inst in = { .sym = false };
 	char dirvis[1024];
 	int what[nitems(applets)];
@@ -307,6 +324,9 @@ install(int argc, char *argv[])
 			break;
 		case 's':
 			in.sym = true;
+			break;
+		case 'c':
+			in.compat = true;
 			break;
 		default:
 			return usage_badopt(argv, "+fs", longopts);
@@ -325,6 +345,12 @@ install(int argc, char *argv[])
 	}
 	in.self_name = self_in_dir(&in);
 	for (i = 0; i < nitems(applets); i++) {
+		/* another tool's name only when asked: a full system's own
+		 * timeout or flock is not shadowed by accident */
+		if (applets[i].compat && !in.compat) {
+			what[i] = I_NOTWANTED;
+			continue;
+		}
 		what[i] = inst_one(&in, applets[i].name);
 		failed |= what[i] == I_FAILED;
 	}
@@ -344,7 +370,7 @@ main(int argc, char *argv[])
 
 	base = strrchr(argv[0], '/');
 	base = base != NULL ? base + 1 : argv[0];
-	set_progname(NULL);
+	set_progname(NULL, false);
 
 	if ((a = find_applet(base)) != NULL)
 		return run_applet(a, argc, argv);

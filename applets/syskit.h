@@ -36,8 +36,10 @@
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define APPLET(name, fn, summary) int fn(int, char *[]);
+#define COMPAT(name, fn, summary) int fn(int, char *[]);
 #include "applets.h"
 #undef APPLET
+#undef COMPAT
 
 /* common.c: a usage error, one line "syskit APPLET: MESSAGE" (none when
  * fmt is NULL) and "Try 'syskit APPLET --help'."; returns EXIT_USAGE. */
