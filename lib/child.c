@@ -158,6 +158,21 @@ child_signal(struct child *c, int sig)
 	return rc;
 }
 
+int
+child_repeat_stop(double *first, int sig)
+{
+	double now;
+
+	if (sig != SIGINT && sig != SIGTERM)
+		return 0;
+	now = loop_now();
+	if (*first == 0) {
+		*first = now;
+		return 0;
+	}
+	return now - *first >= CHILD_REPEAT_GAP;
+}
+
 static void
 escalate(struct child *c)
 {

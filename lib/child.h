@@ -111,6 +111,16 @@ int	child_signal(struct child *c, int sig);
 int	child_stop(struct child *c);
 /* SIGKILL to the whole tree now (a second Ctrl-C). */
 int	child_kill(struct child *c);
+/*
+ * Whether sig is a second request to stop, which a supervisor answers
+ * with child_kill: a SIGINT or SIGTERM at least CHILD_REPEAT_GAP seconds
+ * after the first (*first holds its loop_now(), 0 before).  One sent
+ * again sooner is the same request: coreutils' timeout signals both its
+ * command and the command's group, and a loaded machine can hand the two
+ * to us in two reads.
+ */
+#define CHILD_REPEAT_GAP	0.1
+int	child_repeat_stop(double *first, int sig);
 /* Reap the command if it has exited (for an applet that hears SIGCHLD
  * itself; the loop's pidfd watch does this otherwise), or take a step of
  * the sweep: 1 when the command is no longer running. */

@@ -81,7 +81,7 @@ on_signal(struct loop *l, const struct signalfd_siginfo *si, void *arg)
 	}
 	if (r->in_delay)
 		return;
-	if ((sig == SIGINT || sig == SIGTERM) && ++r->nint >= 2)
+	if (child_repeat_stop(&r->first_stop, sig))
 		child_kill(&r->ch);
 	else
 		child_signal(&r->ch, sig);

@@ -200,7 +200,7 @@ struct run {
 	struct stream	 out, err;
 	/* the whole run */
 	int		 in_delay;
-	int		 nint;		/* SIGINTs and SIGTERMs */
+	double		 first_stop;	/* the first SIGINT or SIGTERM */
 	int		 stop;		/* told to stop: no retry */
 	int		 code;
 	int		 spawn_failed;	/* 125, 126, 127 from spawn */
