@@ -262,7 +262,7 @@ Try 'syskit --help'."
 @test "--help and the man page agree on the synopsis" {
 	run syskit --help
 	assert_success
-	assert_line --index 2 '       syskit --install [-fs] DIR'
+	assert_line --index 2 '       syskit --install [-fs] [--compat] DIR'
 	grep -qx '\.Op Fl fs' "$TOP/man/syskit.1"
 }
 
