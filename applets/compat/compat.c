@@ -14,20 +14,48 @@ compat_try_help(int code)
 	return code;
 }
 
+/* The locale's name as setlocale(LC_CTYPE, "") finds it, or NULL. */
+static const char *
+ctype_name(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < nitems(vars); i++)
+		if ((v = getenv(vars[i])) != NULL && *v != '\0')
+			return v;
+	return NULL;
+}
+
 bool
 compat_utf8(void)
 {
 	static int utf8 = -1;
-	const char *cs;
+	const char *name = ctype_name();
 
-	if (utf8 == -1) {
-		utf8 = 0;
+	if (utf8 != -1)
+		return utf8 == 1;
+	utf8 = 0;
+	if (name == NULL || strcmp(name, "C") == 0 ||
+	    strcmp(name, "POSIX") == 0)
+		return false;
+#ifdef __GLIBC__
+	/* a locale that is not installed is C, as for the original */
+	{
+		const char *cs;
+
 		if (setlocale(LC_CTYPE, "") != NULL &&
 		    (cs = nl_langinfo(CODESET)) != NULL)
-			utf8 = strcasecmp(cs, "UTF-8") == 0 ||
-			    strcasecmp(cs, "UTF8") == 0;
+			utf8 = strcasecmp(cs, "UTF-8") == 0;
 		setlocale(LC_CTYPE, "C");	/* out_vis, strtod: as before */
 	}
+#else
+	/* musl has no locale files and calls every other name UTF-8: go by
+	 * the name's codeset, as glibc's installed locales are named */
+	utf8 = strcasestr(name, ".utf-8") != NULL ||
+	    strcasestr(name, ".utf8") != NULL;
+#endif
 	return utf8 == 1;
 }
 
