@@ -86,7 +86,7 @@ parse_ignore(const char *arg, unsigned long *v)
 
 /* The configured CPUs: the kernel's possible list (what glibc's
  * sysconf(_SC_NPROCESSORS_CONF) reads; musl's does not), never fewer
- * than we may run on, as gnulib. */
+ * than we may run on (a fixture's own list too), as gnulib. */
 static unsigned long
 cpus_all(void)
 {
@@ -100,7 +100,9 @@ cpus_all(void)
 	}
 	if (n <= 0)
 		n = sysconf(_SC_NPROCESSORS_CONF);
-	if ((usable = proc_cpu_usable_self()) > n)
+	if ((usable = proc_cpu_usable()) <= 0)
+		usable = proc_cpu_usable_self();
+	if (usable > n)
 		n = usable;
 	return n > 0 ? (unsigned long)n : 1;
 }
