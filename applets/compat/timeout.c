@@ -105,7 +105,7 @@ struct tmo {
 
 /* DURATION as coreutils reads it: a C strtod number >= 0 (hex, inf,
  * exponents), then at most one of s m h d.  An underflow is the smallest
- * time, not 0 (no limit), as coreutils since 9.2. */
+ * time, not 0 (no limit), as later coreutils (9.1 reads 0). */
 static int
 parse_duration(const char *s, double *out)
 {
