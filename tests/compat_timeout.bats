@@ -358,6 +358,19 @@ group_cmd() {
 
 # ---- signals and statuses a caller sees ----
 
+# statuses TIMEOUT: what Python's subprocess (waitpid) sees of four runs:
+# -N for a signal, else the exit status.
+statuses() {
+	"$PY" - "$1" <<-'PYEOF'
+	import subprocess, sys
+	t = sys.argv[1]
+	for args in (["10", "sh", "-c", "kill -TERM $$"], ["-s", "KILL", ".1", "sleep", "10"],
+	             ["--foreground", "-s", "KILL", ".1", "sleep", "10"],
+	             ["--preserve-status", ".1", "sleep", "10"]):
+	    print(subprocess.run([t] + args).returncode)
+	PYEOF
+}
+
 @test "timeout: a command killed by a signal: timeout dies of it too, as coreutils" {
 	both 10 sh -c 'kill -SEGV $$'
 	agree
@@ -366,21 +379,9 @@ group_cmd() {
 	agree
 	assert_failure 138
 	# what the caller's wait sees: a signal, not an exit status
-	run "$PY" -c '
-import subprocess, sys
-print(subprocess.run([sys.argv[1], "10", "sh", "-c", "kill -TERM $$"]).returncode)
-print(subprocess.run([sys.argv[1], "-s", "KILL", ".1", "sleep", "10"]).returncode)
-print(subprocess.run([sys.argv[1], "--foreground", "-s", "KILL", ".1", "sleep", "10"]).returncode)
-print(subprocess.run([sys.argv[1], "--preserve-status", ".1", "sleep", "10"]).returncode)
-' "$ORIG"
+	run statuses "$ORIG"
 	local want=$output
-	run "$PY" -c '
-import subprocess, sys
-print(subprocess.run([sys.argv[1], "10", "sh", "-c", "kill -TERM $$"]).returncode)
-print(subprocess.run([sys.argv[1], "-s", "KILL", ".1", "sleep", "10"]).returncode)
-print(subprocess.run([sys.argv[1], "--foreground", "-s", "KILL", ".1", "sleep", "10"]).returncode)
-print(subprocess.run([sys.argv[1], "--preserve-status", ".1", "sleep", "10"]).returncode)
-' "$CDIR/timeout"
+	run statuses "$CDIR/timeout"
 	assert_equal "$output" "$want"
 	assert_equal "$output" "-15
 -9

@@ -71,12 +71,18 @@ compat_quote(char *buf, size_t len, const char *s)
 	return buf;
 }
 
-/* The long option whose val is ch, or NULL. */
+/* The long option a "--name[=value]" argument names, whose code getopt
+ * left in optopt (it has taken the abbreviation), or NULL. */
 static const struct option *
-long_by_val(const struct option *lo, int ch)
+long_named(const struct option *lo, const char *arg)
 {
+	size_t n;
+
+	if (strncmp(arg, "--", 2) != 0 || (n = strcspn(arg + 2, "=")) == 0)
+		return NULL;
 	for (; lo != NULL && lo->name != NULL; lo++)
-		if (lo->flag == NULL && lo->val == ch)
+		if (lo->flag == NULL && lo->val == optopt &&
+		    strncmp(lo->name, arg + 2, n) == 0)
 			return lo;
 	return NULL;
 }
@@ -124,7 +130,6 @@ compat_badopt(char *const argv[], const char *optstring,
 	const struct option *o;
 	const char *arg = optind > 0 ? argv[optind - 1] : "";
 	const char *p;
-	size_t n;
 
 	/* musl leaves optind at argc + 1 after a missing last value */
 	if (arg == NULL)
@@ -135,10 +140,8 @@ compat_badopt(char *const argv[], const char *optstring,
 		return compat_try_help(code);
 	}
 	/* a long option missing its value, or given one it does not take */
-	n = strncmp(arg, "--", 2) == 0 ? strcspn(arg + 2, "=") : 0;
-	if ((o = long_by_val(lo, optopt)) != NULL && n > 0 &&
-	    strncmp(arg + 2, o->name, n) == 0) {
-		if (o->has_arg == no_argument && arg[2 + n] == '=')
+	if ((o = long_named(lo, arg)) != NULL) {
+		if (o->has_arg == no_argument && strchr(arg, '=') != NULL)
 			warnx("option '--%s' doesn't allow an argument",
 			    o->name);
 		else
