@@ -503,3 +503,14 @@ timeout: sending signal KILL to command 'sh'"
 	run kill -0 "$(cat cmd.pid)"
 	assert_failure
 }
+
+@test "timeout: orphans that end while the command runs leave no zombie under timeout" {
+	local t
+	# coreutils is no subreaper (orphans go to init); syskit is one, and
+	# reaps them as they end
+	for t in orig sk; do
+		run "$t" 10 sh -c 'for i in 1 2 3 4 5; do (sleep .1 &); done; sleep 1; ps -o stat= --ppid $PPID | grep -c Z || :'
+		assert_success
+		assert_output 0
+	done
+}

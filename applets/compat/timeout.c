@@ -257,6 +257,19 @@ on_signal(struct loop *l, const struct signalfd_siginfo *si, void *arg)
 	act(arg, (int)si->ssi_signo);
 }
 
+/* Orphans that end while the command runs are ours (a subreaper): reap
+ * them at once, so that none piles up as a zombie under a long run (run's
+ * handler leaves them to the sweep); then lib/child's step. */
+static void
+on_chld(struct loop *l, const struct signalfd_siginfo *si, void *arg)
+{
+	struct tmo *t = arg;
+
+	if (child_running(&t->r.ch))
+		run_reap_others(&t->r.ch);
+	child_reap(&t->r.ch);
+}
+
 static void
 hook(struct run *r, int ev)
 {
@@ -274,6 +287,7 @@ hook(struct run *r, int ev)
 		if (t->sig > 0 && t->sig != SIGKILL && t->sig != SIGSTOP &&
 		    t->sig != SIGCHLD)
 			loop_signal(r->loop, t->sig, on_signal, t);
+		loop_signal(r->loop, SIGCHLD, on_chld, t);
 		signal(SIGTTIN, SIG_IGN);	/* a background -v message */
 		signal(SIGTTOU, SIG_IGN);
 		arm(t, t->duration);
