@@ -186,14 +186,15 @@ say(struct tmo *t, int sig)
 	    compat_quote(q, sizeof(q), t->cmd));
 }
 
-/* coreutils' send: to the command, then (unless --foreground) to its
- * group, SIGCONT after any signal but KILL and CONT.  KILL goes to the
- * whole tree (run's engine), and coreutils, in the group it sends to,
- * dies of it: so do we, at the end. */
+/* coreutils' send: to the command's group (and to the command, when it
+ * has left it; to it alone with --foreground), SIGCONT after any signal
+ * but KILL and CONT.  KILL goes to the whole tree (run's engine), and
+ * coreutils, in the group it sends to, dies of it: so do we, at the end. */
 static void
 send_sig(struct tmo *t, int sig)
 {
 	struct child *c = &t->r.ch;
+	bool out;
 
 	say(t, sig);
 	if (sig == SIGKILL) {
@@ -201,12 +202,18 @@ send_sig(struct tmo *t, int sig)
 		t->self_kill = !t->foreground;
 		return;
 	}
-	kill(c->pid, sig);	/* unreaped: the pid is still its own */
+	/* the command alone too when it has left its group (it is unreaped:
+	 * the pid is still its own); never twice, which a supervisor such as
+	 * run would take for a second Ctrl-C */
+	out = t->foreground || getpgid(c->pid) != c->pgid;
+	if (out)
+		kill(c->pid, sig);
 	if (t->foreground)
 		return;
 	killpg(c->pgid, sig);
 	if (sig != SIGCONT) {
-		kill(c->pid, SIGCONT);
+		if (out)
+			kill(c->pid, SIGCONT);
 		killpg(c->pgid, SIGCONT);
 	}
 }
