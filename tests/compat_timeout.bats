@@ -480,24 +480,24 @@ timeout: sending signal KILL to command 'sh'"
 	assert_failure
 }
 
-@test "DIFFERENCE: USR1 to timeout goes to the command (coreutils dies of it, the command lives on)" {
-	local t
-	"$ORIG" 10 sh -c 'echo $$ >cmd.pid; exec sleep 20' &
+# usr1 TIMEOUT: TIMEOUT 10 sh (which execs sleep 20) in the background,
+# USR1 to timeout; its status left in st, the command's pid in cmd.pid.
+usr1() {
+	"$1" 10 sh -c 'echo $$ >cmd.pid; exec sleep 20' &
 	echo $! >t.pid
 	wait_file cmd.pid
 	kill -USR1 "$(cat t.pid)"
 	st=0
 	wait "$(cat t.pid)" || st=$?
+}
+
+@test "DIFFERENCE: USR1 to timeout goes to the command (coreutils dies of it, the command lives on)" {
+	usr1 "$ORIG"
 	assert_equal "$st" 138
 	kill -0 "$(cat cmd.pid)"
 	kill "$(cat cmd.pid)"
 	rm cmd.pid
-	"$CDIR/timeout" 10 sh -c 'echo $$ >cmd.pid; exec sleep 20' &
-	echo $! >t.pid
-	wait_file cmd.pid
-	kill -USR1 "$(cat t.pid)"
-	st=0
-	wait "$(cat t.pid)" || st=$?
+	usr1 "$CDIR/timeout"
 	# the same status for the caller, and nothing left running
 	assert_equal "$st" 138
 	run kill -0 "$(cat cmd.pid)"
