@@ -362,6 +362,22 @@ cgroup_effective_cpus(double cpu_limit, int usable)
 	return n < usable ? n : usable;
 }
 
+int
+cgroup_cpu_count(void)
+{
+	struct cgroup_info ci;
+	long n;
+
+	if ((n = proc_cpu_usable()) <= 0 && (n = proc_cpu_usable_self()) <= 0)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n <= 0 || n > INT_MAX)
+		n = 1;
+	memset(&ci, 0, sizeof(ci));
+	if (cgroup_read_mask(&ci, CG_CPU) == -1)
+		ci.has_cpu = 0;
+	return cgroup_effective_cpus(ci.has_cpu ? ci.cpu_limit : 0, (int)n);
+}
+
 /* Whether the mount's root is path or one of its ancestors. */
 static int
 root_covers(const char *root, const char *path)

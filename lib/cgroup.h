@@ -73,6 +73,11 @@ int	cgroup_parse_self(const char *buf, const char *controller,
 /* The CPU count a program should use: min(usable, quota rounded half up,
  * at least 1); usable when there is no quota. */
 int	cgroup_effective_cpus(double cpu_limit, int usable);
+/* The CPU count a program should use, for this process: the usable CPUs
+ * (proc_cpu_usable: the affinity mask, or a fixture's own list; else the
+ * online count) through cgroup_effective_cpus with the cgroup's CPU quota
+ * (v1 or v2; none when it cannot be read).  At least 1. */
+int	cgroup_cpu_count(void);
 
 /* Whether we appear to run in a container, and why ("docker", "podman",
  * "kubepods", "lxc", "containerd", "overlay-root", "container-env");

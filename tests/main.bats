@@ -4,16 +4,33 @@
 load helpers
 bats_require_minimum_version 1.5.0
 
+# native: syskit's own applets; compat_names: the names that take another
+# tool's command line (marked "(--compat)" in --list), which plain
+# --install does not link.
+native() {
+	syskit --list | awk '!/\(--compat\)/ { print $1 }'
+}
+compat_names() {
+	syskit --list | awk '/\(--compat\)/ { print $1 }'
+}
+
 @test "--list shows only real applets, one per line with a summary" {
 	run syskit --list
 	assert_success
 	assert_line --regexp '^sysinfo +the machine'
 	refute_output --partial 'not implemented'
-	# every listed applet runs its --help successfully
-	for a in $(syskit --list | awk '{print $1}'); do
+	# every listed applet runs its --help successfully; a compat name
+	# prints the original's "Usage: NAME" (util-linux's: "Usage:", then
+	# " NAME" on the next line)
+	for a in $(native); do
 		run syskit "$a" --help
 		assert_success
 		assert_output --partial "usage: $a"
+	done
+	for a in $(compat_names); do
+		run syskit "$a" --help
+		assert_success
+		assert_output --regexp "^[[:space:]]*Usage:[[:space:]]+$a "
 	done
 }
 
@@ -89,7 +106,7 @@ same_file() {
 	run --separate-stderr syskit --install "$d"
 	assert_success
 	assert_equal "$stderr" ""
-	for a in $(syskit --list | awk '{print $1}'); do
+	for a in $(native); do
 		[ -f "$d/$a" ]
 		[ ! -L "$d/$a" ]
 		same_file "$d/$a" "$SYSKIT_BIN"
@@ -100,7 +117,7 @@ same_file() {
 	run --separate-stderr syskit --install -s "$d"
 	assert_success
 	assert_equal "$stderr" ""
-	for a in $(syskit --list | awk '{print $1}'); do
+	for a in $(native); do
 		[ -L "$d/$a" ]
 		assert_equal "$(readlink "$d/$a")" "$(readlink -f "$SYSKIT_BIN")"
 	done
@@ -141,8 +158,8 @@ syskit: skipped $d/run: exists"
 	assert_success
 	run --separate-stderr syskit --install -s "$d"
 	assert_success
-	assert_equal "${#stderr_lines[@]}" "$(syskit --list | wc -l)"
-	assert_equal "${stderr_lines[0]}" "syskit: skipped $d/$(syskit --list | awk 'NR == 1 { print $1 }'): exists"
+	assert_equal "${#stderr_lines[@]}" "$(native | wc -l)"
+	assert_equal "${stderr_lines[0]}" "syskit: skipped $d/$(native | head -1): exists"
 	grep -qxF "syskit: skipped $d/ps: exists" <<<"$stderr"
 	[ ! -L "$d/ps" ]
 }
@@ -211,7 +228,7 @@ syskit: skipped $d/run: exists"
 	run --separate-stderr syskit --install -f "$d"
 	assert_failure 1
 	assert_equal "${stderr_lines[0]}" "syskit: cannot link $d/run: Operation not permitted"
-	assert_equal "${stderr_lines[1]}" "syskit: --install $d incomplete: 1 of $(syskit --list | wc -l) failed; linked $(($(syskit --list | wc -l) - 1)): $(syskit --list | awk '$1 != "run" { printf " %s", $1 }' | cut -c2-)"
+	assert_equal "${stderr_lines[1]}" "syskit: --install $d incomplete: 1 of $(native | wc -l) failed; linked $(($(native | wc -l) - 1)): $(native | awk '$1 != "run" { printf " %s", $1 }' | cut -c2-)"
 	assert_equal "${#stderr_lines[@]}" 2
 	# the others are installed, the one that failed is as it was
 	same_file "$d/ps" "$SYSKIT_BIN"
@@ -230,8 +247,8 @@ syskit: skipped $d/run: exists"
 	run --separate-stderr syskit --install "$d"
 	assert_failure 1
 	# glibc says "Invalid cross-device link", musl "Cross-device link"
-	[[ "${stderr_lines[0]}" == "syskit: cannot link $d/$(syskit --list | awk 'NR == 1 { print $1 }'): "*"ross-device link (a hard link needs the same file system: use -s)" ]]
-	assert_equal "${stderr_lines[-1]}" "syskit: --install $d incomplete: $(syskit --list | wc -l) of $(syskit --list | wc -l) failed; linked 0"
+	[[ "${stderr_lines[0]}" == "syskit: cannot link $d/$(native | head -1): "*"ross-device link (a hard link needs the same file system: use -s)" ]]
+	assert_equal "${stderr_lines[-1]}" "syskit: --install $d incomplete: $(native | wc -l) of $(native | wc -l) failed; linked 0"
 	assert_equal "$(ls -A "$d")" ""
 	# -f when the link cannot be made: the old file is still there, whole
 	printf 'procps ps\n' >"$d/ps"
@@ -264,6 +281,7 @@ Try 'syskit --help'."
 	assert_success
 	assert_line --index 2 '       syskit --install [-fs] [--compat] DIR'
 	grep -qx '\.Op Fl fs' "$TOP/man/syskit.1"
+	grep -qx '\.Op Fl -compat' "$TOP/man/syskit.1"
 }
 
 @test "user text in the dispatcher's messages is escaped" {
@@ -349,7 +367,7 @@ and_tests() {
 @test "every applet has --help, --version and the two-line unknown-option error" {
 	local a version bad=()
 	version=$(syskit --version)
-	for a in $(syskit --list | awk '{print $1}'); do
+	for a in $(native); do
 		run --separate-stderr syskit "$a" --help
 		[ "$status" -eq 0 ] || bad+=("$a --help: exit $status")
 		[ -n "$output" ] || bad+=("$a --help: nothing on stdout")
@@ -388,4 +406,124 @@ Try 'syskit sysinfo --help'."
 	run --separate-stderr syskit sysinfo -Z
 	assert_failure 2
 	assert_equal "${stderr_lines[0]}" "syskit sysinfo: unknown option: -Z"
+}
+
+# ---- compat names (timeout, nproc, ...): another tool's command line ----
+
+@test "compat names: --list and --help mark them (--compat)" {
+	run syskit --list
+	assert_success
+	assert_line --regexp '^timeout +\(--compat\) coreutils'
+	assert_line --regexp '^nproc +\(--compat\) coreutils'
+	refute_line --regexp '^run +\(--compat\)'
+	run syskit --help
+	assert_success
+	assert_line --regexp '^  timeout +\(--compat\) '
+	assert_output --partial 'links them only with --compat'
+}
+
+@test "compat names: plain --install does not link them, --install --compat does" {
+	local d a
+	inst_dir
+	run --separate-stderr syskit --install "$d"
+	assert_success
+	assert_equal "$stderr" ""
+	for a in $(compat_names); do
+		[ ! -e "$d/$a" ]
+		[ ! -L "$d/$a" ]
+	done
+	[ ! -e "$d/timeout" ]
+	[ ! -e "$d/nproc" ]
+	# --compat adds them; what is there already is no news
+	run --separate-stderr syskit --install --compat "$d"
+	assert_success
+	assert_equal "$stderr" ""
+	for a in $(native) $(compat_names); do
+		[ -f "$d/$a" ]
+		[ ! -L "$d/$a" ]
+		same_file "$d/$a" "$SYSKIT_BIN"
+	done
+	assert_equal "$(ls "$d" | sort)" "$(syskit --list | awk '{print $1}' | sort)"
+	# the link answers as the tool: its name, its words
+	LC_ALL=C run "$d/nproc" --ignore=x
+	assert_failure 1
+	assert_output "nproc: invalid number: 'x'"
+	run "$d/timeout" 10 sh -c 'exit 3'
+	assert_failure 3
+}
+
+@test "compat names: --install -s --compat, -sf, --compat before or after the flags" {
+	local d f
+	inst_dir
+	run --separate-stderr syskit --install -s --compat "$d"
+	assert_success
+	assert_equal "$stderr" ""
+	[ -L "$d/timeout" ]
+	[ -L "$d/nproc" ]
+	[ -L "$d/run" ]
+	assert_equal "$(readlink "$d/timeout")" "$(readlink -f "$SYSKIT_BIN")"
+	# an existing timeout is skipped without -f, replaced with it
+	inst_dir
+	printf 'coreutils timeout\n' >"$d/timeout"
+	run --separate-stderr syskit --install --compat "$d"
+	assert_success
+	assert_equal "$stderr" "syskit: skipped $d/timeout: exists"
+	assert_equal "$(cat "$d/timeout")" "coreutils timeout"
+	same_file "$d/nproc" "$SYSKIT_BIN"
+	for f in "-f --compat" "--compat -sf" "-s --compat -f"; do
+		printf 'coreutils timeout\n' >"$d/timeout.$$" && mv "$d/timeout.$$" "$d/timeout"
+		# shellcheck disable=SC2086
+		run --separate-stderr syskit --install $f "$d"
+		assert_success
+		assert_equal "$stderr" ""
+		case $f in
+		*s*) [ -L "$d/timeout" ] ;;
+		*) same_file "$d/timeout" "$SYSKIT_BIN" ;;
+		esac
+	done
+	# plain -f leaves the compat names alone: a system's own stays
+	inst_dir
+	printf 'coreutils timeout\n' >"$d/timeout"
+	run --separate-stderr syskit --install -f "$d"
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(cat "$d/timeout")" "coreutils timeout"
+	run --separate-stderr syskit --install --compa "$d"
+	assert_success
+	same_file "$d/nproc" "$SYSKIT_BIN"
+	run --separate-stderr syskit --install --compat=x "$d"
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "syskit: option --compat takes no value"
+}
+
+@test "compat names: syskit NAME and a link speak as the tool, with its codes" {
+	local a version
+	version=$(syskit --version)
+	for a in $(compat_names); do
+		run --separate-stderr syskit "$a" --version
+		assert_success
+		# the original's form: coreutils' "NAME (syskit) VERSION",
+		# util-linux's "NAME from syskit VERSION"
+		assert_output --regexp "^$a (\\(syskit\\)|from syskit) ${version#syskit }\$"
+		run --separate-stderr syskit "$a" --help
+		assert_success
+		assert_equal "$stderr" ""
+		# glibc getopt's words and the Try line, never syskit's
+		run --separate-stderr syskit "$a" --bogus-x
+		assert_equal "$stderr" "$a: unrecognized option '--bogus-x'
+Try '$a --help' for more information."
+		assert_equal "$output" ""
+		run --separate-stderr syskit "$a" $'--x\e]0;p\a'
+		assert_equal "${stderr_lines[0]}" "$a: unrecognized option '--x\\033]0;p\\a'"
+	done
+	# the original's exit codes for a usage error
+	run --separate-stderr syskit timeout --bogus-x
+	assert_failure 125
+	run --separate-stderr syskit nproc --bogus-x
+	assert_failure 1
+	# through a link, as argv[0]
+	run --separate-stderr timeout -x 1 true
+	assert_failure 125
+	assert_equal "$stderr" "timeout: invalid option -- 'x'
+Try 'timeout --help' for more information."
 }

@@ -42,6 +42,8 @@ on_child(struct child *c, enum child_event ev, void *arg)
 {
 	struct run *r = arg;
 
+	if (r->hook != NULL)
+		r->hook(r, (int)ev);
 	switch (ev) {
 	case CHILD_EXITED:
 		run_input_close(r);
@@ -149,7 +151,11 @@ spawn_failed(struct run *r, const struct spawn_err *se)
 		    spawn_step_name(se->step), strerror(e));
 		break;
 	}
-	warnx("%s", r->why);
+	r->spawn_errno = e;
+	if (r->hook != NULL)
+		r->hook(r, RUN_HOOK_SPAWN_FAILED);
+	else
+		warnx("%s", r->why);
 }
 
 /* The spawn plan and the child as the options say (the fds are the
@@ -164,7 +170,7 @@ run_plan(const struct opts *o, char **argv, char **envp, struct spawn *sp)
 	sp->umask = o->umask;
 	sp->nice = o->nice;
 	sp->flags = (o->new_session ? SPAWN_SESSION : 0) |
-	    (o->has_nice ? SPAWN_NICE : 0);
+	    (o->has_nice ? SPAWN_NICE : 0) | (o->keep_fds ? SPAWN_KEEPFDS : 0);
 	sp->rlimits = o->rl;
 	sp->nrlimits = o->nrl;
 	sp->keep = o->pass;
@@ -769,6 +775,39 @@ cleanup(struct run *r)
 	loop_free(r->loop);
 }
 
+/* The state of a run of argv, before setup. */
+static void
+run_start(struct run *r, struct opts *o, char **argv)
+{
+	r->o = o;
+	r->in_fd = r->stdin_fd = r->cap.fd = r->out.fd = r->err.fd = -1;
+	r->argv = argv;
+	r->out.r = r->err.r = r;
+	r->out.no = 1;
+	r->err.no = o->merge ? 1 : 2;
+	r->cap.limit = (size_t)o->capture_limit;
+	r->t0 = loop_now();
+	r->start_real = real_now();
+}
+
+int
+run_once(struct opts *o, struct run *r, char **argv)
+{
+	int rc;
+
+	run_start(r, o, argv);
+	if (setup(r) == -1)
+		r->code = EXIT_SELF;
+	else {
+		if (r->hook != NULL)
+			r->hook(r, RUN_HOOK_SETUP);
+		attempt(r);
+	}
+	rc = r->code;
+	cleanup(r);
+	return rc;
+}
+
 int
 run_main(int argc, char *argv[])
 {
@@ -808,13 +847,7 @@ run_main(int argc, char *argv[])
 		rc = pool_main(&o, argc, argv);
 		goto out;
 	}
-	r.argv = run_command_argv(&o, argc, argv);
-	r.out.r = r.err.r = &r;
-	r.out.no = 1;
-	r.err.no = o.merge ? 1 : 2;
-	r.cap.limit = (size_t)o.capture_limit;
-	r.t0 = loop_now();
-	r.start_real = real_now();
+	run_start(&r, &o, run_command_argv(&o, argc, argv));
 	r.rnd = (uint64_t)(r.start_real * 1e6) ^ ((uint64_t)getpid() << 32) ^
 	    0x9e3779b97f4a7c15ULL;
 	if (setup(&r) == -1)

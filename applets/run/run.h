@@ -133,6 +133,7 @@ struct opts {
 	struct args_codes retry_on;
 	int		 has_retry_on;
 	int		 verbose;
+	int		 keep_fds;	/* the command inherits every fd (timeout) */
 };
 
 /* An output of ours: our stdout or stderr, a --stdout/--stderr file, the
@@ -219,7 +220,16 @@ struct run {
 	struct rusage	 ru;
 	double		 t0, start_real;
 	uint64_t	 rnd;
+	/* run_once's caller (the timeout compat name): hears each lib/child
+	 * step (enum child_event), RUN_HOOK_SETUP once the loop is up and
+	 * before the command starts, RUN_HOOK_SPAWN_FAILED in place of run's
+	 * message (spawn_errno says why) */
+	void		(*hook)(struct run *r, int ev);
+	void		*hook_arg;
+	int		 spawn_errno;
 };
+#define RUN_HOOK_SETUP		(-1)
+#define RUN_HOOK_SPAWN_FAILED	(-2)
 
 /* opts.c */
 int	 run_parse_opts(int argc, char *argv[], struct opts *o);
@@ -247,6 +257,10 @@ int	 pool_opt(int ch, const char *arg, struct pool_opts *p);
 int	 pool_main(struct opts *o, int argc, char *argv[]);
 
 /* run.c */
+/* One attempt at argv as o says (no retries, report or summary), r zeroed
+ * but for its hook: the exit code; r->ch, r->status and r->spawn_failed
+ * say what happened. */
+int	 run_once(struct opts *o, struct run *r, char **argv);
 void	 run_maybe_done(struct run *r);
 void	 run_plan(const struct opts *o, char **argv, char **envp,
 	    struct spawn *sp);
