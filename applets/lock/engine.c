@@ -267,20 +267,43 @@ still_ours(const char *path, int fd, const struct stat *st)
 
 /* ---- a plain lock ---- */
 
-/* flock, waiting as the options say: 0, 1 when busy, -1 on error. */
+/* One try: flock(2), or (o->ofd) an OFD byte-range lock on o's range.
+ * Busy is EWOULDBLOCK either way. */
+static int
+take(const struct lock_opts *o, int fd, int op, int block)
+{
+	struct flock fl;
+
+	if (!o->ofd)
+		return flock(fd, op | (block ? 0 : LOCK_NB));
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = op == LOCK_EX ? F_WRLCK : op == LOCK_SH ? F_RDLCK :
+	    F_UNLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = o->start;
+	fl.l_len = o->len;
+	if (fcntl(fd, block ? F_OFD_SETLKW : F_OFD_SETLK, &fl) == 0)
+		return 0;
+	if (errno == EACCES || errno == EAGAIN)
+		errno = EWOULDBLOCK;
+	return -1;
+}
+
+/* flock (or the OFD lock), waiting as the options say: 0, 1 when busy,
+ * -1 on error. */
 static int
 flock_wait(const struct lock_opts *o, int fd, struct lock_held *h, int op)
 {
-	if (flock(fd, op | LOCK_NB) == 0)
+	if (take(o, fd, op, 0) == 0)
 		return 0;
 	if (errno != EWOULDBLOCK)
 		return -1;
 	if (o->nonblock)
 		return 1;
-	if (o->verbose)
+	if (o->verbose && o->say == NULL)
 		h->holder = lock_holder_of(&h->st, -1);
 	for (;;) {
-		if (flock(fd, op) == 0)
+		if (take(o, fd, op, 1) == 0)
 			return 0;
 		if (errno != EINTR)
 			return -1;
@@ -526,7 +549,8 @@ acquire_file(const struct lock_opts *o, struct lock_held *h)
 	int fd, r;
 
 	for (;;) {
-		if ((fd = open_lockfile(o, h)) == -1)
+		fd = o->open != NULL ? o->open(o, h) : open_lockfile(o, h);
+		if (fd == -1)
 			return -1;
 		if (o->slots && h->rdonly) {
 			warnx("cannot lock %s: --slots needs write access",
@@ -537,7 +561,9 @@ acquire_file(const struct lock_opts *o, struct lock_held *h)
 		r = o->slots ? slot_take(o, fd, h) : flock_wait(o, fd, h,
 		    o->op);
 		if (r != 0) {
-			if (r == -1)
+			if (r == -1 && o->say != NULL)
+				h->rc = o->say(o, h, LOCK_EV_ERROR, errno);
+			else if (r == -1)
 				warn("cannot lock %s", lock_vis(o->file));
 			close(fd);
 			return r;
@@ -561,6 +587,7 @@ lock_acquire(const struct lock_opts *o, struct lock_held *h, int *rc)
 	h->fd = -1;
 	h->slot = -1;
 	h->holder = 0;
+	h->rc = 0;
 	*rc = EXIT_NO;
 	if (!o->nonblock && o->wait > 0 && deadline_arm(o->wait) == -1) {
 		warn("cannot set the --wait timer");
@@ -569,8 +596,16 @@ lock_acquire(const struct lock_opts *o, struct lock_held *h, int *rc)
 	r = acquire_file(o, h);
 	deadline_disarm();
 	h->waited = loop_now() - t0;
-	if (r == -1)
+	if (r == -1) {
+		if (h->rc != 0)
+			*rc = h->rc;
 		return -1;
+	}
+	if (r == 1 && o->say != NULL) {
+		*rc = o->say(o, h, o->nonblock ? LOCK_EV_BUSY :
+		    LOCK_EV_TIMEOUT, EWOULDBLOCK);
+		return -1;
+	}
 	if (r == 1) {
 		/* who holds it now */
 		say_busy(o, h, o->slots ? lock_holder_of(&h->st, ANY_SLOT) :
@@ -578,7 +613,9 @@ lock_acquire(const struct lock_opts *o, struct lock_held *h, int *rc)
 		*rc = o->conflict;
 		return -1;
 	}
-	if (o->verbose) {
+	if (o->say != NULL)
+		o->say(o, h, LOCK_EV_LOCKED, 0);
+	else if (o->verbose) {
 		char who[64] = "", what[32];
 
 		if (h->holder > 0)
@@ -623,6 +660,26 @@ on_child(struct child *c, enum child_event ev, void *arg)
 		write_pid(r->o, r->h->fd, c->pid);
 }
 
+/* o->nofork: the command in our place, the lock's descriptor passed on
+ * (its close-on-exec flag cleared).  Returns only when exec failed. */
+static int
+exec_here(const struct lock_opts *o, struct lock_held *h)
+{
+	int e;
+
+	if (fcntl(h->fd, F_SETFD, 0) == -1)
+		e = errno;
+	else {
+		execvp(o->argv[0], o->argv);
+		e = errno;
+	}
+	if (o->say != NULL)
+		return o->say(o, h, LOCK_EV_EXEC, e);
+	errno = e;
+	warn("%s", lock_vis(o->argv[0]));
+	return spawn_exec_status(e);
+}
+
 /* Run the command with the lock's descriptor passed on: it holds the
  * lock as long as it (or anything it left) runs, whatever happens to us. */
 int
@@ -633,17 +690,25 @@ lock_run(const struct lock_opts *o, struct lock_held *h)
 	struct run r = { o, h };
 	int code;
 
+	if (o->nofork)
+		return exec_here(o, h);
 	memset(&sp, 0, sizeof(sp));
 	sp.argv = o->argv;
 	sp.umask = -1;
-	sp.keep = &h->fd;
-	sp.nkeep = 1;
+	if (!o->nokeep) {
+		sp.keep = &h->fd;
+		sp.nkeep = 1;
+	}
 	child_init(&c);
 	c.timeout = o->timeout;
+	if (o->foreground)
+		c.flags |= CHILD_FOREGROUND | CHILD_KEEP_ORPHANS;
 	c.fn = on_child;
 	c.arg = &r;
 	if ((code = child_run(&c, &sp)) != -1)
 		return code;
+	if (c.se.step == SPAWN_STEP_EXEC && o->say != NULL)
+		return o->say(o, h, LOCK_EV_EXEC, errno);
 	if (c.se.step == SPAWN_STEP_EXEC) {
 		warn("%s", lock_vis(o->argv[0]));
 		return spawn_exec_status(errno);
@@ -679,9 +744,18 @@ lock_fd(const struct lock_opts *o)
 	int r;
 
 	memset(&h, 0, sizeof(h));
+	h.fd = o->fd;
+	if (fcntl(o->fd, F_GETFD) == -1 && o->say != NULL)
+		return o->say(o, &h, LOCK_EV_ERROR, errno);
 	if (fcntl(o->fd, F_GETFD) == -1) {
 		warnx("descriptor %d is not open", o->fd);
 		return EXIT_NO;
+	}
+	if (o->op == LOCK_UN && o->say != NULL) {
+		if (take(o, o->fd, LOCK_UN, 0) == -1)
+			return o->say(o, &h, LOCK_EV_ERROR, errno);
+		o->say(o, &h, LOCK_EV_LOCKED, 0);
+		return 0;
 	}
 	if (o->op == LOCK_UN) {
 		if (flock(o->fd, LOCK_UN) == -1) {
@@ -701,6 +775,14 @@ lock_fd(const struct lock_opts *o)
 	r = flock_wait(o, o->fd, &h, o->op);
 	deadline_disarm();
 	h.waited = loop_now() - t0;
+	if (r != 0 && o->say != NULL)
+		return o->say(o, &h, r == -1 ? LOCK_EV_ERROR : o->nonblock ?
+		    LOCK_EV_BUSY : LOCK_EV_TIMEOUT, r == -1 ? errno :
+		    EWOULDBLOCK);
+	if (r == 0 && o->say != NULL) {
+		o->say(o, &h, LOCK_EV_LOCKED, 0);
+		return 0;
+	}
 	if (r == 1) {
 		say_busy(o, &h, lock_holder_of(&h.st, -1));
 		return o->conflict;
