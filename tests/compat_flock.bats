@@ -359,6 +359,9 @@ fates() {
 	SHELL= try "$impl" noshell "$L" -c 'echo ${BASH_VERSION:-sh}'
 	try "$impl" args "$L" printf '%s,' a 'b c' ''
 	try "$impl" nofork -F "$L" sh -c 'exit 5'
+	# -F: the command is flock's process; without, flock is its parent
+	try "$impl" nofork-parent -F "$L" sh -c 'cat /proc/$PPID/comm'
+	try "$impl" fork-parent "$L" sh -c 'cat /proc/$PPID/comm'
 	try "$impl" unlockcmd -u "$L" echo ran
 }
 
@@ -375,6 +378,8 @@ shell rc=0 out=bash err=
 noshell rc=0 out=sh err=
 args rc=0 out=a,b c,, err=
 nofork rc=5 out= err=
+nofork-parent rc=0 out=bash err=
+fork-parent rc=0 out=flock err=
 unlockcmd rc=0 out=ran err="
 }
 

@@ -116,6 +116,10 @@ err=mktemp: too few X's in template 'aXXb'" aXXb
 	same '' - "rc=1
 out=
 err=mktemp: too few X's in template 'aXXX'" -d --suffix=X aXX
+	# the boundary: 3 are enough
+	same 's,^a...$,aZZZ,' F "rc=0
+out=aZZZ
+err=" aXXX
 }
 
 @test "mktemp.pl 1f, 2f: a file from a template, 0600, also after --" {
