@@ -324,7 +324,9 @@ errors() {
 @test "ts/flock: bad command lines, missing files and commands: the same words and sysexits codes" {
 	local o s
 	o=$(errors orig)
-	s=$(errors syskit)
+	# strerror's words are the C library's: musl's (the static build)
+	# for ERANGE differ from glibc's
+	s=$(errors syskit | sed 's/Result not representable/Numerical result out of range/')
 	assert_equal "$s" "$o"
 	assert_equal "$s" "none rc=64 out= err=flock: not enough arguments|Try 'flock --help' for more information.
 badopt rc=64 out= err=flock: invalid option -- 'z'|Try 'flock --help' for more information.

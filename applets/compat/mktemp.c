@@ -236,10 +236,14 @@ concat(const char *dir, const char *base)
 static int
 parse(int argc, char *argv[], struct opts *o, const char **tmpl)
 {
+	/* POSIXLY_CORRECT stops at the first operand, as glibc's getopt
+	 * does by itself; musl's needs the '+' */
+	const char *optstring = getenv("POSIXLY_CORRECT") != NULL ?
+	    "+" OPTSTRING : OPTSTRING;
 	int ch;
 
 	opterr = 1;		/* getopt's own messages, as coreutils */
-	while ((ch = getopt_long(argc, argv, OPTSTRING, longopts, NULL)) !=
+	while ((ch = getopt_long(argc, argv, optstring, longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 'd':
@@ -367,7 +371,7 @@ mktemp_main(int argc, char *argv[])
 	struct opts o;
 	const char *arg;
 	char *t = NULL, *shown;
-	size_t suflen;
+	size_t suflen = 0;
 	int rc, fd, e;
 
 	memset(&o, 0, sizeof(o));
