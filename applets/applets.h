@@ -7,8 +7,10 @@
  * `--install --compat` only.
  * Only real, working applets belong here.
  */
+COMPAT(flock, flock_main, "util-linux flock(1)'s command line on lock's engine: -n -w -E -o -F -c --fcntl")
 APPLET(init, init_main, "a container's PID 1: reap zombies, forward signals (run --init)")
 APPLET(lock, lock_main, "run a command under a file lock or semaphore slot; lock a descriptor; who holds a lock")
+COMPAT(mktemp, mktemp_main, "coreutils mktemp(1): a temporary file or directory from a template")
 COMPAT(nproc, compat_nproc_main, "coreutils' nproc: usable CPUs, within the cgroup CPU quota")
 APPLET(pipe, pipe_main, "move bytes between stdio, files, commands and sockets: zero-copy, fan-out, relay")
 APPLET(ps, ps_main, "processes: procps-compatible listing, JSON, sampling")

@@ -33,7 +33,7 @@ HOLD=${HOLD:-10}
 LAT_ROUNDS=${LAT_ROUNDS:-5}
 
 cd "$(dirname "$0")/.." || { echo "bench: cannot find the repo root" >&2; exit 1; }
-[ -f Makefile ] && [ -f applets/lock.c ] || { echo "bench: $PWD is not the syskit repo" >&2; exit 1; }
+[ -f Makefile ] && [ -f applets/lock/main.c ] || { echo "bench: $PWD is not the syskit repo" >&2; exit 1; }
 OUT=build/bench/lock
 mkdir -p "$OUT"
 . bench/common.sh

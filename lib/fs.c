@@ -357,6 +357,27 @@ fs_tmpfile(const char *dir)
 int
 fs_mktemp(char *tmpl, size_t suflen, int file)
 {
+	return fs_mktemp_x(tmpl, suflen, 6, file ? FS_MKTEMP_FILE :
+	    FS_MKTEMP_DIR);
+}
+
+/* Nothing there under that name (mktemp -u): 0, -1 with EEXIST to try
+ * another, or -1 with why we cannot tell. */
+static int
+mktemp_free(const char *name)
+{
+	struct stat st;
+
+	if (lstat(name, &st) == 0 || errno == EOVERFLOW) {
+		errno = EEXIST;
+		return -1;
+	}
+	return errno == ENOENT ? 0 : -1;
+}
+
+int
+fs_mktemp_x(char *tmpl, size_t suflen, size_t minx, int kind)
+{
 	static const char chars[] =
 	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 	size_t len = strlen(tmpl), nx = 0, i;
@@ -370,7 +391,7 @@ fs_mktemp(char *tmpl, size_t suflen, int file)
 	}
 	for (x = tmpl + len - suflen; x > tmpl && x[-1] == 'X'; x--)
 		nx++;
-	if (nx < 6) {
+	if (nx < minx || nx == 0) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -383,11 +404,14 @@ fs_mktemp(char *tmpl, size_t suflen, int file)
 			if (r == 0 && getentropy(&r, sizeof(r)) == -1)
 				return -1;
 		}
-		if (file) {
+		if (kind == FS_MKTEMP_FILE) {
 			fd = open(tmpl, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
 			    0600);
 			if (fd != -1)
 				return fd;
+		} else if (kind == FS_MKTEMP_NAME) {
+			if (mktemp_free(tmpl) == 0)
+				return 0;
 		} else if (mkdir(tmpl, 0700) == 0)
 			return 0;
 		if (errno != EEXIST)

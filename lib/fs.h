@@ -69,6 +69,11 @@ int	fs_tmpfile(const char *dir);
  * name, retrying on EEXIST.  Returns 0 (directory) or the fd, or -1:
  * EINVAL for a template with fewer than 6 X's. */
 int	fs_mktemp(char *tmpl, size_t suflen, int file);
+/* fs_mktemp with at least minx X's (mktemp(1) takes 3), and kind:
+ * FS_MKTEMP_DIR, FS_MKTEMP_FILE (the fd is returned), or FS_MKTEMP_NAME:
+ * nothing created, a name that lstat finds free (mktemp -u: unsafe). */
+enum { FS_MKTEMP_DIR, FS_MKTEMP_FILE, FS_MKTEMP_NAME };
+int	fs_mktemp_x(char *tmpl, size_t suflen, size_t minx, int kind);
 
 /*
  * Safe removal.  Directories are opened O_NOFOLLOW|O_DIRECTORY relative to
