@@ -43,7 +43,7 @@ teardown() {
 
 # promtool_ok FILE: promtool check metrics finds no error, and no lint
 # problem but node_exporter's own camelCase node_memory_ names (which
-# node_exporter serves just so) and syskit_cpu_effective_count's suffix.
+# node_exporter serves just so).
 promtool_ok() {
 	run promtool check metrics <"$1"
 	[ "$status" -eq 0 ] || [ "$status" -eq 3 ] || {
@@ -51,7 +51,6 @@ promtool_ok() {
 		return 1
 	}
 	run grep -v -E -e "^node_memory_[A-Za-z0-9_]+ metric names should be written in 'snake_case' not 'camelCase'\$" \
-	    -e '^syskit_cpu_effective_count non-histogram and non-summary metrics should not have "_count" suffix$' \
 	    <<<"$output"
 	assert_output ''
 }
@@ -418,7 +417,7 @@ s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"
 		sleep 0.1
 	done
 	get -o "$BATS_TEST_TMPDIR/sk" "http://127.0.0.1:$PORT/metrics"
-	# node_os_info: syskit has the four labels of os-release it reads
+	# node_os_info and node_os_version: the same labels and values
 	run $PY -c "
 import re, sys
 def parse(p):
@@ -436,7 +435,7 @@ def parse(p):
     return types, labels, vals
 st, sl, sv = parse(sys.argv[1])
 nt, nl, nv = parse(sys.argv[2])
-subset = {'node_os_info'}
+subset = set()
 bad = 0
 shared = [n for n in st if n.startswith('node_')]
 for n in shared:
@@ -464,6 +463,12 @@ roots = [k for k in sv if k.startswith('node_filesystem_size_bytes{') and 'mount
 for k in roots:
     near(k, 0)
 for k in sv:
+    if k.startswith('node_os_'):
+        near(k, 0)
+for k in nv:
+    if k.startswith('node_os_') and k not in sv:
+        print('node_exporter only:', k); bad = 1
+for k in sv:
     if k.startswith('node_network_receive_bytes_total{') and k in nv:
         near(k, 0.1)
 print(len(shared), 'shared families')
@@ -471,4 +476,34 @@ sys.exit(bad)
 " "$BATS_TEST_TMPDIR/sk" "$BATS_TEST_TMPDIR/ne"
 	assert_success
 	assert_output --regexp '^[1-9][0-9]* shared families$'
+}
+
+@test "serve: node_os_info has node_exporter's twelve os-release labels, node_os_version its major.minor" {
+	local t=$BATS_TEST_TMPDIR/tree
+	mkdir -p "$t/proc" "$t/etc"
+	cat >"$t/etc/os-release" <<'OS'
+NAME="Test \"OS\""
+VERSION="2.5 (x)"
+ID=testos
+ID_LIKE="debian ubuntu"
+VERSION_ID="2.5.1"
+VERSION_CODENAME=x
+PRETTY_NAME='Test OS 2.5'
+BUILD_ID=b7
+VARIANT="Server Edition"
+VARIANT_ID=server
+IMAGE_ID=img
+IMAGE_VERSION=0.9
+HOME_URL="https://example.org/"
+OS
+	SYSKIT_PROC=$t/proc run syskit sysinfo host --format prometheus
+	assert_success
+	assert_line 'node_os_info{build_id="b7",id="testos",id_like="debian ubuntu",image_id="img",image_version="0.9",name="Test \"OS\"",pretty_name="Test OS 2.5",variant="Server Edition",variant_id="server",version="2.5 (x)",version_codename="x",version_id="2.5.1"} 1'
+	assert_line 'node_os_version{id="testos",id_like="debian ubuntu",name="Test \"OS\""} 2.5'
+	# no number in VERSION_ID: no node_os_version (as node_exporter)
+	sed -i 's/^VERSION_ID=.*/VERSION_ID=rolling/' "$t/etc/os-release"
+	SYSKIT_PROC=$t/proc run syskit sysinfo host --format prometheus
+	assert_success
+	assert_line --partial 'version_id="rolling"} 1'
+	refute_output --partial node_os_version
 }

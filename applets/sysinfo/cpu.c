@@ -254,7 +254,7 @@ sec_cpu_prom(struct ctx *c, const struct proc_stat *st, int have_st,
 		si_prom_gauge(c, "node_cpu_scaling_frequency_hertz",
 		    "Current scaled CPU thread frequency in hertz (mean over CPUs).",
 		    f->cur * 1e6);
-	si_prom_gauge(c, "syskit_cpu_effective_count",
+	si_prom_gauge(c, "syskit_cpus_effective",
 	    "CPUs a program should use: usable CPUs within the cgroup CPU quota.",
 	    effective);
 }
