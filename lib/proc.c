@@ -12,6 +12,7 @@
  * strtoull/strtod, which need a terminator and (strtod) honour the locale.
  */
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/types.h>
 
 #include <errno.h>
@@ -89,6 +90,148 @@ proc_join_path(char *buf, size_t len, const char *root, const char *rel)
 	return 0;
 }
 
+
+/* ---- kept-open files (proc_keep_open) ---- */
+
+/* statfs(2) f_type of the file systems that make their text afresh on a
+ * read at offset 0 (<linux/magic.h>). */
+#define PROC_SUPER_MAGIC	0x9fa0
+#define SYSFS_MAGIC		0x62656572
+#define CGROUP_SUPER_MAGIC	0x27e0eb
+#define CGROUP2_SUPER_MAGIC	0x63677270
+
+#define KEPT_MAX	64
+
+static struct kept {
+	int	 fd;		/* -1: free */
+	uint32_t hash;
+	char	*path;
+} kept[KEPT_MAX];
+static int keep_on, nkept;
+
+static uint32_t
+path_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+void
+proc_keep_open(int on)
+{
+	int i;
+
+	for (i = 0; i < nkept; i++) {
+		if (kept[i].fd >= 0)
+			close(kept[i].fd);
+		free(kept[i].path);
+	}
+	nkept = 0;
+	keep_on = on;
+}
+
+static struct kept *
+kept_find(const char *path, uint32_t h)
+{
+	int i;
+
+	for (i = 0; i < nkept; i++)
+		if (kept[i].fd >= 0 && kept[i].hash == h &&
+		    strcmp(kept[i].path, path) == 0)
+			return &kept[i];
+	return NULL;
+}
+
+static void
+kept_drop(struct kept *k)
+{
+	close(k->fd);
+	k->fd = -1;
+	free(k->path);
+	k->path = NULL;
+}
+
+/*
+ * Open path (a regular file) to be read from offset 0 with file_read.
+ * With proc_keep_open on, a file of procfs, sysfs or cgroupfs stays open
+ * and is read again with pread at 0, which makes those file systems
+ * render it afresh; *kp is then its entry (not to be closed, file_done).
+ */
+static int
+file_open(const char *path, struct kept **kp)
+{
+	struct statfs sf;
+	uint32_t h = 0;
+	int fd, i;
+	char *p;
+
+	*kp = NULL;
+	if (keep_on) {
+		h = path_hash(path);
+		if ((*kp = kept_find(path, h)) != NULL)
+			return (*kp)->fd;
+	}
+	if ((fd = fs_open_regular(AT_FDCWD, path, 0)) == -1 || !keep_on)
+		return fd;
+	if (fstatfs(fd, &sf) == -1 || (sf.f_type != PROC_SUPER_MAGIC &&
+	    sf.f_type != SYSFS_MAGIC && sf.f_type != CGROUP_SUPER_MAGIC &&
+	    sf.f_type != CGROUP2_SUPER_MAGIC))
+		return fd;
+	for (i = 0; i < nkept && kept[i].fd >= 0; i++)
+		;
+	if (i == KEPT_MAX || (p = strdup(path)) == NULL)
+		return fd;
+	if (i == nkept)
+		nkept++;
+	kept[i].fd = fd;
+	kept[i].hash = h;
+	kept[i].path = p;
+	*kp = &kept[i];
+	return fd;
+}
+
+/* read(), or for a kept file pread() at off. */
+static ssize_t
+file_read(int fd, const struct kept *k, void *buf, size_t n, size_t off)
+{
+	return k != NULL ? pread(fd, buf, n, (off_t)off) : read(fd, buf, n);
+}
+
+static void
+file_done(int fd, const struct kept *k)
+{
+	int saved = errno;
+
+	if (k == NULL)
+		close(fd);
+	errno = saved;
+}
+
+/*
+ * A kept file that failed to read (its device gone: ENODEV; a file that
+ * cannot be read at an offset: ESPIPE) is dropped and opened anew, once,
+ * without keeping it: *fd, *k for a retry, or 0 when the first failure
+ * stands.
+ */
+static int
+file_retry(const char *path, int *fd, struct kept **k)
+{
+	int saved = errno;
+
+	if (*k == NULL)
+		return 0;
+	kept_drop(*k);
+	*k = NULL;
+	if ((*fd = fs_open_regular(AT_FDCWD, path, 0)) == -1) {
+		errno = saved;
+		return 0;
+	}
+	return 1;
+}
+
 /*
  * No fstat to size the buffer: it costs a call per file and /proc says 0.
  * Most files fit 8 KiB, so they are read on the stack and copied into a
@@ -107,13 +250,14 @@ proc_slurp_into(const char *root, const char *rel, char *stackbuf, size_t scap,
 {
 	char path[PATH_MAX], *nbuf;
 	size_t cap = scap, len = 0;
+	struct kept *k;
 	ssize_t r;
 	int fd, saved;
 
 	*heap = NULL;
 	if (proc_join_path(path, sizeof(path), root, rel) == -1)
 		return NULL;
-	if ((fd = fs_open_regular(AT_FDCWD, path, 0)) == -1)
+	if ((fd = file_open(path, &k)) == -1)
 		return NULL;
 	for (;;) {
 		if (len == cap - 1) {
@@ -128,10 +272,12 @@ proc_slurp_into(const char *root, const char *rel, char *stackbuf, size_t scap,
 			*heap = nbuf;
 			cap *= 2;
 		}
-		r = read(fd, (*heap != NULL ? *heap : stackbuf) + len,
-		    cap - 1 - len);
+		r = file_read(fd, k, (*heap != NULL ? *heap : stackbuf) + len,
+		    cap - 1 - len, len);
 		if (r == -1) {
 			if (errno == EINTR)
+				continue;
+			if (len == 0 && file_retry(path, &fd, &k))
 				continue;
 			goto fail;
 		}
@@ -139,7 +285,7 @@ proc_slurp_into(const char *root, const char *rel, char *stackbuf, size_t scap,
 			break;
 		len += (size_t)r;
 	}
-	close(fd);
+	file_done(fd, k);
 	nbuf = *heap != NULL ? *heap : stackbuf;
 	nbuf[len] = '\0';
 	if (lenp != NULL)
@@ -149,7 +295,7 @@ fail:
 	saved = errno;
 	free(*heap);
 	*heap = NULL;
-	close(fd);
+	file_done(fd, k);
 	errno = saved;
 	return NULL;
 }
@@ -178,8 +324,9 @@ proc_read_str(const char *root, const char *rel, char *buf, size_t len)
 {
 	char path[PATH_MAX], extra;
 	size_t got = 0;
+	struct kept *k;
 	ssize_t r;
-	int fd, saved;
+	int fd;
 
 	if (buf == NULL || len == 0) {
 		errno = EINVAL;
@@ -187,15 +334,17 @@ proc_read_str(const char *root, const char *rel, char *buf, size_t len)
 	}
 	if (proc_join_path(path, sizeof(path), root, rel) == -1)
 		return -1;
-	if ((fd = fs_open_regular(AT_FDCWD, path, 0)) == -1)
+	if ((fd = file_open(path, &k)) == -1)
 		return -1;
 	for (;;) {
 		if (got < len - 1)
-			r = read(fd, buf + got, len - 1 - got);
+			r = file_read(fd, k, buf + got, len - 1 - got, got);
 		else
-			r = read(fd, &extra, 1);
+			r = file_read(fd, k, &extra, 1, got);
 		if (r == -1) {
 			if (errno == EINTR)
+				continue;
+			if (got == 0 && file_retry(path, &fd, &k))
 				continue;
 			goto fail;
 		}
@@ -208,15 +357,13 @@ proc_read_str(const char *root, const char *rel, char *buf, size_t len)
 		}
 		got += (size_t)r;
 	}
-	close(fd);
+	file_done(fd, k);
 	buf[got] = '\0';
 	if (got > 0 && buf[got - 1] == '\n')
 		buf[got - 1] = '\0';
 	return 0;
 fail:
-	saved = errno;
-	close(fd);
-	errno = saved;
+	file_done(fd, k);
 	return -1;
 }
 

@@ -26,6 +26,12 @@ int	proc_read_str(const char *root, const char *rel, char *buf, size_t len);
 /* Read a file holding one unsigned / signed decimal number. */
 int	proc_read_u64(const char *root, const char *rel, uint64_t *out);
 int	proc_read_i64(const char *root, const char *rel, int64_t *out);
+/* For a long-running reader (sysinfo --serve): on, the files of procfs,
+ * sysfs and cgroupfs that proc_slurp, proc_read_str and the readers built
+ * on them open stay open (up to 64) and are read again with pread at
+ * offset 0, which renders them afresh; one that fails so (its device
+ * gone) is opened anew.  Off (the default) closes those kept. */
+void	proc_keep_open(int on);
 /* Map an absolute /sys/... or /proc/... path to the configured roots. */
 int	proc_path(char *buf, size_t len, const char *abspath);
 

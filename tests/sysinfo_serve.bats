@@ -30,7 +30,17 @@ stop_server() {
 	SPID=
 }
 
+SLEEPERS=()
+VETH=
+
 teardown() {
+	if [ -n "$VETH" ]; then
+		ip link del "$VETH" 2>/dev/null || true
+	fi
+	if [ "${#SLEEPERS[@]}" -gt 0 ]; then
+		kill "${SLEEPERS[@]}" 2>/dev/null || true
+		wait "${SLEEPERS[@]}" 2>/dev/null || true
+	fi
 	if [ -n "$SPID" ]; then
 		kill -KILL "$SPID" 2>/dev/null || true
 		wait "$SPID" 2>/dev/null || true
@@ -86,10 +96,39 @@ $1"
 	assert_line --regexp '^node_memory_MemAvailable_bytes [0-9.e+]+'
 	assert_line --regexp '^node_cpu_seconds_total\{cpu="0",mode="user"\} [0-9.e+]+'
 	assert_line --regexp '^syskit_scrape_duration_seconds [0-9.e+-]+'
-	assert_line --regexp '^syskit_processes [1-9][0-9]*'
 	assert_line --regexp '^syskit_threads [1-9][0-9]*'
+	# the /proc walk only when asked for (--collect procs)
+	refute_line --regexp '^syskit_processes '
 	stop_server TERM
 	assert_equal "$status" 0
+}
+
+@test "serve: --collect procs adds syskit_processes, /proc's process count" {
+	local n n2 want i
+	start_server --collect mem,procs
+	run get "http://127.0.0.1:$PORT/metrics"
+	assert_success
+	assert_line --regexp '^syskit_threads [1-9][0-9]*'
+	assert_line --regexp '^node_memory_MemTotal_bytes '
+	refute_line --regexp '^node_cpu_seconds_total'
+	n=$(sed -n 's/^syskit_processes //p' <<<"$output")
+	want=$(ls /proc | grep -c '^[0-9][0-9]*$')
+	# processes come and go between the two looks: within 20%
+	[ "$n" -ge $((want * 8 / 10)) ]
+	[ "$n" -le $((want * 12 / 10 + 5)) ]
+	# and afresh on every scrape (a kept /proc descriptor read from its
+	# start): a hundred more processes are seen
+	SLEEPERS=()
+	for i in $(seq 100); do
+		sleep 30 </dev/null >/dev/null 2>&1 3>&- &
+		SLEEPERS+=($!)
+	done
+	run get "http://127.0.0.1:$PORT/metrics"
+	kill "${SLEEPERS[@]}"
+	wait "${SLEEPERS[@]}" 2>/dev/null || true
+	SLEEPERS=()
+	n2=$(sed -n 's/^syskit_processes //p' <<<"$output")
+	[ "$n2" -ge $((n + 50)) ]
 }
 
 @test "serve: promtool check metrics passes on /metrics" {
@@ -506,4 +545,53 @@ OS
 	assert_success
 	assert_line --partial 'version_id="rolling"} 1'
 	refute_output --partial node_os_version
+}
+
+@test "serve: each scrape reads /proc afresh through its kept descriptors" {
+	local a b
+	start_server --collect cpu,host
+	get -o "$BATS_TEST_TMPDIR/1" "http://127.0.0.1:$PORT/metrics"
+	sleep 1.2
+	get -o "$BATS_TEST_TMPDIR/2" "http://127.0.0.1:$PORT/metrics"
+	for f in node_context_switches_total node_intr_total; do
+		a=$(sed -n "s/^$f //p" "$BATS_TEST_TMPDIR/1")
+		b=$(sed -n "s/^$f //p" "$BATS_TEST_TMPDIR/2")
+		[ -n "$a" ]
+		$PY -c "import sys; sys.exit(not float('$b') > float('$a'))" ||
+		    { echo "$f: $a then $b" >&2; false; }
+	done
+	# cpu0's time in all modes goes on with the clock
+	a=$(awk '/^node_cpu_seconds_total\{cpu="0",/ { s += $2 } END { print s }' "$BATS_TEST_TMPDIR/1")
+	b=$(awk '/^node_cpu_seconds_total\{cpu="0",/ { s += $2 } END { print s }' "$BATS_TEST_TMPDIR/2")
+	$PY -c "import sys; sys.exit(not float('$b') > float('$a'))"
+	# the server's own descriptors: the files stay open between scrapes
+	run ls -l "/proc/$SPID/fd"
+	assert_output --partial '/proc/stat'
+}
+
+@test "serve: a network device that comes, goes and comes back is read anew" {
+	local d=skv$$ p=skp$$
+	ip link add "$d" type veth peer name "$p" 2>/dev/null ||
+	    skip "cannot make a veth pair here (needs CAP_NET_ADMIN and veth)"
+	VETH=$d
+	ip link set "$d" up
+	ip link set "$p" up
+	start_server --collect net
+	run get "http://127.0.0.1:$PORT/metrics"
+	assert_line "node_network_up{device=\"$d\"} 1"
+	ip link del "$d"
+	run get "http://127.0.0.1:$PORT/metrics"
+	refute_output --partial "device=\"$d\""
+	# the same name again, down: its sysfs files are new ones
+	ip link add "$d" type veth peer name "$p"
+	ip link set "$d" mtu 1280
+	run get "http://127.0.0.1:$PORT/metrics"
+	assert_line "node_network_up{device=\"$d\"} 0"
+	assert_line "node_network_mtu_bytes{device=\"$d\"} 1280"
+	ip link set "$d" up
+	ip link set "$p" up
+	run get "http://127.0.0.1:$PORT/metrics"
+	assert_line "node_network_up{device=\"$d\"} 1"
+	ip link del "$d"
+	VETH=
 }

@@ -40,7 +40,7 @@ static const char usage[] =
     "      --textfile DIR    write DIR/syskit.prom atomically\n"
     "      --every DUR       --textfile: rewrite it every DUR until SIGTERM\n"
     "      --collect LIST    sections to serve, comma-separated (default all\n"
-    "                        but conn)\n"
+    "                        but conn), and procs (syskit_processes)\n"
     "      --max-conns N     --serve: connections at once (default 64)\n"
     "      --read-timeout DUR  --serve: time for a request (default 10s)\n"
     "  -h, --help            show this help\n"
@@ -364,7 +364,8 @@ parse_collect(const char *s)
 		return 0;
 	snprintf(buf, sizeof(buf), "%s", s);
 	for (p = buf; (tok = strsep(&p, ",")) != NULL; ) {
-		if ((b = parse_section(tok)) == 0)
+		if ((b = strcmp(tok, "procs") == 0 ? S_PROCS :
+		    parse_section(tok)) == 0)
 			return 0;
 		want |= b;
 	}

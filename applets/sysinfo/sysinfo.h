@@ -48,6 +48,7 @@ enum {
 	S_LIMITS = 1 << 8,
 	S_PRESSURE = 1 << 9,
 	S_SUMMARY = 1 << 10,	/* no section, text: the summary (with cpu) */
+	S_PROCS = 1 << 11,	/* --serve, --textfile: process counts */
 };
 #define S_FULL	(S_HOST | S_CPU | S_MEM | S_SWAP | S_DISK | S_NET | \
 		 S_SENSORS | S_LIMITS | S_PRESSURE)
