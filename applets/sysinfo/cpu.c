@@ -279,9 +279,10 @@ sec_cpu(struct ctx *c, int effective_only)
 		printf("%d\n", eff);
 		return c->rc;
 	}
-	logical = si_cpu_online(c);
+	/* the counts are not among the Prometheus families */
+	logical = c->pr ? 0 : si_cpu_online(c);
 	logical_err = errno;
-	phys = proc_cpu_physical();
+	phys = c->pr ? 0 : proc_cpu_physical();
 	memset(&st, 0, sizeof(st));
 	memset(&st2, 0, sizeof(st2));
 	stp = si_get_stat(c);
