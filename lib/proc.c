@@ -13,6 +13,7 @@
  */
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <poll.h>
 #include <sys/types.h>
 
 #include <errno.h>
@@ -106,6 +107,9 @@ static struct kept {
 	int	 fd;		/* -1: free */
 	uint32_t hash;
 	char	*path;
+	int	 polled;	/* a mount table: poll says when it changed */
+	char	*text;		/* its text as last read (polled only) */
+	size_t	 len;
 } kept[KEPT_MAX];
 static int keep_on, nkept;
 
@@ -128,6 +132,7 @@ proc_keep_open(int on)
 		if (kept[i].fd >= 0)
 			close(kept[i].fd);
 		free(kept[i].path);
+		free(kept[i].text);
 	}
 	nkept = 0;
 	keep_on = on;
@@ -152,6 +157,41 @@ kept_drop(struct kept *k)
 	k->fd = -1;
 	free(k->path);
 	k->path = NULL;
+	free(k->text);
+	k->text = NULL;
+}
+
+/* Whether path ends in "/name". */
+static int
+ends_with(const char *path, const char *name)
+{
+	size_t n = strlen(path), m = strlen(name);
+
+	return n > m && path[n - m - 1] == '/' && strcmp(path + n - m, name) == 0;
+}
+
+/*
+ * A kept mount table (mountinfo, mounts) whose text is held and which
+ * poll() does not flag (POLLPRI: the namespace's mounts changed since the
+ * open or the last poll) is as it was: that text.
+ */
+static int
+kept_unchanged(const struct kept *k)
+{
+	struct pollfd pfd = { k->fd, POLLPRI, 0 };
+
+	return k->text != NULL && poll(&pfd, 1, 0) == 1 &&
+	    !(pfd.revents & (POLLPRI | POLLERR));
+}
+
+static void
+kept_hold(struct kept *k, const char *text, size_t len)
+{
+	free(k->text);
+	if ((k->text = malloc(len + 1)) != NULL) {
+		memcpy(k->text, text, len + 1);
+		k->len = len;
+	}
 }
 
 /*
@@ -189,6 +229,9 @@ file_open(const char *path, struct kept **kp)
 	kept[i].fd = fd;
 	kept[i].hash = h;
 	kept[i].path = p;
+	kept[i].polled = sf.f_type == PROC_SUPER_MAGIC &&
+	    (ends_with(path, "mountinfo") || ends_with(path, "mounts"));
+	kept[i].text = NULL;
 	*kp = &kept[i];
 	return fd;
 }
@@ -259,6 +302,16 @@ proc_slurp_into(const char *root, const char *rel, char *stackbuf, size_t scap,
 		return NULL;
 	if ((fd = file_open(path, &k)) == -1)
 		return NULL;
+	if (k != NULL && k->polled && kept_unchanged(k)) {
+		len = k->len;
+		if (len + 1 > scap && (*heap = malloc(len + 1)) == NULL)
+			return NULL;
+		nbuf = *heap != NULL ? *heap : stackbuf;
+		memcpy(nbuf, k->text, len + 1);
+		if (lenp != NULL)
+			*lenp = len;
+		return nbuf;
+	}
 	for (;;) {
 		if (len == cap - 1) {
 			if (cap >= SLURP_MAX) {
@@ -288,6 +341,8 @@ proc_slurp_into(const char *root, const char *rel, char *stackbuf, size_t scap,
 	file_done(fd, k);
 	nbuf = *heap != NULL ? *heap : stackbuf;
 	nbuf[len] = '\0';
+	if (k != NULL && k->polled)
+		kept_hold(k, nbuf, len);
 	if (lenp != NULL)
 		*lenp = len;
 	return nbuf;

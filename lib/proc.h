@@ -30,7 +30,9 @@ int	proc_read_i64(const char *root, const char *rel, int64_t *out);
  * sysfs and cgroupfs that proc_slurp, proc_read_str and the readers built
  * on them open stay open (up to 64) and are read again with pread at
  * offset 0, which renders them afresh; one that fails so (its device
- * gone) is opened anew.  Off (the default) closes those kept. */
+ * gone) is opened anew.  A mount table (mountinfo, mounts) is read again
+ * only when poll() says the mounts changed; till then its last text is
+ * handed out.  Off (the default) closes those kept. */
 void	proc_keep_open(int on);
 /* Map an absolute /sys/... or /proc/... path to the configured roots. */
 int	proc_path(char *buf, size_t len, const char *abspath);

@@ -32,8 +32,12 @@ stop_server() {
 
 SLEEPERS=()
 VETH=
+MNT=
 
 teardown() {
+	if [ -n "$MNT" ]; then
+		umount "$MNT" 2>/dev/null || true
+	fi
 	if [ -n "$VETH" ]; then
 		ip link del "$VETH" 2>/dev/null || true
 	fi
@@ -594,4 +598,31 @@ OS
 	assert_line "node_network_up{device=\"$d\"} 1"
 	ip link del "$d"
 	VETH=
+}
+
+@test "serve: a file system mounted or unmounted between scrapes is seen at the next one" {
+	local img=$BATS_TEST_TMPDIR/fs.img mnt=$BATS_TEST_TMPDIR/mnt
+	command -v mkfs.ext2 || skip "mkfs.ext2 (e2fsprogs) is not installed"
+	truncate -s 8M "$img"
+	mkfs.ext2 -q -F "$img"
+	mkdir "$mnt"
+	start_server --collect disk
+	run get "http://127.0.0.1:$PORT/metrics"
+	assert_line --regexp '^node_filesystem_size_bytes\{.*mountpoint="/"\}'
+	refute_output --partial "mountpoint=\"$mnt\""
+	# and the same table again while nothing changes
+	run get "http://127.0.0.1:$PORT/metrics"
+	assert_line --regexp '^node_filesystem_size_bytes\{.*mountpoint="/"\}'
+	mount -o loop "$img" "$mnt" 2>/dev/null ||
+	    skip "cannot mount a loop device here (needs root and /dev/loop*)"
+	MNT=$mnt
+	run get "http://127.0.0.1:$PORT/metrics"
+	assert_line --regexp "^node_filesystem_size_bytes\\{device=\"/dev/loop[0-9]+\",fstype=\"ext2\",mountpoint=\"$mnt\"\\} [1-9]"
+	run get "http://127.0.0.1:$PORT/metrics"
+	assert_output --partial "mountpoint=\"$mnt\""
+	umount "$mnt"
+	MNT=
+	run get "http://127.0.0.1:$PORT/metrics"
+	refute_output --partial "mountpoint=\"$mnt\""
+	assert_line --regexp '^node_filesystem_size_bytes\{.*mountpoint="/"\}'
 }
