@@ -108,6 +108,7 @@ static struct kept {
 	uint32_t hash;
 	char	*path;
 	int	 polled;	/* a mount table: poll says when it changed */
+	int	 sysfs;		/* an attribute: a short read is all of it */
 	char	*text;		/* its text as last read (polled only) */
 	size_t	 len;
 } kept[KEPT_MAX];
@@ -195,13 +196,14 @@ kept_hold(struct kept *k, const char *text, size_t len)
 }
 
 /*
- * Open path (a regular file) to be read from offset 0 with file_read.
- * With proc_keep_open on, a file of procfs, sysfs or cgroupfs stays open
- * and is read again with pread at 0, which makes those file systems
- * render it afresh; *kp is then its entry (not to be closed, file_done).
+ * Open path (a regular file) to be read from offset 0 with file_read, or
+ * with dir set a directory to be listed.  With proc_keep_open on, one of
+ * procfs, sysfs or cgroupfs stays open and is read again with pread at 0
+ * (listed again from its start), which makes those file systems render it
+ * afresh; *kp is then its entry (not to be closed: file_done).
  */
 static int
-file_open(const char *path, struct kept **kp)
+keep_open(const char *path, int dir, struct kept **kp)
 {
 	struct statfs sf;
 	uint32_t h = 0;
@@ -214,7 +216,9 @@ file_open(const char *path, struct kept **kp)
 		if ((*kp = kept_find(path, h)) != NULL)
 			return (*kp)->fd;
 	}
-	if ((fd = fs_open_regular(AT_FDCWD, path, 0)) == -1 || !keep_on)
+	fd = dir ? openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) :
+	    fs_open_regular(AT_FDCWD, path, 0);
+	if (fd == -1 || !keep_on)
 		return fd;
 	if (fstatfs(fd, &sf) == -1 || (sf.f_type != PROC_SUPER_MAGIC &&
 	    sf.f_type != SYSFS_MAGIC && sf.f_type != CGROUP_SUPER_MAGIC &&
@@ -229,11 +233,40 @@ file_open(const char *path, struct kept **kp)
 	kept[i].fd = fd;
 	kept[i].hash = h;
 	kept[i].path = p;
-	kept[i].polled = sf.f_type == PROC_SUPER_MAGIC &&
+	kept[i].polled = !dir && sf.f_type == PROC_SUPER_MAGIC &&
 	    (ends_with(path, "mountinfo") || ends_with(path, "mounts"));
+	kept[i].sysfs = !dir && sf.f_type == SYSFS_MAGIC;
 	kept[i].text = NULL;
 	*kp = &kept[i];
 	return fd;
+}
+
+static int
+file_open(const char *path, struct kept **kp)
+{
+	return keep_open(path, 0, kp);
+}
+
+/* Open directory path for fs_dir_each, kept as keep_open keeps it:
+ * *kept_fd says so (proc_dir_done closes only what is not kept). */
+static int
+proc_dir_open(const char *path, int *kept_fd)
+{
+	struct kept *k;
+	int fd = keep_open(path, 1, &k);
+
+	*kept_fd = k != NULL;
+	return fd;
+}
+
+static void
+proc_dir_done(int fd, int kept_fd)
+{
+	int saved = errno;
+
+	if (!kept_fd)
+		close(fd);
+	errno = saved;
 }
 
 /* read(), or for a kept file pread() at off. */
@@ -337,6 +370,8 @@ proc_slurp_into(const char *root, const char *rel, char *stackbuf, size_t scap,
 		if (r == 0)
 			break;
 		len += (size_t)r;
+		if (k != NULL && k->sysfs && len < cap - 1)
+			break;		/* sysfs shows an attribute at once */
 	}
 	file_done(fd, k);
 	nbuf = *heap != NULL ? *heap : stackbuf;
@@ -411,6 +446,8 @@ proc_read_str(const char *root, const char *rel, char *buf, size_t len)
 			goto fail;
 		}
 		got += (size_t)r;
+		if (k != NULL && k->sysfs && got < len - 1)
+			break;		/* sysfs shows an attribute at once */
 	}
 	file_done(fd, k);
 	buf[got] = '\0';
@@ -582,30 +619,44 @@ add_name(int dfd, const char *name, unsigned type, void *arg)
 	return 0;
 }
 
-int
-proc_dir_names(const char *path, char ***out)
+/* The listing of path, from a kept descriptor when kfd. */
+static int
+dir_names(const char *path, char ***out, int keep)
 {
 	struct names nm;
-	int fd, saved;
+	int fd, saved, kfd = 0;
 	size_t n;
 
 	*out = NULL;
-	if ((fd = openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) == -1)
+	fd = keep ? proc_dir_open(path, &kfd) : openat(AT_FDCWD, path,
+	    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1)
 		return -1;
 	proc_names_init(&nm);
 	if (fs_dir_each(fd, add_name, &nm) == -1) {
 		saved = errno;
-		close(fd);
+		proc_dir_done(fd, kfd);
 		free(proc_names_finish(&nm));
 		errno = saved;
 		return -1;
 	}
-	close(fd);
+	proc_dir_done(fd, kfd);
 	n = nm.n;
 	if ((*out = proc_names_finish(&nm)) == NULL)
 		return -1;
 	return n > INT_MAX ? INT_MAX : (int)n;
+}
+
+int
+proc_dir_names(const char *path, char ***out)
+{
+	return dir_names(path, out, 0);
+}
+
+int
+proc_dir_names_kept(const char *path, char ***out)
+{
+	return dir_names(path, out, 1);
 }
 
 static int

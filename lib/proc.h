@@ -182,6 +182,11 @@ int	proc_disk_is_stacked(const char *name);
 /* The names in directory path but "." and "..", sorted (strcmp), as one
  * NULL-terminated block for free(); the count, or -1 with errno. */
 int	proc_dir_names(const char *path, char ***out);
+/* The same for a directory that lives as long as the kernel (a class or
+ * bus registry: /sys/block, /sys/class/NAME, /sys/devices/system/cpu):
+ * under proc_keep_open its descriptor stays open and is listed again from
+ * its start, which sysfs makes afresh. */
+int	proc_dir_names_kept(const char *path, char ***out);
 
 /* ---- /proc/net/dev ---- */
 

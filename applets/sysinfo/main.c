@@ -226,7 +226,8 @@ si_cgroup(struct ctx *c)
 }
 
 /* The entries of <sys>/REL, sorted (so output is stable), as one block:
- * free() it. */
+ * free() it.  REL is a registry that lives as long as the kernel (block,
+ * class/NAME, devices/system/cpu): --serve keeps it open. */
 int
 si_sys_list(const char *rel, char ***out)
 {
@@ -234,7 +235,7 @@ si_sys_list(const char *rel, char ***out)
 	int n, i, k = 0;
 
 	snprintf(path, sizeof(path), "%s/%s", sys_root(), rel);
-	if ((n = proc_dir_names(path, out)) < 0)
+	if ((n = proc_dir_names_kept(path, out)) < 0)
 		return -1;
 	for (i = 0; i < n; i++)		/* hidden entries are not devices */
 		if ((*out)[i][0] != '.')
