@@ -626,3 +626,45 @@ OS
 	refute_output --partial "mountpoint=\"$mnt\""
 	assert_line --regexp '^node_filesystem_size_bytes\{.*mountpoint="/"\}'
 }
+
+@test "serve: syskit_cgroup_ extras: CPU time, CFS throttling, pids and PSI of our cgroup" {
+	local t=$BATS_TEST_TMPDIR/tree g
+	g=$t/sys/fs/cgroup/box
+	mkdir -p "$t/proc/self" "$g"
+	echo '0::/box' >"$t/proc/self/cgroup"
+	echo 'cpu memory pids io' >"$t/sys/fs/cgroup/cgroup.controllers"
+	echo 'cpu memory pids io' >"$g/cgroup.controllers"
+	echo '50000 100000' >"$g/cpu.max"
+	echo 100 >"$g/pids.max"
+	echo 7 >"$g/pids.current"
+	printf 'usage_usec 2500000\nuser_usec 2000000\nsystem_usec 500000\nnr_periods 40\nnr_throttled 3\nthrottled_usec 1250000\n' >"$g/cpu.stat"
+	printf 'some avg10=0.00 avg60=0.00 avg300=0.00 total=4000000\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n' >"$g/cpu.pressure"
+	printf 'some avg10=1.00 avg60=0.50 avg300=0.10 total=3000000\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=1000000\n' >"$g/memory.pressure"
+	printf 'some avg10=0.00 avg60=0.00 avg300=0.00 total=500000\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=250000\n' >"$g/io.pressure"
+	SYSKIT_PROC=$t/proc SYSKIT_SYS=$t/sys run syskit sysinfo limits --format prometheus
+	assert_success
+	assert_line 'syskit_cgroup_cpu_limit 0.5'
+	assert_line 'syskit_cgroup_pids_limit 100'
+	assert_line 'syskit_cgroup_pids 7'
+	assert_line 'syskit_cgroup_cpu_usage_seconds_total 2.5'
+	assert_line 'syskit_cgroup_cpu_cfs_periods_total 40'
+	assert_line 'syskit_cgroup_cpu_cfs_throttled_periods_total 3'
+	assert_line 'syskit_cgroup_cpu_cfs_throttled_seconds_total 1.25'
+	assert_line '# TYPE syskit_cgroup_cpu_cfs_throttled_seconds_total counter'
+	assert_line 'syskit_cgroup_pressure_cpu_waiting_seconds_total 4'
+	refute_output --partial 'syskit_cgroup_pressure_cpu_stalled'
+	assert_line 'syskit_cgroup_pressure_memory_waiting_seconds_total 3'
+	assert_line 'syskit_cgroup_pressure_memory_stalled_seconds_total 1'
+	assert_line 'syskit_cgroup_pressure_io_stalled_seconds_total 0.25'
+	# and on this machine's own cgroup, served: the throttling counters
+	# are those of its cpu.stat, whatever the cgroup version
+	start_server --collect limits
+	run get "http://127.0.0.1:$PORT/metrics"
+	assert_success
+	assert_line --regexp '^syskit_cgroup_cpu_cfs_throttled_periods_total [0-9]+$'
+	assert_line --regexp '^syskit_cgroup_cpu_usage_seconds_total [0-9.e+]+$'
+	get -o "$BATS_TEST_TMPDIR/m" "http://127.0.0.1:$PORT/metrics"
+	if command -v promtool >/dev/null; then
+		promtool_ok "$BATS_TEST_TMPDIR/m"
+	fi
+}
