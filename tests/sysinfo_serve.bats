@@ -503,6 +503,8 @@ near('node_memory_MemTotal_bytes{}', 0)
 near('node_memory_MemAvailable_bytes{}', 0.2)
 near('node_boot_time_seconds{}', 1e-8)
 roots = [k for k in sv if k.startswith('node_filesystem_size_bytes{') and 'mountpoint=\"/\"' in k]
+if not roots:
+    print('no node_filesystem_size_bytes for /'); bad = 1
 for k in roots:
     near(k, 0)
 for k in sv:
@@ -511,9 +513,12 @@ for k in sv:
 for k in nv:
     if k.startswith('node_os_') and k not in sv:
         print('node_exporter only:', k); bad = 1
-for k in sv:
-    if k.startswith('node_network_receive_bytes_total{') and k in nv:
-        near(k, 0.1)
+nets = [k for k in sv if k.startswith(('node_network_receive_bytes_total{',
+    'node_network_transmit_bytes_total{')) and k in nv]
+if not nets:
+    print('no network device in both'); bad = 1
+for k in nets:
+    near(k, 0.1)
 print(len(shared), 'shared families')
 sys.exit(bad)
 " "$BATS_TEST_TMPDIR/sk" "$BATS_TEST_TMPDIR/ne"
