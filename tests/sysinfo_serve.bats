@@ -673,3 +673,39 @@ OS
 		promtool_ok "$BATS_TEST_TMPDIR/m"
 	fi
 }
+
+@test "serve: a bare PORT listens on 127.0.0.1 alone; [::1] when given" {
+	local i
+	syskit sysinfo --serve 0 --collect mem 2>"$BATS_TEST_TMPDIR/serve.log" &
+	SPID=$!
+	for i in $(seq 100); do
+		PORT=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9]*\)/metrics.*|\1|p' \
+		    "$BATS_TEST_TMPDIR/serve.log")
+		[ -n "$PORT" ] && break
+		sleep 0.05
+	done
+	[ -n "$PORT" ]
+	# the local addresses listening on that port: 127.0.0.1 alone
+	run sh -c "ss -ltnH 'sport = :$PORT' | awk '{ print \$4 }'"
+	assert_success
+	assert_output "127.0.0.1:$PORT"
+	stop_server TERM
+	assert_equal "$status" 0
+	$PY -c "import socket; socket.socket(socket.AF_INET6).bind(('::1', 0))" 2>/dev/null ||
+	    skip "no IPv6 loopback here"
+	syskit sysinfo --serve '[::1]:0' --collect mem 2>"$BATS_TEST_TMPDIR/serve6.log" &
+	SPID=$!
+	PORT=
+	for i in $(seq 100); do
+		PORT=$(sed -n 's|.*http://\[::1\]:\([0-9]*\)/metrics.*|\1|p' \
+		    "$BATS_TEST_TMPDIR/serve6.log")
+		[ -n "$PORT" ] && break
+		sleep 0.05
+	done
+	[ -n "$PORT" ]
+	run get "http://[::1]:$PORT/metrics"
+	assert_success
+	assert_line --regexp '^node_memory_MemTotal_bytes '
+	stop_server TERM
+	assert_equal "$status" 0
+}
