@@ -9,11 +9,19 @@ SPID=
 # start_server ARGS...: syskit sysinfo --serve 127.0.0.1:0 ARGS in the
 # background; sets SPID and PORT once it listens (bounded wait).
 start_server() {
-	local i
-	syskit sysinfo --serve 127.0.0.1:0 "$@" 2>"$BATS_TEST_TMPDIR/serve.log" &
+	start_server_at 127.0.0.1:0 '127\.0\.0\.1' "$@"
+}
+
+# start_server_at ADDR HOST-RE ARGS...: the same on ADDR, whose URL shows
+# the host as HOST-RE matches it.
+start_server_at() {
+	local i addr=$1 host=$2
+	shift 2
+	syskit sysinfo --serve "$addr" "$@" 2>"$BATS_TEST_TMPDIR/serve.log" &
 	SPID=$!
+	PORT=
 	for i in $(seq 100); do
-		PORT=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9]*\)/metrics.*|\1|p' \
+		PORT=$(sed -n "s|.*http://$host:\([0-9]*\)/metrics.*|\1|p" \
 		    "$BATS_TEST_TMPDIR/serve.log")
 		[ -n "$PORT" ] && return 0
 		sleep 0.05
@@ -675,16 +683,7 @@ OS
 }
 
 @test "serve: a bare PORT listens on 127.0.0.1 alone; [::1] when given" {
-	local i
-	syskit sysinfo --serve 0 --collect mem 2>"$BATS_TEST_TMPDIR/serve.log" &
-	SPID=$!
-	for i in $(seq 100); do
-		PORT=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9]*\)/metrics.*|\1|p' \
-		    "$BATS_TEST_TMPDIR/serve.log")
-		[ -n "$PORT" ] && break
-		sleep 0.05
-	done
-	[ -n "$PORT" ]
+	start_server_at 0 '127\.0\.0\.1' --collect mem
 	# the local addresses listening on that port: 127.0.0.1 alone
 	run sh -c "ss -ltnH 'sport = :$PORT' | awk '{ print \$4 }'"
 	assert_success
@@ -693,16 +692,7 @@ OS
 	assert_equal "$status" 0
 	$PY -c "import socket; socket.socket(socket.AF_INET6).bind(('::1', 0))" 2>/dev/null ||
 	    skip "no IPv6 loopback here"
-	syskit sysinfo --serve '[::1]:0' --collect mem 2>"$BATS_TEST_TMPDIR/serve6.log" &
-	SPID=$!
-	PORT=
-	for i in $(seq 100); do
-		PORT=$(sed -n 's|.*http://\[::1\]:\([0-9]*\)/metrics.*|\1|p' \
-		    "$BATS_TEST_TMPDIR/serve6.log")
-		[ -n "$PORT" ] && break
-		sleep 0.05
-	done
-	[ -n "$PORT" ]
+	start_server_at '[::1]:0' '\[::1\]' --collect mem
 	run get "http://[::1]:$PORT/metrics"
 	assert_success
 	assert_line --regexp '^node_memory_MemTotal_bytes '
