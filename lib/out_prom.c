@@ -29,16 +29,23 @@ prom_help(FILE *f, const char *s)
 	}
 }
 
-/* A name longer than last[] never matches it, so its HELP is repeated. */
+/* A name longer than last[] never matches it, so its HELP is repeated.
+ * (No fprintf here or below: a scrape writes thousands of these.) */
 void
 prom_family(struct prom *p, const char *name, const char *type,
     const char *help)
 {
 	if (strcmp(p->last, name) == 0)
 		return;
-	fprintf(p->f, "# HELP %s ", name);
+	fputs_unlocked("# HELP ", p->f);
+	fputs_unlocked(name, p->f);
+	putc_unlocked(' ', p->f);
 	prom_help(p->f, help != NULL ? help : "");
-	fprintf(p->f, "\n# TYPE %s %s\n", name, type);
+	fputs_unlocked("\n# TYPE ", p->f);
+	fputs_unlocked(name, p->f);
+	putc_unlocked(' ', p->f);
+	fputs_unlocked(type, p->f);
+	putc_unlocked('\n', p->f);
 	snprintf(p->last, sizeof(p->last), "%s", name);
 }
 
@@ -54,11 +61,14 @@ prom_sample(struct prom *p, const char *name, double v, ...)
 	va_start(ap, v);
 	while ((k = va_arg(ap, const char *)) != NULL) {
 		lv = va_arg(ap, const char *);
-		fprintf(p->f, "%c%s=\"", n++ == 0 ? '{' : ',', k);
+		putc_unlocked(n++ == 0 ? '{' : ',', p->f);
+		fputs_unlocked(k, p->f);
+		fputs_unlocked("=\"", p->f);
 		for (; lv != NULL && *lv != '\0'; lv++) {
-			if (*lv == '\\' || *lv == '"')
-				fprintf(p->f, "\\%c", *lv);
-			else if (*lv == '\n')
+			if (*lv == '\\' || *lv == '"') {
+				putc_unlocked('\\', p->f);
+				putc_unlocked(*lv, p->f);
+			} else if (*lv == '\n')
 				fputs_unlocked("\\n", p->f);
 			else
 				putc_unlocked(*lv, p->f);
@@ -74,5 +84,7 @@ prom_sample(struct prom *p, const char *name, double v, ...)
 		snprintf(buf, sizeof(buf), v > 0 ? "+Inf" : "-Inf");
 	else
 		out_fmt_double(buf, sizeof(buf), v, 17);
-	fprintf(p->f, " %s\n", buf);
+	putc_unlocked(' ', p->f);
+	fputs_unlocked(buf, p->f);
+	putc_unlocked('\n', p->f);
 }

@@ -1,5 +1,9 @@
 /*
- * proc: readers and parsers for /proc and /sys.
+ * proc: readers and parsers for /proc and /sys (lib/proc.h).  This file
+ * has the roots, the file readers and the name lists; lib/proc_sys.c the
+ * system-wide readers (meminfo, stat, cpuinfo, ...), lib/proc_dev.c the
+ * devices and mounts (diskstats, net/dev, mountinfo); lib/proc_lib.h is
+ * what they share.
  *
  * Every parser takes (buf, len) and never reads past buf + len: the buffer
  * need not be NUL-terminated (the fuzzers hand over raw bytes).  Parsers walk
@@ -8,6 +12,8 @@
  * strtoull/strtod, which need a terminator and (strtod) honour the locale.
  */
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <poll.h>
 #include <sys/types.h>
 
 #include <errno.h>
@@ -23,86 +29,7 @@
 
 #include "fs.h"
 #include "proc.h"
-#include "proc_int.h"
-
-#ifndef PATH_MAX
-#define PATH_MAX 4096
-#endif
-
-/* Largest CPU number accepted in a cpu list (kernel NR_CPUS is far less). */
-#define CPULIST_MAX	(1 << 20)
-/* ---- lexing helpers: all bounded by an end pointer ---- */
-
-/* A NUL inside a name would cut it short as a C string: reject it. */
-static int
-has_nul(const char *s, const char *e)
-{
-	return memchr(s, '\0', (size_t)(e - s)) != NULL;
-}
-
-static int
-parse_uint(const char *s, const char *e, unsigned *out)
-{
-	uint64_t v;
-
-	if (parse_u64(s, e, &v) == -1 || v > UINT_MAX)
-		return -1;
-	*out = (unsigned)v;
-	return 0;
-}
-
-static int
-parse_int(const char *s, const char *e, int *out)
-{
-	uint64_t v;
-
-	if (parse_u64(s, e, &v) == -1 || v > INT_MAX)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
-/*
- * "123", "123.45": the fixed-point numbers /proc prints.  Digits beyond
- * what a uint64_t holds are dropped from the fraction; an integer part
- * that large is an error.
- */
-static int
-parse_decimal(const char *s, const char *e, double *out)
-{
-	static const double pow10[] = {
-		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
-		1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18
-	};
-	uint64_t m = 0;
-	int nfrac = 0, ndig = 0, dot = 0;
-	unsigned d;
-
-	if (s >= e)
-		return -1;
-	for (; s < e; s++) {
-		if (*s == '.' && !dot) {
-			dot = 1;
-			continue;
-		}
-		if (*s < '0' || *s > '9')
-			return -1;
-		d = (unsigned)(*s - '0');
-		ndig++;
-		if (m > (UINT64_MAX - d) / 10 || nfrac >= 18) {
-			if (!dot)
-				return -1;
-			continue;	/* fraction digit we cannot hold */
-		}
-		m = m * 10 + d;
-		if (dot)
-			nfrac++;
-	}
-	if (ndig == 0)
-		return -1;
-	*out = (double)m / pow10[nfrac];
-	return 0;
-}
+#include "proc_lib.h"
 
 /* ---- roots and files ---- */
 
@@ -141,8 +68,8 @@ sys_root(void)
 }
 
 /* root + "/" + rel; rel NULL or "" names root itself. */
-static int
-join_path(char *buf, size_t len, const char *root, const char *rel)
+int
+proc_join_path(char *buf, size_t len, const char *root, const char *rel)
 {
 	int n;
 
@@ -164,6 +91,223 @@ join_path(char *buf, size_t len, const char *root, const char *rel)
 	return 0;
 }
 
+
+/* ---- kept-open files (proc_keep_open) ---- */
+
+/* statfs(2) f_type of the file systems that make their text afresh on a
+ * read at offset 0 (<linux/magic.h>). */
+#define PROC_SUPER_MAGIC	0x9fa0
+#define SYSFS_MAGIC		0x62656572
+#define CGROUP_SUPER_MAGIC	0x27e0eb
+#define CGROUP2_SUPER_MAGIC	0x63677270
+
+#define KEPT_MAX	64
+
+static struct kept {
+	int	 fd;		/* -1: free */
+	uint32_t hash;
+	char	*path;
+	int	 polled;	/* a mount table: poll says when it changed */
+	int	 sysfs;		/* an attribute: a short read is all of it */
+	char	*text;		/* its text as last read (polled only) */
+	size_t	 len;
+} kept[KEPT_MAX];
+static int keep_on, nkept;
+
+static uint32_t
+path_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+void
+proc_keep_open(int on)
+{
+	int i;
+
+	for (i = 0; i < nkept; i++) {
+		if (kept[i].fd >= 0)
+			close(kept[i].fd);
+		free(kept[i].path);
+		free(kept[i].text);
+	}
+	nkept = 0;
+	keep_on = on;
+}
+
+static struct kept *
+kept_find(const char *path, uint32_t h)
+{
+	int i;
+
+	for (i = 0; i < nkept; i++)
+		if (kept[i].fd >= 0 && kept[i].hash == h &&
+		    strcmp(kept[i].path, path) == 0)
+			return &kept[i];
+	return NULL;
+}
+
+static void
+kept_drop(struct kept *k)
+{
+	close(k->fd);
+	k->fd = -1;
+	free(k->path);
+	k->path = NULL;
+	free(k->text);
+	k->text = NULL;
+}
+
+/* Whether path ends in "/name". */
+static int
+ends_with(const char *path, const char *name)
+{
+	size_t n = strlen(path), m = strlen(name);
+
+	return n > m && path[n - m - 1] == '/' && strcmp(path + n - m, name) == 0;
+}
+
+/*
+ * A kept mount table (mountinfo, mounts) whose text is held and which
+ * poll() does not flag (POLLPRI: the namespace's mounts changed since the
+ * open or the last poll) is as it was: that text.
+ */
+static int
+kept_unchanged(const struct kept *k)
+{
+	struct pollfd pfd = { k->fd, POLLPRI, 0 };
+
+	return k->text != NULL && poll(&pfd, 1, 0) == 1 &&
+	    !(pfd.revents & (POLLPRI | POLLERR));
+}
+
+static void
+kept_hold(struct kept *k, const char *text, size_t len)
+{
+	free(k->text);
+	if ((k->text = malloc(len + 1)) != NULL) {
+		memcpy(k->text, text, len + 1);
+		k->len = len;
+	}
+}
+
+/*
+ * Open path (a regular file) to be read from offset 0 with file_read, or
+ * with dir set a directory to be listed.  With proc_keep_open on, one of
+ * procfs, sysfs or cgroupfs stays open and is read again with pread at 0
+ * (listed again from its start), which makes those file systems render it
+ * afresh; *kp is then its entry (not to be closed: file_done).
+ */
+static int
+keep_open(const char *path, int dir, struct kept **kp)
+{
+	struct statfs sf;
+	uint32_t h = 0;
+	int fd, i;
+	char *p;
+
+	*kp = NULL;
+	if (keep_on) {
+		h = path_hash(path);
+		if ((*kp = kept_find(path, h)) != NULL)
+			return (*kp)->fd;
+	}
+	fd = dir ? openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) :
+	    fs_open_regular(AT_FDCWD, path, 0);
+	if (fd == -1 || !keep_on)
+		return fd;
+	if (fstatfs(fd, &sf) == -1 || (sf.f_type != PROC_SUPER_MAGIC &&
+	    sf.f_type != SYSFS_MAGIC && sf.f_type != CGROUP_SUPER_MAGIC &&
+	    sf.f_type != CGROUP2_SUPER_MAGIC))
+		return fd;
+	for (i = 0; i < nkept && kept[i].fd >= 0; i++)
+		;
+	if (i == KEPT_MAX || (p = strdup(path)) == NULL)
+		return fd;
+	if (i == nkept)
+		nkept++;
+	kept[i].fd = fd;
+	kept[i].hash = h;
+	kept[i].path = p;
+	kept[i].polled = !dir && sf.f_type == PROC_SUPER_MAGIC &&
+	    (ends_with(path, "mountinfo") || ends_with(path, "mounts"));
+	kept[i].sysfs = !dir && sf.f_type == SYSFS_MAGIC;
+	kept[i].text = NULL;
+	*kp = &kept[i];
+	return fd;
+}
+
+static int
+file_open(const char *path, struct kept **kp)
+{
+	return keep_open(path, 0, kp);
+}
+
+/* Open directory path for fs_dir_each, kept as keep_open keeps it:
+ * *kept_fd says so (proc_dir_done closes only what is not kept). */
+static int
+proc_dir_open(const char *path, int *kept_fd)
+{
+	struct kept *k;
+	int fd = keep_open(path, 1, &k);
+
+	*kept_fd = k != NULL;
+	return fd;
+}
+
+static void
+proc_dir_done(int fd, int kept_fd)
+{
+	int saved = errno;
+
+	if (!kept_fd)
+		close(fd);
+	errno = saved;
+}
+
+/* read(), or for a kept file pread() at off. */
+static ssize_t
+file_read(int fd, const struct kept *k, void *buf, size_t n, size_t off)
+{
+	return k != NULL ? pread(fd, buf, n, (off_t)off) : read(fd, buf, n);
+}
+
+static void
+file_done(int fd, const struct kept *k)
+{
+	int saved = errno;
+
+	if (k == NULL)
+		close(fd);
+	errno = saved;
+}
+
+/*
+ * A kept file that failed to read (its device gone: ENODEV; a file that
+ * cannot be read at an offset: ESPIPE) is dropped and opened anew, once,
+ * without keeping it: *fd, *k for a retry, or 0 when the first failure
+ * stands.
+ */
+static int
+file_retry(const char *path, int *fd, struct kept **k)
+{
+	int saved = errno;
+
+	if (*k == NULL)
+		return 0;
+	kept_drop(*k);
+	*k = NULL;
+	if ((*fd = fs_open_regular(AT_FDCWD, path, 0)) == -1) {
+		errno = saved;
+		return 0;
+	}
+	return 1;
+}
+
 /*
  * No fstat to size the buffer: it costs a call per file and /proc says 0.
  * Most files fit 8 KiB, so they are read on the stack and copied into a
@@ -176,20 +320,31 @@ join_path(char *buf, size_t len, const char *root, const char *rel)
  * it fits (most files do), else into a growing heap buffer left in *heap.
  * Returns the text, or NULL with errno.
  */
-static char *
-slurp_into(const char *root, const char *rel, char *stackbuf, size_t scap,
+char *
+proc_slurp_into(const char *root, const char *rel, char *stackbuf, size_t scap,
     char **heap, size_t *lenp)
 {
 	char path[PATH_MAX], *nbuf;
 	size_t cap = scap, len = 0;
+	struct kept *k;
 	ssize_t r;
 	int fd, saved;
 
 	*heap = NULL;
-	if (join_path(path, sizeof(path), root, rel) == -1)
+	if (proc_join_path(path, sizeof(path), root, rel) == -1)
 		return NULL;
-	if ((fd = fs_open_regular(AT_FDCWD, path, 0)) == -1)
+	if ((fd = file_open(path, &k)) == -1)
 		return NULL;
+	if (k != NULL && k->polled && kept_unchanged(k)) {
+		len = k->len;
+		if (len + 1 > scap && (*heap = malloc(len + 1)) == NULL)
+			return NULL;
+		nbuf = *heap != NULL ? *heap : stackbuf;
+		memcpy(nbuf, k->text, len + 1);
+		if (lenp != NULL)
+			*lenp = len;
+		return nbuf;
+	}
 	for (;;) {
 		if (len == cap - 1) {
 			if (cap >= SLURP_MAX) {
@@ -203,20 +358,26 @@ slurp_into(const char *root, const char *rel, char *stackbuf, size_t scap,
 			*heap = nbuf;
 			cap *= 2;
 		}
-		r = read(fd, (*heap != NULL ? *heap : stackbuf) + len,
-		    cap - 1 - len);
+		r = file_read(fd, k, (*heap != NULL ? *heap : stackbuf) + len,
+		    cap - 1 - len, len);
 		if (r == -1) {
 			if (errno == EINTR)
+				continue;
+			if (len == 0 && file_retry(path, &fd, &k))
 				continue;
 			goto fail;
 		}
 		if (r == 0)
 			break;
 		len += (size_t)r;
+		if (k != NULL && k->sysfs && len < cap - 1)
+			break;		/* sysfs shows an attribute at once */
 	}
-	close(fd);
+	file_done(fd, k);
 	nbuf = *heap != NULL ? *heap : stackbuf;
 	nbuf[len] = '\0';
+	if (k != NULL && k->polled)
+		kept_hold(k, nbuf, len);
 	if (lenp != NULL)
 		*lenp = len;
 	return nbuf;
@@ -224,7 +385,7 @@ fail:
 	saved = errno;
 	free(*heap);
 	*heap = NULL;
-	close(fd);
+	file_done(fd, k);
 	errno = saved;
 	return NULL;
 }
@@ -235,7 +396,7 @@ proc_slurp(const char *root, const char *rel, size_t *lenp)
 	char stackbuf[8192], *heap, *text, *out;
 	size_t len;
 
-	if ((text = slurp_into(root, rel, stackbuf, sizeof(stackbuf), &heap,
+	if ((text = proc_slurp_into(root, rel, stackbuf, sizeof(stackbuf), &heap,
 	    &len)) == NULL)
 		return NULL;
 	if (heap != NULL)
@@ -247,52 +408,33 @@ proc_slurp(const char *root, const char *rel, size_t *lenp)
 	return out;
 }
 
-/*
- * The system readers parse a file and are done with its text: it stays on
- * the stack (no malloc, copy and free per file) unless it is large.
- */
-struct pbuf {
-	char	 stack[8192];
-	char	*heap;
-};
-
-static char *
-pbuf_read(struct pbuf *b, const char *rel, size_t *lenp)
-{
-	return slurp_into(proc_root(), rel, b->stack, sizeof(b->stack),
-	    &b->heap, lenp);
-}
-
-static void
-pbuf_free(struct pbuf *b)
-{
-	free(b->heap);
-	b->heap = NULL;
-}
 
 int
 proc_read_str(const char *root, const char *rel, char *buf, size_t len)
 {
 	char path[PATH_MAX], extra;
 	size_t got = 0;
+	struct kept *k;
 	ssize_t r;
-	int fd, saved;
+	int fd;
 
 	if (buf == NULL || len == 0) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (join_path(path, sizeof(path), root, rel) == -1)
+	if (proc_join_path(path, sizeof(path), root, rel) == -1)
 		return -1;
-	if ((fd = fs_open_regular(AT_FDCWD, path, 0)) == -1)
+	if ((fd = file_open(path, &k)) == -1)
 		return -1;
 	for (;;) {
 		if (got < len - 1)
-			r = read(fd, buf + got, len - 1 - got);
+			r = file_read(fd, k, buf + got, len - 1 - got, got);
 		else
-			r = read(fd, &extra, 1);
+			r = file_read(fd, k, &extra, 1, got);
 		if (r == -1) {
 			if (errno == EINTR)
+				continue;
+			if (got == 0 && file_retry(path, &fd, &k))
 				continue;
 			goto fail;
 		}
@@ -304,31 +446,17 @@ proc_read_str(const char *root, const char *rel, char *buf, size_t len)
 			goto fail;
 		}
 		got += (size_t)r;
+		if (k != NULL && k->sysfs && got < len - 1)
+			break;		/* sysfs shows an attribute at once */
 	}
-	close(fd);
+	file_done(fd, k);
 	buf[got] = '\0';
 	if (got > 0 && buf[got - 1] == '\n')
 		buf[got - 1] = '\0';
 	return 0;
 fail:
-	saved = errno;
-	close(fd);
-	errno = saved;
+	file_done(fd, k);
 	return -1;
-}
-
-/* Trim surrounding white space of a NUL-terminated string to [*s, *e). */
-static void
-trim(const char *str, const char **s, const char **e)
-{
-	const char *a = str, *b = str + strlen(str);
-
-	while (a < b && is_space(*a))
-		a++;
-	while (b > a && is_space(b[-1]))
-		b--;
-	*s = a;
-	*e = b;
 }
 
 int
@@ -416,905 +544,13 @@ proc_path(char *buf, size_t len, const char *abspath)
 	return 0;
 }
 
-/* ---- /proc/meminfo ---- */
-
-static const struct {
-	const char *key;
-	size_t	 off;
-	unsigned bit;
-} mi_keys[] = {
-	{ "MemTotal", offsetof(struct meminfo, mem_total), MI_MEMTOTAL },
-	{ "MemFree", offsetof(struct meminfo, mem_free), MI_MEMFREE },
-	{ "MemAvailable", offsetof(struct meminfo, mem_available),
-	    MI_MEMAVAILABLE },
-	{ "Buffers", offsetof(struct meminfo, buffers), MI_BUFFERS },
-	{ "Cached", offsetof(struct meminfo, cached), MI_CACHED },
-	{ "SwapCached", offsetof(struct meminfo, swap_cached), MI_SWAPCACHED },
-	{ "Active", offsetof(struct meminfo, active), MI_ACTIVE },
-	{ "Inactive", offsetof(struct meminfo, inactive), MI_INACTIVE },
-	{ "Shmem", offsetof(struct meminfo, shmem), MI_SHMEM },
-	{ "Slab", offsetof(struct meminfo, slab), MI_SLAB },
-	{ "SReclaimable", offsetof(struct meminfo, sreclaimable),
-	    MI_SRECLAIMABLE },
-	{ "SwapTotal", offsetof(struct meminfo, swap_total), MI_SWAPTOTAL },
-	{ "SwapFree", offsetof(struct meminfo, swap_free), MI_SWAPFREE },
-	{ "Active(file)", offsetof(struct meminfo, active_file),
-	    MI_ACTIVEFILE },
-	{ "Inactive(file)", offsetof(struct meminfo, inactive_file),
-	    MI_INACTIVEFILE },
-};
-
-int
-proc_meminfo_parse(const char *buf, size_t len, struct meminfo *mi)
-{
-	const char *p, *end, *ls, *le, *colon, *q;
-	const char *ts, *te, *us, *ue, *xs, *xe;
-	uint64_t v;
-	size_t i;
-
-	memset(mi, 0, sizeof(*mi));
-	if (buf == NULL) {
-		buf = "";
-		len = 0;
-	}
-	p = buf;
-	end = buf + len;
-	while (next_line(&p, end, &ls, &le)) {
-		if ((colon = memchr(ls, ':', (size_t)(le - ls))) == NULL)
-			continue;
-		for (i = 0; i < sizeof(mi_keys) / sizeof(mi_keys[0]); i++)
-			if (tok_eq(ls, colon, mi_keys[i].key))
-				break;
-		if (i == sizeof(mi_keys) / sizeof(mi_keys[0]))
-			continue;	/* a field we do not report */
-		q = colon + 1;
-		if (!next_tok(&q, le, &ts, &te) || parse_u64(ts, te, &v) == -1)
-			goto bad;
-		if (next_tok(&q, le, &us, &ue)) {
-			if (!tok_eq(us, ue, "kB") || next_tok(&q, le, &xs, &xe))
-				goto bad;
-			v = sat_mul(v, 1024);
-		}
-		*(uint64_t *)(void *)((char *)mi + mi_keys[i].off) = v;
-		mi->has |= mi_keys[i].bit;
-	}
-	/* Every kernel has MemTotal; without it this is not meminfo. */
-	if (!(mi->has & MI_MEMTOTAL))
-		goto bad;
-	return 0;
-bad:
-	memset(mi, 0, sizeof(*mi));
-	errno = EINVAL;
-	return -1;
-}
-
-int
-proc_meminfo(struct meminfo *mi)
-{
-	struct pbuf pb;
-	char *buf;
-	size_t len;
-	int rv;
-
-	if ((buf = pbuf_read(&pb, "meminfo", &len)) == NULL)
-		return -1;
-	rv = proc_meminfo_parse(buf, len, mi);
-	pbuf_free(&pb);
-	return rv;
-}
-
-/* Sum of the "low" watermarks of /proc/zoneinfo, in pages. */
-static int
-zoneinfo_low(uint64_t *pages)
-{
-	const char *p, *end, *ls, *le, *ts, *te, *q;
-	struct pbuf pb;
-	char *buf;
-	size_t len;
-	uint64_t v, sum = 0;
-
-	if ((buf = pbuf_read(&pb, "zoneinfo", &len)) == NULL)
-		return -1;
-	p = buf;
-	end = buf + len;
-	while (next_line(&p, end, &ls, &le)) {
-		q = ls;
-		/* "low" exactly: psutil's startswith("low") also meets
-		 * "lowmem_reserve[]:" on old kernels, whose first value is
-		 * always 0, so the sums agree. */
-		if (!next_tok(&q, le, &ts, &te) || !tok_eq(ts, te, "low"))
-			continue;
-		if (next_tok(&q, le, &ts, &te) && parse_u64(ts, te, &v) == 0)
-			sum = sat_add(sum, v);
-	}
-	pbuf_free(&pb);
-	*pages = sum;
-	return 0;
-}
-
-uint64_t
-proc_mem_available_estimate(const struct meminfo *mi)
-{
-	uint64_t fallback, pages, low, pagecache, sr, plus, minus, half;
-	long pgsz;
-	const unsigned need = MI_ACTIVEFILE | MI_INACTIVEFILE |
-	    MI_SRECLAIMABLE;
-
-	fallback = sat_add(mi->mem_free, mi->cached);
-	if ((mi->has & need) != need)
-		return fallback;
-	if (zoneinfo_low(&pages) == -1)
-		return fallback;
-	if ((pgsz = sysconf(_SC_PAGESIZE)) <= 0)
-		pgsz = 4096;
-	low = sat_mul(pages, (uint64_t)pgsz);
-
-	/*
-	 * psutil's calculate_avail_vmem:
-	 *   free - low + pagecache - min(pagecache / 2, low)
-	 *   + sreclaimable - min(sreclaimable / 2, low), clamped at 0.
-	 * Summed as a positive and a negative part so nothing wraps.
-	 * The /2 is exact: meminfo values are multiples of 1024.
-	 */
-	pagecache = sat_add(mi->active_file, mi->inactive_file);
-	sr = mi->sreclaimable;
-	plus = sat_add(sat_add(mi->mem_free, pagecache), sr);
-	minus = low;
-	half = pagecache / 2;
-	minus = sat_add(minus, half < low ? half : low);
-	half = sr / 2;
-	minus = sat_add(minus, half < low ? half : low);
-	return plus > minus ? plus - minus : 0;
-}
-
-/* ---- /proc/vmstat ---- */
-
-int
-proc_vmstat_parse(const char *buf, size_t len, struct vmstat *vm)
-{
-	const char *p, *end, *ls, *le, *ks, *ke, *vs, *ve, *q;
-	uint64_t v, *dst;
-	unsigned bit;
-
-	memset(vm, 0, sizeof(*vm));
-	if (buf == NULL) {
-		buf = "";
-		len = 0;
-	}
-	p = buf;
-	end = buf + len;
-	while (next_line(&p, end, &ls, &le)) {
-		/* the keys asked all begin with p: pass the other lines by */
-		if (ls < le && *ls != 'p' && !is_blank(*ls))
-			continue;
-		q = ls;
-		if (!next_tok(&q, le, &ks, &ke))
-			continue;
-		bit = 0;
-		if (tok_eq(ks, ke, "pswpin")) {
-			dst = &vm->pswpin;
-			bit = VM_PSWPIN;
-		} else if (tok_eq(ks, ke, "pswpout")) {
-			dst = &vm->pswpout;
-			bit = VM_PSWPOUT;
-		} else if (tok_eq(ks, ke, "pgfault"))
-			dst = &vm->pgfault;
-		else if (tok_eq(ks, ke, "pgmajfault"))
-			dst = &vm->pgmajfault;
-		else
-			continue;
-		if (!next_tok(&q, le, &vs, &ve) ||
-		    parse_u64(vs, ve, &v) == -1) {
-			memset(vm, 0, sizeof(*vm));
-			errno = EINVAL;
-			return -1;
-		}
-		*dst = v;
-		vm->has |= bit;
-	}
-	return 0;
-}
-
-int
-proc_vmstat(struct vmstat *vm)
-{
-	struct pbuf pb;
-	char *buf;
-	size_t len;
-	int rv;
-
-	if ((buf = pbuf_read(&pb, "vmstat", &len)) == NULL)
-		return -1;
-	rv = proc_vmstat_parse(buf, len, vm);
-	pbuf_free(&pb);
-	return rv;
-}
-
-/* ---- /proc/stat ---- */
-
-/* "cpu" is the total, "cpuN" a CPU, anything else starting "cpu" junk. */
-enum { CPU_NONE, CPU_TOTAL, CPU_ONE };
-
-static int
-cpu_kind(const char *s, const char *e)
-{
-	if (e - s < 3 || memcmp(s, "cpu", 3) != 0)
-		return CPU_NONE;
-	if (e - s == 3)
-		return CPU_TOTAL;
-	return CPU_ONE;
-}
-
-/* The 4 to 10 numbers after the name. */
-static int
-parse_cpu_times(const char *p, const char *end, struct cpu_times *ct)
-{
-	uint64_t *f[10] = {
-		&ct->user, &ct->nice, &ct->system, &ct->idle, &ct->iowait,
-		&ct->irq, &ct->softirq, &ct->steal, &ct->guest, &ct->guest_nice
-	};
-	const char *ts, *te;
-	int n = 0;
-
-	memset(ct, 0, sizeof(*ct));
-	while (next_tok(&p, end, &ts, &te)) {
-		if (n == 10 || parse_u64(ts, te, f[n]) == -1)
-			return -1;
-		n++;
-	}
-	if (n < 4)
-		return -1;
-	ct->nfields = n;
-	return 0;
-}
-
-/* The first number after the key ("intr 114081 0 0 ..."). */
-static int
-first_u64(const char *p, const char *end, uint64_t *out)
-{
-	const char *ts, *te;
-
-	if (!next_tok(&p, end, &ts, &te))
-		return -1;
-	return parse_u64(ts, te, out);
-}
-
-int
-proc_stat_parse(const char *buf, size_t len, struct proc_stat *st)
-{
-	const char *p, *end, *ls, *le, *ks, *ke, *q;
-	size_t count = 0;
-	int i = 0, have_total = 0, kind;
-	uint64_t *dst;
-
-	memset(st, 0, sizeof(*st));
-	if (buf == NULL) {
-		buf = "";
-		len = 0;
-	}
-	end = buf + len;
-
-	/* Size the arrays first, so the second pass never reallocates. */
-	p = buf;
-	while (next_line(&p, end, &ls, &le)) {
-		q = ls;
-		if (next_tok(&q, le, &ks, &ke) && cpu_kind(ks, ke) == CPU_ONE)
-			count++;
-	}
-	if (count > INT_MAX)
-		goto bad;
-	if (count > 0) {
-		st->cpu = calloc(count, sizeof(*st->cpu));
-		st->cpu_id = calloc(count, sizeof(*st->cpu_id));
-		if (st->cpu == NULL || st->cpu_id == NULL)
-			goto fail;
-	}
-
-	p = buf;
-	while (next_line(&p, end, &ls, &le)) {
-		q = ls;
-		if (!next_tok(&q, le, &ks, &ke))
-			continue;
-		kind = cpu_kind(ks, ke);
-		if (kind == CPU_TOTAL) {
-			if (parse_cpu_times(q, le, &st->total) == -1)
-				goto bad;
-			have_total = 1;
-			continue;
-		}
-		if (kind == CPU_ONE) {
-			if ((size_t)i >= count ||
-			    parse_int(ks + 3, ke, &st->cpu_id[i]) == -1 ||
-			    parse_cpu_times(q, le, &st->cpu[i]) == -1)
-				goto bad;
-			i++;
-			continue;
-		}
-		if (tok_eq(ks, ke, "ctxt"))
-			dst = &st->ctxt;
-		else if (tok_eq(ks, ke, "intr"))
-			dst = &st->intr;
-		else if (tok_eq(ks, ke, "softirq"))
-			dst = &st->softirq;
-		else if (tok_eq(ks, ke, "btime"))
-			dst = &st->btime;
-		else if (tok_eq(ks, ke, "processes"))
-			dst = &st->processes;
-		else if (tok_eq(ks, ke, "procs_running"))
-			dst = &st->procs_running;
-		else if (tok_eq(ks, ke, "procs_blocked"))
-			dst = &st->procs_blocked;
-		else
-			continue;	/* "page", "swap" of old kernels */
-		if (first_u64(q, le, dst) == -1)
-			goto bad;
-	}
-	if (!have_total)
-		goto bad;
-	st->ncpu = i;
-	return 0;
-bad:
-	errno = EINVAL;
-fail:
-	proc_stat_free(st);
-	return -1;
-}
-
-int
-proc_stat(struct proc_stat *st)
-{
-	struct pbuf pb;
-	char *buf;
-	size_t len;
-	int rv;
-
-	if ((buf = pbuf_read(&pb, "stat", &len)) == NULL) {
-		memset(st, 0, sizeof(*st));
-		return -1;
-	}
-	rv = proc_stat_parse(buf, len, st);
-	pbuf_free(&pb);
-	return rv;
-}
-
-void
-proc_stat_free(struct proc_stat *st)
-{
-	int saved = errno;
-
-	free(st->cpu);
-	free(st->cpu_id);
-	memset(st, 0, sizeof(*st));
-	errno = saved;
-}
-
-long
-proc_clk_tck(void)
-{
-	long t = sysconf(_SC_CLK_TCK);
-
-	return t > 0 ? t : 100;
-}
-
-/* ---- /proc/loadavg, /proc/uptime ---- */
-
-int
-proc_loadavg_parse(const char *buf, size_t len, struct loadavg *la)
-{
-	const char *p, *end, *ls, *le, *s[5], *e[5], *slash;
-	int i;
-
-	memset(la, 0, sizeof(*la));
-	if (buf == NULL)
-		goto bad;
-	p = buf;
-	end = buf + len;
-	if (!next_line(&p, end, &ls, &le))
-		goto bad;
-	p = ls;
-	for (i = 0; i < 5; i++)
-		if (!next_tok(&p, le, &s[i], &e[i]))
-			goto bad;
-	if (parse_decimal(s[0], e[0], &la->load1) == -1 ||
-	    parse_decimal(s[1], e[1], &la->load5) == -1 ||
-	    parse_decimal(s[2], e[2], &la->load15) == -1)
-		goto bad;
-	if ((slash = memchr(s[3], '/', (size_t)(e[3] - s[3]))) == NULL ||
-	    parse_uint(s[3], slash, &la->running) == -1 ||
-	    parse_uint(slash + 1, e[3], &la->total) == -1 ||
-	    parse_int(s[4], e[4], &la->last_pid) == -1)
-		goto bad;
-	return 0;
-bad:
-	memset(la, 0, sizeof(*la));
-	errno = EINVAL;
-	return -1;
-}
-
-int
-proc_loadavg(struct loadavg *la)
-{
-	struct pbuf pb;
-	char *buf;
-	size_t len;
-	int rv;
-
-	if ((buf = pbuf_read(&pb, "loadavg", &len)) == NULL)
-		return -1;
-	rv = proc_loadavg_parse(buf, len, la);
-	pbuf_free(&pb);
-	return rv;
-}
-
-int
-proc_uptime_parse(const char *buf, size_t len, double *up, double *idle)
-{
-	const char *p, *end, *ls, *le, *s1, *e1, *s2, *e2;
-	double u, i;
-
-	if (buf == NULL)
-		goto bad;
-	p = buf;
-	end = buf + len;
-	if (!next_line(&p, end, &ls, &le))
-		goto bad;
-	p = ls;
-	if (!next_tok(&p, le, &s1, &e1) || !next_tok(&p, le, &s2, &e2) ||
-	    parse_decimal(s1, e1, &u) == -1 || parse_decimal(s2, e2, &i) == -1)
-		goto bad;
-	if (up != NULL)
-		*up = u;
-	if (idle != NULL)
-		*idle = i;
-	return 0;
-bad:
-	errno = EINVAL;
-	return -1;
-}
-
-int
-proc_uptime(double *up, double *idle)
-{
-	struct pbuf pb;
-	char *buf;
-	size_t len;
-	int rv;
-
-	if ((buf = pbuf_read(&pb, "uptime", &len)) == NULL)
-		return -1;
-	rv = proc_uptime_parse(buf, len, up, idle);
-	pbuf_free(&pb);
-	return rv;
-}
-
-/* ---- /proc/pressure ---- */
-
-/* "avg10=0.00 avg60=0.00 avg300=0.00 total=0", all four required. */
-static int
-parse_psi_line(const char *p, const char *end, struct psi_line *pl)
-{
-	const char *ts, *te, *eq;
-	unsigned seen = 0;
-
-	memset(pl, 0, sizeof(*pl));
-	while (next_tok(&p, end, &ts, &te)) {
-		if ((eq = memchr(ts, '=', (size_t)(te - ts))) == NULL)
-			return -1;
-		if (tok_eq(ts, eq, "avg10")) {
-			if (parse_decimal(eq + 1, te, &pl->avg10) == -1)
-				return -1;
-			seen |= 1;
-		} else if (tok_eq(ts, eq, "avg60")) {
-			if (parse_decimal(eq + 1, te, &pl->avg60) == -1)
-				return -1;
-			seen |= 2;
-		} else if (tok_eq(ts, eq, "avg300")) {
-			if (parse_decimal(eq + 1, te, &pl->avg300) == -1)
-				return -1;
-			seen |= 4;
-		} else if (tok_eq(ts, eq, "total")) {
-			if (parse_u64(eq + 1, te, &pl->total) == -1)
-				return -1;
-			seen |= 8;
-		}
-		/* other keys: a later kernel's addition, ignored */
-	}
-	if (seen != 15)
-		return -1;
-	pl->present = 1;
-	return 0;
-}
-
-int
-proc_psi_parse(const char *buf, size_t len, struct psi *ps)
-{
-	const char *p, *end, *ls, *le, *ts, *te, *q;
-	struct psi_line *pl;
-
-	memset(ps, 0, sizeof(*ps));
-	if (buf == NULL) {
-		buf = "";
-		len = 0;
-	}
-	p = buf;
-	end = buf + len;
-	while (next_line(&p, end, &ls, &le)) {
-		q = ls;
-		if (!next_tok(&q, le, &ts, &te))
-			continue;
-		if (tok_eq(ts, te, "some"))
-			pl = &ps->some;
-		else if (tok_eq(ts, te, "full"))
-			pl = &ps->full;
-		else
-			goto bad;
-		if (parse_psi_line(q, le, pl) == -1)
-			goto bad;
-	}
-	if (!ps->some.present)
-		goto bad;
-	return 0;
-bad:
-	memset(ps, 0, sizeof(*ps));
-	errno = EINVAL;
-	return -1;
-}
-
-int
-proc_psi(const char *resource, struct psi *ps)
-{
-	struct pbuf pb;
-	char rel[64], *buf;
-	size_t len;
-	int rv, n;
-
-	if (resource == NULL || *resource == '\0' || *resource == '.' ||
-	    strchr(resource, '/') != NULL) {
-		errno = EINVAL;
-		return -1;
-	}
-	n = snprintf(rel, sizeof(rel), "pressure/%s", resource);
-	if (n < 0 || (size_t)n >= sizeof(rel)) {
-		errno = EINVAL;
-		return -1;
-	}
-	if ((buf = pbuf_read(&pb, rel, &len)) == NULL)
-		return -1;
-	rv = proc_psi_parse(buf, len, ps);
-	pbuf_free(&pb);
-	return rv;
-}
-
-/* ---- /proc/cpuinfo and /sys/devices/system/cpu ---- */
-
-struct core_id {
-	uint64_t phys, core;
-};
-
-static int
-cmp_core(const void *a, const void *b)
-{
-	const struct core_id *x = a, *y = b;
-
-	if (x->phys != y->phys)
-		return x->phys < y->phys ? -1 : 1;
-	if (x->core != y->core)
-		return x->core < y->core ? -1 : 1;
-	return 0;
-}
-
-/* The model keys, best first: x86, old ARM, MIPS, ARM board. */
-static const char *const model_keys[] = {
-	"model name", "Processor", "cpu model", "Hardware"
-};
-
-int
-proc_cpuinfo_parse(const char *buf, size_t len, struct cpuinfo *ci)
-{
-	const char *p, *end, *ls = NULL, *le = NULL, *colon, *ks, *ke;
-	const char *vs = NULL, *ve = NULL;
-	struct core_id *ids = NULL, *nids, cur = { 0, 0 };
-	size_t nids_len = 0, nids_cap = 0, i, uniq, k;
-	int have_phys = 0, have_core = 0, model_rank = 4, mhz_n = 0;
-	double mhz_sum = 0, d;
-	uint64_t v;
-
-	memset(ci, 0, sizeof(*ci));
-	if (buf == NULL) {
-		buf = "";
-		len = 0;
-	}
-	p = buf;
-	end = buf + len;
-	for (;;) {
-		int more = next_line(&p, end, &ls, &le);
-		int blank = 1, section_end;
-
-		if (more) {
-			for (vs = ls; vs < le; vs++)
-				if (!is_space(*vs)) {
-					blank = 0;
-					break;
-				}
-		}
-		colon = more && !blank ?
-		    memchr(ls, ':', (size_t)(le - ls)) : NULL;
-		ks = ls;
-		ke = colon;
-		if (colon != NULL) {
-			while (ke > ks && is_space(ke[-1]))
-				ke--;
-			vs = colon + 1;
-			ve = le;
-			while (vs < ve && is_space(*vs))
-				vs++;
-			while (ve > vs && is_space(ve[-1]))
-				ve--;
-		}
-		/* A section ends at a blank line, a new "processor", EOF. */
-		section_end = !more || blank ||
-		    (colon != NULL && tok_eq(ks, ke, "processor"));
-		if (section_end) {
-			if (have_phys && have_core) {
-				if (nids_len == nids_cap) {
-					k = nids_cap ? nids_cap * 2 : 16;
-					nids = reallocarray(ids, k,
-					    sizeof(*ids));
-					if (nids == NULL) {
-						free(ids);
-						memset(ci, 0, sizeof(*ci));
-						return -1;
-					}
-					ids = nids;
-					nids_cap = k;
-				}
-				ids[nids_len++] = cur;
-			}
-			have_phys = have_core = 0;
-		}
-		if (!more)
-			break;
-		if (colon == NULL)
-			continue;
-		if (tok_eq(ks, ke, "processor")) {
-			if (ci->nproc < INT_MAX)
-				ci->nproc++;
-		} else if (tok_eq(ks, ke, "physical id")) {
-			if (parse_u64(vs, ve, &v) == 0) {
-				cur.phys = v;
-				have_phys = 1;
-			}
-		} else if (tok_eq(ks, ke, "core id")) {
-			if (parse_u64(vs, ve, &v) == 0) {
-				cur.core = v;
-				have_core = 1;
-			}
-		} else if (tok_eq(ks, ke, "cpu MHz")) {
-			if (parse_decimal(vs, ve, &d) == 0) {
-				mhz_sum += d;
-				mhz_n++;
-			}
-		} else {
-			for (k = 0; k < (size_t)model_rank; k++)
-				if (tok_eq(ks, ke, model_keys[k]))
-					break;
-			if (k < (size_t)model_rank && ve > vs) {
-				i = (size_t)(ve - vs);
-				if (i >= sizeof(ci->model))
-					i = sizeof(ci->model) - 1;
-				memcpy(ci->model, vs, i);
-				ci->model[i] = '\0';
-				model_rank = (int)k;
-			}
-		}
-	}
-	if (nids_len > 0) {
-		qsort(ids, nids_len, sizeof(*ids), cmp_core);
-		for (uniq = 1, i = 1; i < nids_len; i++)
-			if (cmp_core(&ids[i - 1], &ids[i]) != 0)
-				uniq++;
-		ci->nphys = uniq > INT_MAX ? INT_MAX : (int)uniq;
-	}
-	free(ids);
-	if (mhz_n > 0)
-		ci->mhz = mhz_sum / mhz_n;
-	return 0;
-}
-
-int
-proc_cpuinfo(struct cpuinfo *ci)
-{
-	struct pbuf pb;
-	char *buf;
-	size_t len;
-	int rv;
-
-	if ((buf = pbuf_read(&pb, "cpuinfo", &len)) == NULL)
-		return -1;
-	rv = proc_cpuinfo_parse(buf, len, ci);
-	pbuf_free(&pb);
-	return rv;
-}
-
-/* One "A" or "A-B" item of a cpu list over [p, ie): 0, or -1 if malformed. */
-static int
-cpulist_item(const char *p, const char *ie, uint64_t *a, uint64_t *b)
-{
-	const char *dash = memchr(p, '-', (size_t)(ie - p));
-
-	if (dash != NULL) {
-		if (parse_u64(p, dash, a) == -1 || parse_u64(dash + 1, ie, b) == -1)
-			return -1;
-	} else {
-		if (parse_u64(p, ie, a) == -1)
-			return -1;
-		*b = *a;
-	}
-	return *a > *b || *b > CPULIST_MAX ? -1 : 0;
-}
-
-static int
-cmp_range(const void *x, const void *y)
-{
-	const uint64_t *a = x, *b = y;
-
-	return a[0] < b[0] ? -1 : a[0] > b[0];
-}
-
-/*
- * The kernel writes its lists ascending, so the count is a sum; a list
- * whose items overlap or go back ("0-1,0-1") is counted as a set: its
- * items sorted and merged.
- */
-static int
-cpulist_union(const char *s, const char *e, size_t nitem)
-{
-	uint64_t (*r)[2], hi = 0;
-	const char *p = s;
-	long long total = 0;
-	size_t i, n = 0;
-
-	if ((r = reallocarray(NULL, nitem, sizeof(*r))) == NULL)
-		return -1;
-	while (n < nitem) {
-		const char *comma = memchr(p, ',', (size_t)(e - p));
-		const char *ie = comma != NULL ? comma : e;
-
-		(void)cpulist_item(p, ie, &r[n][0], &r[n][1]);	/* checked */
-		n++;
-		if (comma == NULL)
-			break;
-		p = comma + 1;
-	}
-	qsort(r, n, sizeof(*r), cmp_range);
-	for (i = 0; i < n; i++) {
-		if (i > 0 && r[i][0] < hi)	/* hi: one past the last counted */
-			r[i][0] = hi;
-		if (r[i][1] + 1 > r[i][0])
-			total += (long long)(r[i][1] + 1 - r[i][0]);
-		if (r[i][1] + 1 > hi)
-			hi = r[i][1] + 1;
-	}
-	free(r);
-	return (int)total;
-}
-
-int
-proc_cpulist_count(const char *list)
-{
-	const char *p, *s, *e;
-	uint64_t a, b, next = 0;
-	long long total = 0;
-	size_t nitem = 0;
-	int sorted = 1;
-
-	if (list == NULL) {
-		errno = EINVAL;
-		return -1;
-	}
-	trim(list, &s, &e);
-	if (s == e)
-		return 0;	/* an empty list, as "offline" usually is */
-	for (p = s; p <= e; ) {
-		const char *comma = memchr(p, ',', (size_t)(e - p));
-		const char *ie = comma != NULL ? comma : e;
-
-		if (cpulist_item(p, ie, &a, &b) == -1)
-			goto bad;
-		if (nitem > 0 && a < next)
-			sorted = 0;
-		next = b + 1;
-		nitem++;
-		total += (long long)(b - a + 1);
-		if (comma == NULL)
-			break;
-		p = comma + 1;
-	}
-	if (!sorted)
-		return cpulist_union(s, e, nitem);
-	if (total > INT_MAX)
-		goto bad;
-	return (int)total;
-bad:
-	errno = EINVAL;
-	return -1;
-}
-
-int
-proc_cpu_usable_self(void)
-{
-	cpu_set_t set;
-
-	if (sched_getaffinity(0, sizeof(set), &set) == -1)
-		return -1;
-	return CPU_COUNT(&set);
-}
-
-int
-proc_cpu_usable(void)
-{
-	char *buf, *p;
-	int n = -1;
-
-	if (strcmp(proc_root(), "/proc") == 0)
-		return proc_cpu_usable_self();
-	if ((buf = proc_slurp(proc_root(), "self/status", NULL)) == NULL)
-		return -1;
-	if ((p = strstr(buf, "\nCpus_allowed_list:")) != NULL) {
-		p += strlen("\nCpus_allowed_list:");
-		p += strspn(p, " \t");
-		p[strcspn(p, "\n")] = '\0';
-		n = proc_cpulist_count(p);
-	}
-	free(buf);
-	if (n <= 0) {
-		errno = EINVAL;
-		return -1;
-	}
-	return n;
-}
-
-int
-proc_cpu_online(void)
-{
-	char *buf;
-	long n;
-	int c;
-
-	if ((buf = proc_slurp(sys_root(), "devices/system/cpu/online",
-	    NULL)) != NULL) {
-		c = proc_cpulist_count(buf);
-		free(buf);
-		if (c > 0)
-			return c;
-		errno = EINVAL;	/* malformed, or empty: CPU 0 is always online */
-		return -1;
-	}
-	if (errno != ENOENT)
-		return -1;
-	if ((n = sysconf(_SC_NPROCESSORS_ONLN)) < 1) {
-		errno = ENOENT;
-		return -1;
-	}
-	return n > INT_MAX ? INT_MAX : (int)n;
-}
-
 /* ---- name lists, without a malloc per name ---- */
 
 static int cmp_str(const void *, const void *);
 
-/* Strings gathered in one block (on the stack while they fit), then
- * handed out as one allocation: the pointers, sorted, then the text. */
-struct names {
-	char	*buf;
-	size_t	 len, cap;
-	size_t	 n;
-	int	 err;
-	char	 small[2048];
-};
 
-static void
-names_init(struct names *nm)
+void
+proc_names_init(struct names *nm)
 {
 	nm->buf = nm->small;
 	nm->len = nm->n = 0;
@@ -1322,8 +558,8 @@ names_init(struct names *nm)
 	nm->err = 0;
 }
 
-static void
-names_add(struct names *nm, const char *s, size_t n)
+void
+proc_names_add(struct names *nm, const char *s, size_t n)
 {
 	size_t ncap;
 	char *nb;
@@ -1352,8 +588,8 @@ names_add(struct names *nm, const char *s, size_t n)
 
 /* The list, NULL-terminated and sorted (strcmp), in one free()-able
  * block; NULL with errno on failure.  Ends nm. */
-static char **
-names_finish(struct names *nm)
+char **
+proc_names_finish(struct names *nm)
 {
 	char **v = NULL, *t;
 	size_t i;
@@ -1372,41 +608,55 @@ names_finish(struct names *nm)
 	}
 	if (nm->buf != nm->small)
 		free(nm->buf);
-	names_init(nm);
+	proc_names_init(nm);
 	return v;
 }
 
 static int
 add_name(int dfd, const char *name, unsigned type, void *arg)
 {
-	names_add(arg, name, strlen(name));
+	proc_names_add(arg, name, strlen(name));
 	return 0;
+}
+
+/* The listing of path, from a kept descriptor when kfd. */
+static int
+dir_names(const char *path, char ***out, int keep)
+{
+	struct names nm;
+	int fd, saved, kfd = 0;
+	size_t n;
+
+	*out = NULL;
+	fd = keep ? proc_dir_open(path, &kfd) : openat(AT_FDCWD, path,
+	    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	proc_names_init(&nm);
+	if (fs_dir_each(fd, add_name, &nm) == -1) {
+		saved = errno;
+		proc_dir_done(fd, kfd);
+		free(proc_names_finish(&nm));
+		errno = saved;
+		return -1;
+	}
+	proc_dir_done(fd, kfd);
+	n = nm.n;
+	if ((*out = proc_names_finish(&nm)) == NULL)
+		return -1;
+	return n > INT_MAX ? INT_MAX : (int)n;
 }
 
 int
 proc_dir_names(const char *path, char ***out)
 {
-	struct names nm;
-	int fd, saved;
-	size_t n;
+	return dir_names(path, out, 0);
+}
 
-	*out = NULL;
-	if ((fd = openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) == -1)
-		return -1;
-	names_init(&nm);
-	if (fs_dir_each(fd, add_name, &nm) == -1) {
-		saved = errno;
-		close(fd);
-		free(names_finish(&nm));
-		errno = saved;
-		return -1;
-	}
-	close(fd);
-	n = nm.n;
-	if ((*out = names_finish(&nm)) == NULL)
-		return -1;
-	return n > INT_MAX ? INT_MAX : (int)n;
+int
+proc_dir_names_kept(const char *path, char ***out)
+{
+	return dir_names(path, out, 1);
 }
 
 static int
@@ -1415,536 +665,3 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int
-is_cpu_dir(const char *name)
-{
-	const char *p;
-
-	if (strncmp(name, "cpu", 3) != 0 || name[3] == '\0')
-		return 0;
-	for (p = name + 3; *p != '\0'; p++)
-		if (*p < '0' || *p > '9')
-			return 0;
-	return 1;
-}
-
-/*
- * The number of distinct contents of cpuN/topology/LEAF, as psutil's
- * len(set(...)) over the glob; 0 when no cpu has the file.
- */
-struct topo {
-	const char	*leaf;
-	struct names	 nm;
-};
-
-static int
-topo_add(int dfd, const char *name, unsigned type, void *arg)
-{
-	struct topo *t = arg;
-	char rel[128], line[512];
-	const char *s, *e;
-	ssize_t r;
-	int fd;
-
-	if (!is_cpu_dir(name))
-		return 0;
-	if ((size_t)snprintf(rel, sizeof(rel), "%s/topology/%s", name,
-	    t->leaf) >= sizeof(rel))
-		return 0;
-	if ((fd = fs_open_regular(dfd, rel, 0)) == -1)
-		return 0;	/* offline CPUs lack topology */
-	do
-		r = read(fd, line, sizeof(line) - 1);
-	while (r == -1 && errno == EINTR);
-	close(fd);
-	if (r < 0)
-		return 0;
-	line[r] = '\0';
-	trim(line, &s, &e);
-	names_add(&t->nm, s, (size_t)(e - s));
-	return 0;
-}
-
-/*
- * The number of distinct contents of cpuN/topology/LEAF, as psutil's
- * len(set(...)) over the glob; 0 when no cpu has the file.
- */
-static int
-count_topology(int dfd, const char *leaf)
-{
-	struct topo t;
-	char **v;
-	int uniq;
-	size_t i;
-
-	t.leaf = leaf;
-	names_init(&t.nm);
-	if (fs_dir_each(dfd, topo_add, &t) == -1) {
-		free(names_finish(&t.nm));
-		return -1;
-	}
-	if ((v = names_finish(&t.nm)) == NULL)
-		return -1;
-	for (uniq = 0, i = 0; v[i] != NULL; i++)
-		if ((i == 0 || strcmp(v[i - 1], v[i]) != 0) && uniq < INT_MAX)
-			uniq++;
-	free(v);
-	return uniq;
-}
-
-int
-proc_cpu_physical(void)
-{
-	char path[PATH_MAX];
-	struct cpuinfo ci;
-	int dfd, n = 0;
-
-	if (join_path(path, sizeof(path), sys_root(),
-	    "devices/system/cpu") == 0 &&
-	    (dfd = openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		/* core_cpus_list is the new name; psutil prefers it and
-		 * uses thread_siblings_list only if no cpu has it. */
-		n = count_topology(dfd, "core_cpus_list");
-		if (n <= 0)
-			n = count_topology(dfd, "thread_siblings_list");
-		close(dfd);
-		if (n > 0)
-			return n;
-	}
-	if (proc_cpuinfo(&ci) == 0 && ci.nphys > 0)
-		return ci.nphys;
-	errno = ENOENT;
-	return -1;
-}
-
-/* ---- /proc/diskstats ---- */
-
-/* Lines in [buf, buf+len): an upper bound for the entries. */
-static size_t
-count_lines(const char *buf, size_t len)
-{
-	const char *p = buf, *end = buf + len, *nl;
-	size_t n = 1;
-
-	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		n++;
-		p = nl + 1;
-	}
-	return n;
-}
-
-#define DISK_MAXTOK	20
-
-int
-proc_diskstats_parse(const char *buf, size_t len, struct diskstat **out,
-    int *n)
-{
-	const char *p, *end, *ls, *le, *q, *s[DISK_MAXTOK + 1];
-	const char *e[DISK_MAXTOK + 1];
-	struct diskstat *ds, *d;
-	size_t cap, i, k;
-	int nt;
-
-	*out = NULL;
-	*n = 0;
-	if (buf == NULL) {
-		buf = "";
-		len = 0;
-	}
-	p = buf;
-	end = buf + len;
-	cap = count_lines(buf, len);
-	if (cap > INT_MAX)
-		cap = INT_MAX;
-	if ((ds = calloc(cap, sizeof(*ds))) == NULL)
-		return -1;
-	i = 0;
-	while (next_line(&p, end, &ls, &le)) {
-		q = ls;
-		for (nt = 0; nt <= DISK_MAXTOK &&
-		    next_tok(&q, le, &s[nt], &e[nt]); nt++)
-			;
-		if (nt == 0)
-			continue;
-		if ((nt != 14 && nt != 18 && nt != 20) || i >= cap)
-			goto bad;
-		d = &ds[i];
-		{
-			uint64_t *f[17] = {
-				&d->reads, &d->reads_merged, &d->read_sectors,
-				&d->read_ms, &d->writes, &d->writes_merged,
-				&d->write_sectors, &d->write_ms, &d->in_flight,
-				&d->io_ms, &d->weighted_ms, &d->discards,
-				&d->discards_merged, &d->discard_sectors,
-				&d->discard_ms, &d->flushes, &d->flush_ms
-			};
-
-			if (parse_uint(s[0], e[0], &d->major) == -1 ||
-			    parse_uint(s[1], e[1], &d->minor) == -1)
-				goto bad;
-			if ((size_t)(e[2] - s[2]) >= sizeof(d->name) ||
-			    has_nul(s[2], e[2]))
-				goto bad;
-			memcpy(d->name, s[2], (size_t)(e[2] - s[2]));
-			d->name[e[2] - s[2]] = '\0';
-			for (k = 3; k < (size_t)nt; k++)
-				if (parse_u64(s[k], e[k], f[k - 3]) == -1)
-					goto bad;
-		}
-		d->nfields = nt;
-		i++;
-	}
-	*out = ds;
-	*n = (int)i;
-	return 0;
-bad:
-	free(ds);
-	errno = EINVAL;
-	return -1;
-}
-
-int
-proc_diskstats(struct diskstat **out, int *n)
-{
-	struct pbuf pb;
-	char *buf;
-	size_t len;
-	int rv;
-
-	*out = NULL;
-	*n = 0;
-	if ((buf = pbuf_read(&pb, "diskstats", &len)) == NULL)
-		return -1;
-	rv = proc_diskstats_parse(buf, len, out, n);
-	pbuf_free(&pb);
-	return rv;
-}
-
-/* <sys>/block/NAME[/sub], '/' in NAME spelt '!' as sysfs does. */
-static int
-block_path(char *buf, size_t len, const char *name, const char *sub)
-{
-	char dev[256];
-	size_t i;
-	int r;
-
-	if (name == NULL || *name == '\0' || strlen(name) >= sizeof(dev) ||
-	    strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-		return -1;
-	for (i = 0; name[i] != '\0'; i++)
-		dev[i] = name[i] == '/' ? '!' : name[i];
-	dev[i] = '\0';
-	r = snprintf(buf, len, "%s/block/%s%s%s", sys_root(), dev,
-	    sub != NULL ? "/" : "", sub != NULL ? sub : "");
-	return r < 0 || (size_t)r >= len ? -1 : 0;
-}
-
-/* 1 or 0; every failure to look counts as "no", as psutil's os.access. */
-int
-proc_disk_is_whole(const char *name)
-{
-	char path[PATH_MAX];
-
-	if (block_path(path, sizeof(path), name, NULL) == -1)
-		return 0;
-	return access(path, F_OK) == 0;
-}
-
-static int
-any_entry(int dfd, const char *name, unsigned type, void *arg)
-{
-	return 1;
-}
-
-int
-proc_disk_is_stacked(const char *name)
-{
-	char path[PATH_MAX];
-	int fd, found;
-
-	if (block_path(path, sizeof(path), name, "slaves") == -1)
-		return 0;
-	if ((fd = openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return 0;
-	found = fs_dir_each(fd, any_entry, NULL) == 1;
-	close(fd);
-	return found;
-}
-
-/* ---- /proc/net/dev ---- */
-
-int
-proc_netdev_parse(const char *buf, size_t len, struct netdev **out, int *n)
-{
-	const char *p, *end, *ls, *le, *q, *colon, *ns, *ne, *ts, *te;
-	struct netdev *nd, *d;
-	size_t cap, i = 0, k;
-	int line = 0;
-
-	*out = NULL;
-	*n = 0;
-	if (buf == NULL) {
-		buf = "";
-		len = 0;
-	}
-	p = buf;
-	end = buf + len;
-	cap = count_lines(buf, len);
-	if (cap > INT_MAX)
-		cap = INT_MAX;
-	if ((nd = calloc(cap, sizeof(*nd))) == NULL)
-		return -1;
-	while (next_line(&p, end, &ls, &le)) {
-		if (line++ < 2)
-			continue;	/* the two header lines */
-		q = ls;
-		if (!next_tok(&q, le, &ts, &te))
-			continue;
-		/* The last colon: "eth0:123" glues the name to a number. */
-		for (colon = le; colon > ls && colon[-1] != ':'; colon--)
-			;
-		if (colon == ls || i >= cap)
-			goto bad;
-		colon--;
-		ns = ls;
-		ne = colon;
-		while (ns < ne && is_blank(*ns))
-			ns++;
-		while (ne > ns && is_blank(ne[-1]))
-			ne--;
-		if (ns == ne || (size_t)(ne - ns) >= sizeof(nd->name) ||
-		    has_nul(ns, ne))
-			goto bad;
-		d = &nd[i];
-		{
-			uint64_t *f[16] = {
-				&d->rx_bytes, &d->rx_packets, &d->rx_errs,
-				&d->rx_drop, &d->rx_fifo, &d->rx_frame,
-				&d->rx_compressed, &d->rx_multicast,
-				&d->tx_bytes, &d->tx_packets, &d->tx_errs,
-				&d->tx_drop, &d->tx_fifo, &d->tx_colls,
-				&d->tx_carrier, &d->tx_compressed
-			};
-
-			memcpy(d->name, ns, (size_t)(ne - ns));
-			d->name[ne - ns] = '\0';
-			q = colon + 1;
-			for (k = 0; next_tok(&q, le, &ts, &te); k++)
-				if (k == 16 || parse_u64(ts, te, f[k]) == -1)
-					goto bad;
-			if (k != 16)
-				goto bad;
-		}
-		i++;
-	}
-	*out = nd;
-	*n = (int)i;
-	return 0;
-bad:
-	free(nd);
-	errno = EINVAL;
-	return -1;
-}
-
-int
-proc_netdev(struct netdev **out, int *n)
-{
-	struct pbuf pb;
-	char *buf;
-	size_t len;
-	int rv;
-
-	*out = NULL;
-	*n = 0;
-	if ((buf = pbuf_read(&pb, "net/dev", &len)) == NULL)
-		return -1;
-	rv = proc_netdev_parse(buf, len, out, n);
-	pbuf_free(&pb);
-	return rv;
-}
-
-/* ---- /proc/self/mountinfo, /proc/filesystems ---- */
-
-static int
-is_octal(char c)
-{
-	return c >= '0' && c <= '7';
-}
-
-/*
- * Copy [s, e) to *dst decoding the kernel's \ooo escapes (space, tab,
- * newline, backslash); returns the start of the copy.  The caller sized
- * the block: a decoded string is never longer than its source.
- */
-static char *
-unescape(char **dst, const char *s, const char *e)
-{
-	char *start = *dst, *o = *dst;
-	unsigned v;
-
-	while (s < e) {
-		if (*s == '\\' && e - s >= 4 && is_octal(s[1]) &&
-		    is_octal(s[2]) && is_octal(s[3])) {
-			v = (unsigned)(s[1] - '0') * 64 +
-			    (unsigned)(s[2] - '0') * 8 + (unsigned)(s[3] - '0');
-			/* \000 and > \377 are no escapes the kernel writes */
-			if (v != 0 && v <= 0377) {
-				*o++ = (char)v;
-				s += 4;
-				continue;
-			}
-		}
-		*o++ = *s++;
-	}
-	*o++ = '\0';
-	*dst = o;
-	return start;
-}
-
-int
-proc_mountinfo_parse(const char *buf, size_t len, struct mounts *ms)
-{
-	const char *p, *end, *ls, *le, *q, *t[6], *te[6], *ts, *tend;
-	const char *colon;
-	struct mount *m;
-	char *o;
-	size_t cap, i = 0;
-	int k;
-
-	memset(ms, 0, sizeof(*ms));
-	if (buf == NULL) {
-		buf = "";
-		len = 0;
-	}
-	p = buf;
-	end = buf + len;
-	cap = count_lines(buf, len);
-	if (cap > INT_MAX)
-		cap = INT_MAX;
-	/*
-	 * Six strings per line, each no longer than its token and each
-	 * token followed by a separator or the end: len + 1 bytes hold
-	 * every string with its NUL.
-	 */
-	ms->m = calloc(cap, sizeof(*ms->m));
-	ms->buf = malloc(len + 1);
-	if (ms->m == NULL || ms->buf == NULL)
-		goto fail;
-	o = ms->buf;
-	while (next_line(&p, end, &ls, &le)) {
-		q = ls;
-		/* id parent major:minor root mountpoint opts */
-		for (k = 0; k < 6; k++)
-			if (!next_tok(&q, le, &t[k], &te[k]))
-				break;
-		if (k == 0)
-			continue;
-		if (k < 6 || i >= cap || has_nul(ls, le))
-			goto bad;
-		m = &ms->m[i];
-		if (parse_int(t[0], te[0], &m->id) == -1 ||
-		    parse_int(t[1], te[1], &m->parent) == -1 ||
-		    (colon = memchr(t[2], ':', (size_t)(te[2] - t[2]))) ==
-		    NULL ||
-		    parse_uint(t[2], colon, &m->major) == -1 ||
-		    parse_uint(colon + 1, te[2], &m->minor) == -1)
-			goto bad;
-		m->root = unescape(&o, t[3], te[3]);
-		m->mountpoint = unescape(&o, t[4], te[4]);
-		m->opts = unescape(&o, t[5], te[5]);
-		/* optional fields ("shared:1", "master:2") up to "-" */
-		for (;;) {
-			if (!next_tok(&q, le, &ts, &tend))
-				goto bad;
-			if (tok_eq(ts, tend, "-"))
-				break;
-		}
-		/* fstype source super_opts */
-		for (k = 0; k < 3; k++)
-			if (!next_tok(&q, le, &t[k], &te[k]))
-				goto bad;
-		m->fstype = unescape(&o, t[0], te[0]);
-		m->source = unescape(&o, t[1], te[1]);
-		m->super_opts = unescape(&o, t[2], te[2]);
-		i++;
-	}
-	ms->n = (int)i;
-	return 0;
-bad:
-	errno = EINVAL;
-fail:
-	proc_mounts_free(ms);
-	return -1;
-}
-
-int
-proc_mountinfo(struct mounts *ms)
-{
-	struct pbuf pb;
-	char *buf;
-	size_t len;
-	int rv;
-
-	memset(ms, 0, sizeof(*ms));
-	if ((buf = pbuf_read(&pb, "self/mountinfo", &len)) == NULL)
-		return -1;
-	rv = proc_mountinfo_parse(buf, len, ms);
-	pbuf_free(&pb);
-	return rv;
-}
-
-void
-proc_mounts_free(struct mounts *ms)
-{
-	int saved = errno;
-
-	free(ms->m);
-	free(ms->buf);
-	memset(ms, 0, sizeof(*ms));
-	errno = saved;
-}
-
-int
-proc_fs_is_dev(const char *filesystems_buf, const char *fstype)
-{
-	const char *m, *ls, *le, *q, *s1, *e1, *s2, *e2;
-	size_t n;
-
-	if (filesystems_buf == NULL || fstype == NULL) {
-		errno = EINVAL;
-		return -1;
-	}
-	/* not a token: no line can hold it */
-	if (*fstype == '\0' || strpbrk(fstype, " \t\n") != NULL)
-		return 0;
-	/* Only a line holding fstype as a token can say yes: find those
-	 * (its first byte, then the rest: cheaper than strstr for a short
-	 * name in a short file), not every line's tokens. */
-	n = strlen(fstype);
-	for (m = filesystems_buf; (m = strchr(m, fstype[0])) != NULL; m++) {
-		if (strncmp(m, fstype, n) != 0)
-			continue;
-		if ((m > filesystems_buf && !is_blank(m[-1]) && m[-1] != '\n') ||
-		    (m[n] != '\0' && !is_blank(m[n]) && m[n] != '\n'))
-			continue;
-		for (ls = m; ls > filesystems_buf && ls[-1] != '\n'; ls--)
-			;
-		le = m + n + strcspn(m + n, "\n");
-		q = ls;
-		if (!next_tok(&q, le, &s1, &e1))
-			continue;
-		if (!tok_eq(s1, e1, "nodev")) {
-			/* "\text4": one field, a device file system */
-			if (s1 == m && e1 == m + n &&
-			    !next_tok(&q, le, &s2, &e2))
-				return 1;
-			continue;
-		}
-		/* psutil keeps "nodev zfs": zfs pools have no block device
-		 * in /dev but are real disks. */
-		if (next_tok(&q, le, &s2, &e2) && s2 == m && e2 == m + n &&
-		    tok_eq(s2, e2, "zfs"))
-			return 1;
-	}
-	return 0;
-}

@@ -26,6 +26,14 @@ int	proc_read_str(const char *root, const char *rel, char *buf, size_t len);
 /* Read a file holding one unsigned / signed decimal number. */
 int	proc_read_u64(const char *root, const char *rel, uint64_t *out);
 int	proc_read_i64(const char *root, const char *rel, int64_t *out);
+/* For a long-running reader (sysinfo --serve): on, the files of procfs,
+ * sysfs and cgroupfs that proc_slurp, proc_read_str and the readers built
+ * on them open stay open (up to 64) and are read again with pread at
+ * offset 0, which renders them afresh; one that fails so (its device
+ * gone) is opened anew.  A mount table (mountinfo, mounts) is read again
+ * only when poll() says the mounts changed; till then its last text is
+ * handed out.  Off (the default) closes those kept. */
+void	proc_keep_open(int on);
 /* Map an absolute /sys/... or /proc/... path to the configured roots. */
 int	proc_path(char *buf, size_t len, const char *abspath);
 
@@ -174,6 +182,11 @@ int	proc_disk_is_stacked(const char *name);
 /* The names in directory path but "." and "..", sorted (strcmp), as one
  * NULL-terminated block for free(); the count, or -1 with errno. */
 int	proc_dir_names(const char *path, char ***out);
+/* The same for a directory that lives as long as the kernel (a class or
+ * bus registry: /sys/block, /sys/class/NAME, /sys/devices/system/cpu):
+ * under proc_keep_open its descriptor stays open and is listed again from
+ * its start, which sysfs makes afresh. */
+int	proc_dir_names_kept(const char *path, char ***out);
 
 /* ---- /proc/net/dev ---- */
 

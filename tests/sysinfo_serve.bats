@@ -9,11 +9,19 @@ SPID=
 # start_server ARGS...: syskit sysinfo --serve 127.0.0.1:0 ARGS in the
 # background; sets SPID and PORT once it listens (bounded wait).
 start_server() {
-	local i
-	syskit sysinfo --serve 127.0.0.1:0 "$@" 2>"$BATS_TEST_TMPDIR/serve.log" &
+	start_server_at 127.0.0.1:0 '127\.0\.0\.1' "$@"
+}
+
+# start_server_at ADDR HOST-RE ARGS...: the same on ADDR, whose URL shows
+# the host as HOST-RE matches it.
+start_server_at() {
+	local i addr=$1 host=$2
+	shift 2
+	syskit sysinfo --serve "$addr" "$@" 2>"$BATS_TEST_TMPDIR/serve.log" &
 	SPID=$!
+	PORT=
 	for i in $(seq 100); do
-		PORT=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9]*\)/metrics.*|\1|p' \
+		PORT=$(sed -n "s|.*http://$host:\([0-9]*\)/metrics.*|\1|p" \
 		    "$BATS_TEST_TMPDIR/serve.log")
 		[ -n "$PORT" ] && return 0
 		sleep 0.05
@@ -30,7 +38,21 @@ stop_server() {
 	SPID=
 }
 
+SLEEPERS=()
+VETH=
+MNT=
+
 teardown() {
+	if [ -n "$MNT" ]; then
+		umount "$MNT" 2>/dev/null || true
+	fi
+	if [ -n "$VETH" ]; then
+		ip link del "$VETH" 2>/dev/null || true
+	fi
+	if [ "${#SLEEPERS[@]}" -gt 0 ]; then
+		kill "${SLEEPERS[@]}" 2>/dev/null || true
+		wait "${SLEEPERS[@]}" 2>/dev/null || true
+	fi
 	if [ -n "$SPID" ]; then
 		kill -KILL "$SPID" 2>/dev/null || true
 		wait "$SPID" 2>/dev/null || true
@@ -43,7 +65,7 @@ teardown() {
 
 # promtool_ok FILE: promtool check metrics finds no error, and no lint
 # problem but node_exporter's own camelCase node_memory_ names (which
-# node_exporter serves just so) and syskit_cpu_effective_count's suffix.
+# node_exporter serves just so).
 promtool_ok() {
 	run promtool check metrics <"$1"
 	[ "$status" -eq 0 ] || [ "$status" -eq 3 ] || {
@@ -51,7 +73,6 @@ promtool_ok() {
 		return 1
 	}
 	run grep -v -E -e "^node_memory_[A-Za-z0-9_]+ metric names should be written in 'snake_case' not 'camelCase'\$" \
-	    -e '^syskit_cpu_effective_count non-histogram and non-summary metrics should not have "_count" suffix$' \
 	    <<<"$output"
 	assert_output ''
 }
@@ -87,10 +108,39 @@ $1"
 	assert_line --regexp '^node_memory_MemAvailable_bytes [0-9.e+]+'
 	assert_line --regexp '^node_cpu_seconds_total\{cpu="0",mode="user"\} [0-9.e+]+'
 	assert_line --regexp '^syskit_scrape_duration_seconds [0-9.e+-]+'
-	assert_line --regexp '^syskit_processes [1-9][0-9]*'
 	assert_line --regexp '^syskit_threads [1-9][0-9]*'
+	# the /proc walk only when asked for (--collect procs)
+	refute_line --regexp '^syskit_processes '
 	stop_server TERM
 	assert_equal "$status" 0
+}
+
+@test "serve: --collect procs adds syskit_processes, /proc's process count" {
+	local n n2 want i
+	start_server --collect mem,procs
+	run get "http://127.0.0.1:$PORT/metrics"
+	assert_success
+	assert_line --regexp '^syskit_threads [1-9][0-9]*'
+	assert_line --regexp '^node_memory_MemTotal_bytes '
+	refute_line --regexp '^node_cpu_seconds_total'
+	n=$(sed -n 's/^syskit_processes //p' <<<"$output")
+	want=$(ls /proc | grep -c '^[0-9][0-9]*$')
+	# processes come and go between the two looks: within 20%
+	[ "$n" -ge $((want * 8 / 10)) ]
+	[ "$n" -le $((want * 12 / 10 + 5)) ]
+	# and afresh on every scrape (a kept /proc descriptor read from its
+	# start): a hundred more processes are seen
+	SLEEPERS=()
+	for i in $(seq 100); do
+		sleep 30 </dev/null >/dev/null 2>&1 3>&- &
+		SLEEPERS+=($!)
+	done
+	run get "http://127.0.0.1:$PORT/metrics"
+	kill "${SLEEPERS[@]}"
+	wait "${SLEEPERS[@]}" 2>/dev/null || true
+	SLEEPERS=()
+	n2=$(sed -n 's/^syskit_processes //p' <<<"$output")
+	[ "$n2" -ge $((n + 50)) ]
 }
 
 @test "serve: promtool check metrics passes on /metrics" {
@@ -418,7 +468,7 @@ s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"
 		sleep 0.1
 	done
 	get -o "$BATS_TEST_TMPDIR/sk" "http://127.0.0.1:$PORT/metrics"
-	# node_os_info: syskit has the four labels of os-release it reads
+	# node_os_info and node_os_version: the same labels and values
 	run $PY -c "
 import re, sys
 def parse(p):
@@ -436,7 +486,7 @@ def parse(p):
     return types, labels, vals
 st, sl, sv = parse(sys.argv[1])
 nt, nl, nv = parse(sys.argv[2])
-subset = {'node_os_info'}
+subset = set()
 bad = 0
 shared = [n for n in st if n.startswith('node_')]
 for n in shared:
@@ -461,14 +511,191 @@ near('node_memory_MemTotal_bytes{}', 0)
 near('node_memory_MemAvailable_bytes{}', 0.2)
 near('node_boot_time_seconds{}', 1e-8)
 roots = [k for k in sv if k.startswith('node_filesystem_size_bytes{') and 'mountpoint=\"/\"' in k]
+if not roots:
+    print('no node_filesystem_size_bytes for /'); bad = 1
 for k in roots:
     near(k, 0)
 for k in sv:
-    if k.startswith('node_network_receive_bytes_total{') and k in nv:
-        near(k, 0.1)
+    if k.startswith('node_os_'):
+        near(k, 0)
+for k in nv:
+    if k.startswith('node_os_') and k not in sv:
+        print('node_exporter only:', k); bad = 1
+nets = [k for k in sv if k.startswith(('node_network_receive_bytes_total{',
+    'node_network_transmit_bytes_total{')) and k in nv]
+if not nets:
+    print('no network device in both'); bad = 1
+for k in nets:
+    near(k, 0.1)
 print(len(shared), 'shared families')
 sys.exit(bad)
 " "$BATS_TEST_TMPDIR/sk" "$BATS_TEST_TMPDIR/ne"
 	assert_success
 	assert_output --regexp '^[1-9][0-9]* shared families$'
+}
+
+@test "serve: node_os_info has node_exporter's twelve os-release labels, node_os_version its major.minor" {
+	local t=$BATS_TEST_TMPDIR/tree
+	mkdir -p "$t/proc" "$t/etc"
+	cat >"$t/etc/os-release" <<'OS'
+NAME="Test \"OS\""
+VERSION="2.5 (x)"
+ID=testos
+ID_LIKE="debian ubuntu"
+VERSION_ID="2.5.1"
+VERSION_CODENAME=x
+PRETTY_NAME='Test OS 2.5'
+BUILD_ID=b7
+VARIANT="Server Edition"
+VARIANT_ID=server
+IMAGE_ID=img
+IMAGE_VERSION=0.9
+HOME_URL="https://example.org/"
+OS
+	SYSKIT_PROC=$t/proc run syskit sysinfo host --format prometheus
+	assert_success
+	assert_line 'node_os_info{build_id="b7",id="testos",id_like="debian ubuntu",image_id="img",image_version="0.9",name="Test \"OS\"",pretty_name="Test OS 2.5",variant="Server Edition",variant_id="server",version="2.5 (x)",version_codename="x",version_id="2.5.1"} 1'
+	assert_line 'node_os_version{id="testos",id_like="debian ubuntu",name="Test \"OS\""} 2.5'
+	# no number in VERSION_ID: no node_os_version (as node_exporter)
+	sed -i 's/^VERSION_ID=.*/VERSION_ID=rolling/' "$t/etc/os-release"
+	SYSKIT_PROC=$t/proc run syskit sysinfo host --format prometheus
+	assert_success
+	assert_line --partial 'version_id="rolling"} 1'
+	refute_output --partial node_os_version
+}
+
+@test "serve: each scrape reads /proc afresh through its kept descriptors" {
+	local a b
+	start_server --collect cpu,host
+	get -o "$BATS_TEST_TMPDIR/1" "http://127.0.0.1:$PORT/metrics"
+	sleep 1.2
+	get -o "$BATS_TEST_TMPDIR/2" "http://127.0.0.1:$PORT/metrics"
+	for f in node_context_switches_total node_intr_total; do
+		a=$(sed -n "s/^$f //p" "$BATS_TEST_TMPDIR/1")
+		b=$(sed -n "s/^$f //p" "$BATS_TEST_TMPDIR/2")
+		[ -n "$a" ]
+		$PY -c "import sys; sys.exit(not float('$b') > float('$a'))" ||
+		    { echo "$f: $a then $b" >&2; false; }
+	done
+	# cpu0's time in all modes goes on with the clock
+	a=$(awk '/^node_cpu_seconds_total\{cpu="0",/ { s += $2 } END { print s }' "$BATS_TEST_TMPDIR/1")
+	b=$(awk '/^node_cpu_seconds_total\{cpu="0",/ { s += $2 } END { print s }' "$BATS_TEST_TMPDIR/2")
+	$PY -c "import sys; sys.exit(not float('$b') > float('$a'))"
+	# the server's own descriptors: the files stay open between scrapes
+	run ls -l "/proc/$SPID/fd"
+	assert_output --partial '/proc/stat'
+}
+
+@test "serve: a network device that comes, goes and comes back is read anew" {
+	local d=skv$$ p=skp$$
+	ip link add "$d" type veth peer name "$p" 2>/dev/null ||
+	    skip "cannot make a veth pair here (needs CAP_NET_ADMIN and veth)"
+	VETH=$d
+	ip link set "$d" up
+	ip link set "$p" up
+	start_server --collect net
+	run get "http://127.0.0.1:$PORT/metrics"
+	assert_line "node_network_up{device=\"$d\"} 1"
+	ip link del "$d"
+	run get "http://127.0.0.1:$PORT/metrics"
+	refute_output --partial "device=\"$d\""
+	# the same name again, down: its sysfs files are new ones
+	ip link add "$d" type veth peer name "$p"
+	ip link set "$d" mtu 1280
+	run get "http://127.0.0.1:$PORT/metrics"
+	assert_line "node_network_up{device=\"$d\"} 0"
+	assert_line "node_network_mtu_bytes{device=\"$d\"} 1280"
+	ip link set "$d" up
+	ip link set "$p" up
+	run get "http://127.0.0.1:$PORT/metrics"
+	assert_line "node_network_up{device=\"$d\"} 1"
+	ip link del "$d"
+	VETH=
+}
+
+@test "serve: a file system mounted or unmounted between scrapes is seen at the next one" {
+	local img=$BATS_TEST_TMPDIR/fs.img mnt=$BATS_TEST_TMPDIR/mnt
+	command -v mkfs.ext2 || skip "mkfs.ext2 (e2fsprogs) is not installed"
+	truncate -s 8M "$img"
+	mkfs.ext2 -q -F "$img"
+	mkdir "$mnt"
+	start_server --collect disk
+	run get "http://127.0.0.1:$PORT/metrics"
+	assert_line --regexp '^node_filesystem_size_bytes\{.*mountpoint="/"\}'
+	refute_output --partial "mountpoint=\"$mnt\""
+	# and the same table again while nothing changes
+	run get "http://127.0.0.1:$PORT/metrics"
+	assert_line --regexp '^node_filesystem_size_bytes\{.*mountpoint="/"\}'
+	mount -o loop "$img" "$mnt" 2>/dev/null ||
+	    skip "cannot mount a loop device here (needs root and /dev/loop*)"
+	MNT=$mnt
+	run get "http://127.0.0.1:$PORT/metrics"
+	assert_line --regexp "^node_filesystem_size_bytes\\{device=\"/dev/loop[0-9]+\",fstype=\"ext2\",mountpoint=\"$mnt\"\\} [1-9]"
+	run get "http://127.0.0.1:$PORT/metrics"
+	assert_output --partial "mountpoint=\"$mnt\""
+	umount "$mnt"
+	MNT=
+	run get "http://127.0.0.1:$PORT/metrics"
+	refute_output --partial "mountpoint=\"$mnt\""
+	assert_line --regexp '^node_filesystem_size_bytes\{.*mountpoint="/"\}'
+}
+
+@test "serve: syskit_cgroup_ extras: CPU time, CFS throttling, pids and PSI of our cgroup" {
+	local t=$BATS_TEST_TMPDIR/tree g
+	g=$t/sys/fs/cgroup/box
+	mkdir -p "$t/proc/self" "$g"
+	echo '0::/box' >"$t/proc/self/cgroup"
+	echo 'cpu memory pids io' >"$t/sys/fs/cgroup/cgroup.controllers"
+	echo 'cpu memory pids io' >"$g/cgroup.controllers"
+	echo '50000 100000' >"$g/cpu.max"
+	echo 100 >"$g/pids.max"
+	echo 7 >"$g/pids.current"
+	printf 'usage_usec 2500000\nuser_usec 2000000\nsystem_usec 500000\nnr_periods 40\nnr_throttled 3\nthrottled_usec 1250000\n' >"$g/cpu.stat"
+	printf 'some avg10=0.00 avg60=0.00 avg300=0.00 total=4000000\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n' >"$g/cpu.pressure"
+	printf 'some avg10=1.00 avg60=0.50 avg300=0.10 total=3000000\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=1000000\n' >"$g/memory.pressure"
+	printf 'some avg10=0.00 avg60=0.00 avg300=0.00 total=500000\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=250000\n' >"$g/io.pressure"
+	SYSKIT_PROC=$t/proc SYSKIT_SYS=$t/sys run syskit sysinfo limits --format prometheus
+	assert_success
+	assert_line 'syskit_cgroup_cpu_limit 0.5'
+	assert_line 'syskit_cgroup_pids_limit 100'
+	assert_line 'syskit_cgroup_pids 7'
+	assert_line 'syskit_cgroup_cpu_usage_seconds_total 2.5'
+	assert_line 'syskit_cgroup_cpu_cfs_periods_total 40'
+	assert_line 'syskit_cgroup_cpu_cfs_throttled_periods_total 3'
+	assert_line 'syskit_cgroup_cpu_cfs_throttled_seconds_total 1.25'
+	assert_line '# TYPE syskit_cgroup_cpu_cfs_throttled_seconds_total counter'
+	assert_line 'syskit_cgroup_pressure_cpu_waiting_seconds_total 4'
+	refute_output --partial 'syskit_cgroup_pressure_cpu_stalled'
+	assert_line 'syskit_cgroup_pressure_memory_waiting_seconds_total 3'
+	assert_line 'syskit_cgroup_pressure_memory_stalled_seconds_total 1'
+	assert_line 'syskit_cgroup_pressure_io_stalled_seconds_total 0.25'
+	# and on this machine's own cgroup, served: the throttling counters
+	# are those of its cpu.stat, whatever the cgroup version
+	start_server --collect limits
+	run get "http://127.0.0.1:$PORT/metrics"
+	assert_success
+	assert_line --regexp '^syskit_cgroup_cpu_cfs_throttled_periods_total [0-9]+$'
+	assert_line --regexp '^syskit_cgroup_cpu_usage_seconds_total [0-9.e+]+$'
+	get -o "$BATS_TEST_TMPDIR/m" "http://127.0.0.1:$PORT/metrics"
+	if command -v promtool >/dev/null; then
+		promtool_ok "$BATS_TEST_TMPDIR/m"
+	fi
+}
+
+@test "serve: a bare PORT listens on 127.0.0.1 alone; [::1] when given" {
+	start_server_at 0 '127\.0\.0\.1' --collect mem
+	# the local addresses listening on that port: 127.0.0.1 alone
+	run sh -c "ss -ltnH 'sport = :$PORT' | awk '{ print \$4 }'"
+	assert_success
+	assert_output "127.0.0.1:$PORT"
+	stop_server TERM
+	assert_equal "$status" 0
+	$PY -c "import socket; socket.socket(socket.AF_INET6).bind(('::1', 0))" 2>/dev/null ||
+	    skip "no IPv6 loopback here"
+	start_server_at '[::1]:0' '\[::1\]' --collect mem
+	run get "http://[::1]:$PORT/metrics"
+	assert_success
+	assert_line --regexp '^node_memory_MemTotal_bytes '
+	stop_server TERM
+	assert_equal "$status" 0
 }

@@ -254,7 +254,7 @@ sec_cpu_prom(struct ctx *c, const struct proc_stat *st, int have_st,
 		si_prom_gauge(c, "node_cpu_scaling_frequency_hertz",
 		    "Current scaled CPU thread frequency in hertz (mean over CPUs).",
 		    f->cur * 1e6);
-	si_prom_gauge(c, "syskit_cpu_effective_count",
+	si_prom_gauge(c, "syskit_cpus_effective",
 	    "CPUs a program should use: usable CPUs within the cgroup CPU quota.",
 	    effective);
 }
@@ -279,9 +279,10 @@ sec_cpu(struct ctx *c, int effective_only)
 		printf("%d\n", eff);
 		return c->rc;
 	}
-	logical = si_cpu_online(c);
+	/* the counts are not among the Prometheus families */
+	logical = c->pr ? 0 : si_cpu_online(c);
 	logical_err = errno;
-	phys = proc_cpu_physical();
+	phys = c->pr ? 0 : proc_cpu_physical();
 	memset(&st, 0, sizeof(st));
 	memset(&st2, 0, sizeof(st2));
 	stp = si_get_stat(c);

@@ -1,20 +1,40 @@
 /* sysinfo host: uname, os-release, boot time, uptime, load, users, the current user. */
 #include "sysinfo.h"
 
+/* A value of os-release: quotes removed; inside double quotes a
+ * backslash escapes the next character (os-release(5)). */
 static void
 osrel_value(char *dst, size_t len, const char *v)
 {
-	size_t n = strcspn(v, "\n");
+	size_t n = strcspn(v, "\n"), i, o = 0;
+	int dq = 0;
 
 	if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
+		dq = v[0] == '"';
 		v++;
 		n -= 2;
 	}
-	if (n >= len)
-		n = len - 1;
-	memcpy(dst, v, n);
-	dst[n] = '\0';
+	for (i = 0; i < n && o + 1 < len; i++) {
+		if (dq && v[i] == '\\' && i + 1 < n)
+			i++;
+		dst[o++] = v[i];
+	}
+	dst[o] = '\0';
 }
+
+static const struct {
+	const char	*key;
+	size_t		 off, size;
+} osrel_keys[] = {
+#define OK(k, f) { k "=", offsetof(struct osrel, f), \
+	sizeof(((struct osrel *)0)->f) }
+	OK("NAME", name), OK("VERSION_ID", version), OK("PRETTY_NAME", pretty),
+	OK("ID", id), OK("ID_LIKE", id_like), OK("VERSION", version_str),
+	OK("VERSION_CODENAME", codename), OK("BUILD_ID", build_id),
+	OK("VARIANT", variant), OK("VARIANT_ID", variant_id),
+	OK("IMAGE_ID", image_id), OK("IMAGE_VERSION", image_version),
+#undef OK
+};
 
 /*
  * Open a file of the system being described: this machine's, or for a
@@ -52,6 +72,7 @@ static int
 read_osrel(struct osrel *o, int fd)
 {
 	char buf[4096], *line;
+	size_t i, k;
 	ssize_t n;
 
 	memset(o, 0, sizeof(*o));
@@ -61,19 +82,41 @@ read_osrel(struct osrel *o, int fd)
 		return -1;
 	buf[n] = '\0';
 	for (line = buf; line != NULL && *line != '\0';) {
-		if (strncmp(line, "NAME=", 5) == 0)
-			osrel_value(o->name, sizeof(o->name), line + 5);
-		else if (strncmp(line, "VERSION_ID=", 11) == 0)
-			osrel_value(o->version, sizeof(o->version), line + 11);
-		else if (strncmp(line, "PRETTY_NAME=", 12) == 0)
-			osrel_value(o->pretty, sizeof(o->pretty), line + 12);
-		else if (strncmp(line, "ID=", 3) == 0)
-			osrel_value(o->id, sizeof(o->id), line + 3);
+		for (i = 0; i < nitems(osrel_keys); i++) {
+			k = strlen(osrel_keys[i].key);
+			if (strncmp(line, osrel_keys[i].key, k) == 0) {
+				osrel_value((char *)o + osrel_keys[i].off,
+				    osrel_keys[i].size, line + k);
+				break;
+			}
+		}
 		line = strchr(line, '\n');
 		if (line != NULL)
 			line++;
 	}
 	return 0;
+}
+
+/* node_os_version: VERSION_ID's leading major.minor, as node_exporter
+ * has it (absent when VERSION_ID does not start with a number > 0). */
+static void
+os_version(struct ctx *c, const struct osrel *os)
+{
+	char num[64];
+	size_t n = strspn(os->version, "0123456789");
+	double v;
+
+	if (n == 0)
+		return;
+	if (os->version[n] == '.')
+		n += 1 + strspn(os->version + n + 1, "0123456789");
+	snprintf(num, sizeof(num), "%.*s", (int)n, os->version);
+	if ((v = strtod(num, NULL)) <= 0)
+		return;
+	prom_family(&c->prom, "node_os_version", "gauge",
+	    "Metric containing the major.minor part of the OS version.");
+	prom_sample(&c->prom, "node_os_version", v, "id", os->id,
+	    "id_like", os->id_like, "name", os->name, NULL);
 }
 
 /* os-release: /etc's, else /usr/lib's (when /etc's is not there). */
@@ -208,9 +251,16 @@ sec_host(struct ctx *c)
 		if (have_os) {
 			prom_family(&c->prom, "node_os_info", "gauge",
 			    "A metric with a constant '1' value labeled by build_id, id, id_like, image_id, image_version, name, pretty_name, variant, variant_id, version, version_codename, version_id.");
-			prom_sample(&c->prom, "node_os_info", 1, "id", os.id,
+			prom_sample(&c->prom, "node_os_info", 1,
+			    "build_id", os.build_id, "id", os.id,
+			    "id_like", os.id_like, "image_id", os.image_id,
+			    "image_version", os.image_version,
 			    "name", os.name, "pretty_name", os.pretty,
+			    "variant", os.variant, "variant_id", os.variant_id,
+			    "version", os.version_str,
+			    "version_codename", os.codename,
 			    "version_id", os.version, NULL);
+			os_version(c, &os);
 		}
 		if (have_bt)
 			si_prom_gauge(c, "node_boot_time_seconds",

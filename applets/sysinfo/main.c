@@ -40,7 +40,7 @@ static const char usage[] =
     "      --textfile DIR    write DIR/syskit.prom atomically\n"
     "      --every DUR       --textfile: rewrite it every DUR until SIGTERM\n"
     "      --collect LIST    sections to serve, comma-separated (default all\n"
-    "                        but conn)\n"
+    "                        but conn), and procs (syskit_processes)\n"
     "      --max-conns N     --serve: connections at once (default 64)\n"
     "      --read-timeout DUR  --serve: time for a request (default 10s)\n"
     "  -h, --help            show this help\n"
@@ -226,7 +226,8 @@ si_cgroup(struct ctx *c)
 }
 
 /* The entries of <sys>/REL, sorted (so output is stable), as one block:
- * free() it. */
+ * free() it.  REL is a registry that lives as long as the kernel (block,
+ * class/NAME, devices/system/cpu): --serve keeps it open. */
 int
 si_sys_list(const char *rel, char ***out)
 {
@@ -234,7 +235,7 @@ si_sys_list(const char *rel, char ***out)
 	int n, i, k = 0;
 
 	snprintf(path, sizeof(path), "%s/%s", sys_root(), rel);
-	if ((n = proc_dir_names(path, out)) < 0)
+	if ((n = proc_dir_names_kept(path, out)) < 0)
 		return -1;
 	for (i = 0; i < n; i++)		/* hidden entries are not devices */
 		if ((*out)[i][0] != '.')
@@ -364,7 +365,8 @@ parse_collect(const char *s)
 		return 0;
 	snprintf(buf, sizeof(buf), "%s", s);
 	for (p = buf; (tok = strsep(&p, ",")) != NULL; ) {
-		if ((b = parse_section(tok)) == 0)
+		if ((b = strcmp(tok, "procs") == 0 ? S_PROCS :
+		    parse_section(tok)) == 0)
 			return 0;
 		want |= b;
 	}

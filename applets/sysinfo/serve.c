@@ -56,19 +56,29 @@ count_pid(int dfd, const char *name, unsigned type, void *arg)
 	return 0;
 }
 
-/* Process and thread counts: syskit_processes, syskit_threads. */
+/* The proc root, open while a server or --every runs (-1: per scrape). */
+static int procfd = -1;
+
+/*
+ * syskit_threads (the scheduling entities /proc/loadavg counts), and with
+ * S_PROCS syskit_processes: /proc's numbered entries, a walk whose cost
+ * grows with the number of processes (the kernel looks each one up), so
+ * asked for by name, as node_exporter's processes collector is.
+ */
 static void
-procs(struct ctx *c)
+procs(struct ctx *c, int want)
 {
 	struct loadavg la;
 	unsigned long n = 0;
-	int dfd;
+	int dfd = procfd;
 
-	if ((dfd = open(proc_root(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+	if ((want & S_PROCS) && (dfd >= 0 || (dfd = open(proc_root(),
+	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)) {
 		if (fs_dir_each(dfd, count_pid, &n) == 0)
 			si_prom_gauge(c, "syskit_processes",
 			    "Number of processes.", (double)n);
-		close(dfd);
+		if (dfd != procfd)
+			close(dfd);
 	}
 	if (proc_loadavg(&la) == 0)
 		si_prom_gauge(c, "syskit_threads",
@@ -98,7 +108,7 @@ si_render(int want, size_t *len)
 	c.foreign = strcmp(proc_root(), "/proc") != 0;
 	prom_init(&c.prom, f);
 	si_prom_run(&c, want);
-	procs(&c);
+	procs(&c, want);
 	proc_stat_free(&c.st);
 	si_prom_gauge(&c, "syskit_scrape_duration_seconds",
 	    "Time this scrape took, in seconds.", loop_now() - t0);
@@ -185,6 +195,17 @@ to_openmetrics(const char *t, size_t len, size_t *outlen)
 	}
 	*outlen = n;
 	return buf;
+}
+
+/* A long run: descriptors kept open between renders (on), or closed. */
+static void
+keep_open(int on, int want)
+{
+	proc_keep_open(on);
+	if (procfd >= 0)
+		close(procfd);
+	procfd = on && (want & S_PROCS) ? open(proc_root(),
+	    O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 }
 
 /* ---- connections ---- */
@@ -530,6 +551,7 @@ si_serve(const struct si_serve_opts *o)
 		warn("event loop");
 		goto out;
 	}
+	keep_open(1, o->want);
 	fprintf(stderr, "syskit sysinfo: serving http://%s/metrics\n", shown);
 	signal(SIGPIPE, SIG_IGN);
 	if (loop_run(s.l) != 0) {
@@ -542,6 +564,7 @@ out:
 		if (s.conns[i] != NULL)
 			conn_close(s.conns[i]);
 	free(s.conns);
+	keep_open(0, 0);
 	if (s.l != NULL) {
 		loop_fd_del(s.l, s.lfd);
 		loop_free(s.l);
@@ -619,6 +642,7 @@ si_textfile(const struct si_serve_opts *o)
 		return 1;
 	if (o->every <= 0)
 		return 0;
+	keep_open(1, o->want);
 	if ((l = loop_new()) == NULL ||
 	    loop_signal(l, SIGTERM, on_stop, NULL) != 0 ||
 	    loop_signal(l, SIGINT, on_stop, NULL) != 0 ||
@@ -629,5 +653,6 @@ si_textfile(const struct si_serve_opts *o)
 	}
 	if (l != NULL)
 		loop_free(l);
+	keep_open(0, 0);
 	return ev.rc;
 }

@@ -48,6 +48,7 @@ enum {
 	S_LIMITS = 1 << 8,
 	S_PRESSURE = 1 << 9,
 	S_SUMMARY = 1 << 10,	/* no section, text: the summary (with cpu) */
+	S_PROCS = 1 << 11,	/* --serve, --textfile: process counts */
 };
 #define S_FULL	(S_HOST | S_CPU | S_MEM | S_SWAP | S_DISK | S_NET | \
 		 S_SENSORS | S_LIMITS | S_PRESSURE)
@@ -84,9 +85,12 @@ struct counter {
 	enum rep_unit	 unit;
 };
 
-/* os-release: NAME, VERSION_ID, PRETTY_NAME, ID. */
+/* os-release: the fields node_exporter's node_os_info labels (version is
+ * VERSION_ID, version_str VERSION). */
 struct osrel {
 	char	 name[128], version[64], pretty[192], id[64];
+	char	 id_like[128], version_str[128], codename[64], build_id[64];
+	char	 variant[128], variant_id[64], image_id[64], image_version[64];
 };
 
 struct fsuse {
