@@ -225,7 +225,7 @@ b"
 
 @test "--halt now,fail=1 stops at once and kills the running trees" {
 	pf=$BATS_TEST_TMPDIR/pids
-	run timeout 20 syskit run -j3 --halt now,fail=1 -k 1 -- sh -c '
+	run timeout 20 syskit run -j3 --halt now,fail=1 --kill-after 1 -- sh -c '
 	    if [ $1 = f ]; then sleep 0.3; exit 4; fi
 	    sleep 100 & echo $! >>"$2"; wait' sh ::: a b f c d e ::: "$pf"
 	assert_failure 1

@@ -13,8 +13,6 @@
 
 #include "../../lib/proc.h"
 
-static void fill(struct pool *p);
-
 /* ---- options ---- */
 
 static int
@@ -179,6 +177,75 @@ pool_opt(int ch, const char *arg, struct pool_opts *p)
 	return -1;
 }
 
+/* The long option name (up to '=') stands for, as getopt_long matches:
+ * the exact name, or the one name it is an abbreviation of. */
+static const struct option *
+long_match(const struct option *lo, const char *name)
+{
+	const struct option *hit = NULL;
+	size_t n = strcspn(name, "=");
+
+	for (; lo->name != NULL; lo++) {
+		if (strncmp(lo->name, name, n) != 0)
+			continue;
+		if (lo->name[n] == '\0')
+			return lo;
+		if (hit != NULL && (hit->has_arg != lo->has_arg ||
+		    hit->val != lo->val))
+			return NULL;	/* ambiguous: getopt will say so */
+		hit = lo;
+	}
+	return hit;
+}
+
+/*
+ * Before getopt: whether the options ask for a job pool (-j, --jobs or
+ * --commands), for -k is then GNU parallel's --keep-order and otherwise
+ * coreutils timeout's --kill-after.  The options end at "--" or the first
+ * word that is not one (optstring starts with '+'); -k counts as taking
+ * no value here, so that `-k -j2` and `-j2 -k` are both a pool keeping
+ * order, and `-k 5 -j2` is no pool (the scan stops at 5) and so 5 is
+ * --kill-after's value.
+ */
+int
+pool_prescan(int argc, char *argv[], const char *optstring,
+    const struct option *lo)
+{
+	const struct option *o;
+	const char *a, *c, *s;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		a = argv[i];
+		if (a[0] != '-' || a[1] == '\0' || strcmp(a, "--") == 0)
+			return 0;
+		if (a[1] == '-') {
+			if ((o = long_match(lo, a + 2)) == NULL)
+				continue;
+			if (o->val == 'j' || o->val == O_COMMANDS)
+				return 1;
+			if (o->has_arg == required_argument &&
+			    strchr(a, '=') == NULL)
+				i++;
+			continue;
+		}
+		for (c = a + 1; *c != '\0'; c++) {
+			if (*c == 'j')
+				return 1;
+			if (*c == 'k')
+				continue;
+			if (*c == ':' || (s = strchr(optstring + 1, *c)) == NULL)
+				break;
+			if (s[1] == ':') {
+				if (c[1] == '\0')
+					i++;
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
 /* ---- the jobs ---- */
 
 static void
@@ -265,10 +332,10 @@ job_complete(struct pool *p, struct job *j)
 	if (p->report != NULL)
 		pool_report(p, j, wall);
 	check_halt(p, j);
-	if (p->po->keep_order && p->po->out != POOL_UNGROUP) {
-		p->held[j->idx] = j;
+	j->ended = 1;
+	if (p->po->keep_order && p->po->out != POOL_UNGROUP)
 		pool_print_held(p, 0);
-	} else {
+	else {
 		pool_job_print(p, j);
 		j->next = p->grave;
 		p->grave = j;
@@ -324,7 +391,7 @@ maybe_done(struct pool *p, struct job *j)
 			return;
 	}
 	job_complete(p, j);
-	fill(p);
+	pool_fill(p);
 }
 
 static ssize_t
@@ -509,21 +576,46 @@ start_job(struct pool *p, size_t idx)
 	if (p->o->merge)
 		j->s[1].no = 1;
 	pool_job_argv(p, j);
+	if (p->po->keep_order && p->po->out != POOL_UNGROUP)
+		pool_order_add(p, j);
 	if (start(p, j) == -1)
 		job_complete(p, j);
 }
 
-static void
-fill(struct pool *p)
+static int
+stopping(const struct pool *p)
 {
-	while (p->running < p->max && !p->halting && !p->sig &&
-	    !p->self_failed && !p->out_dead[1] && p->next < p->total) {
-		if (p->skip != NULL && p->skip[p->next]) {
-			p->next++;
-			continue;
+	return p->halting || p->sig || p->self_failed || p->out_dead[1];
+}
+
+/* --resume: whether the job log has job seq done (seqs come in order). */
+static int
+skipped(struct pool *p, size_t seq)
+{
+	while (p->iskip < p->nskip && p->skip[p->iskip] < seq)
+		p->iskip++;
+	return p->iskip < p->nskip && p->skip[p->iskip] == seq;
+}
+
+void
+pool_fill(struct pool *p)
+{
+	int rc;
+
+	while (p->running < p->max && !stopping(p)) {
+		if (p->next >= p->total) {
+			if ((rc = pool_input_more(p)) == 1)
+				continue;
+			if (rc == -1)
+				p->self_failed = 1;
+			break;
 		}
-		start_job(p, p->next++);
+		if (!skipped(p, p->next + 1))
+			start_job(p, p->next);
+		p->next++;
+		pool_input_release(p);
 	}
+	pool_input_watch(p, p->running < p->max && !stopping(p));
 }
 
 /* ---- setting up ---- */
@@ -631,20 +723,18 @@ free_grave(struct pool *p)
 static void
 cleanup(struct pool *p)
 {
-	size_t g, i;
+	struct job *j;
 
 	free_grave(p);
-	for (g = 0; g < p->ngrp; g++) {
-		for (i = 0; i < p->gn[g]; i++)
-			free(p->grp[g][i]);
-		free(p->grp[g]);
+	while ((j = p->ohead) != NULL) {
+		p->ohead = j->onext;
+		if (j->ended)
+			job_free(j);
 	}
-	free(p->grp);
-	free(p->gn);
+	pool_input_free(p);
 	free(p->tmpl);
 	free(p->envp);
 	free(p->slot);
-	free(p->held);
 	free(p->skip);
 	free(p->rbuf);
 	if (p->joblog != NULL)
@@ -660,14 +750,12 @@ pool_setup(struct pool *p, int argc, char *argv[])
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	size_t i;
 
-	if (pool_read_input(p, argc, argv) == -1 || pool_count_jobs(p) == -1 ||
+	if (pool_open_input(p, argc, argv) == -1 ||
 	    pool_open_records(p) == -1)
 		return -1;
 	p->repl = p->tmpl != NULL && pool_has_repl(p->tmpl);
 	p->max = slots(p->po);
 	p->slot = xcalloc((size_t)p->max, sizeof(*p->slot));
-	if (p->po->keep_order)
-		p->held = xcalloc(p->total + 1, sizeof(*p->held));
 	p->rbuf = xmalloc(RBUF);
 	if (p->o->nenv > 0 || p->o->clear_env)
 		p->envp = run_build_env(p->o);
@@ -687,6 +775,9 @@ pool_setup(struct pool *p, int argc, char *argv[])
 		}
 	p->progress = (p->po->bar || p->po->eta) &&
 	    (p->po->bar == 2 || p->po->eta == 2 || isatty(2));
+	/* as GNU parallel: the progress line needs the total first */
+	if (p->progress && pool_input_all(p) == -1)
+		return -1;
 	return 0;
 }
 
@@ -708,8 +799,8 @@ pool_main(struct opts *o, int argc, char *argv[])
 		cleanup(&p);
 		return EXIT_SELF;
 	}
-	fill(&p);
-	while (p.running > 0) {
+	pool_fill(&p);
+	while (p.running > 0 || p.in.watched) {
 		if (loop_once(p.loop, -1) == -1 && errno != EINTR) {
 			warn("event loop");
 			p.self_failed = 1;
@@ -717,8 +808,7 @@ pool_main(struct opts *o, int argc, char *argv[])
 		}
 		free_grave(&p);
 	}
-	if (p.held != NULL)
-		pool_print_held(&p, 1);
+	pool_print_held(&p, 1);
 	pool_progress(&p, 1);
 	rc = exit_code(&p);
 	cleanup(&p);
