@@ -15,6 +15,24 @@ alive() {
 	[ "$st" != Z ]
 }
 
+# wait_grep PATTERN FILE: PATTERN shows in FILE within 10 s
+wait_grep() {
+	local i
+	for i in $(seq 200); do
+		grep -q -- "$1" "$2" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+teardown() {
+	exec 4>&-
+	if [ -n "${bgpid:-}" ]; then
+		kill "$bgpid" 2>/dev/null || true
+		wait "$bgpid" 2>/dev/null || true
+	fi
+}
+
 # ---- input and replacement strings ----
 
 @test "replacement strings are GNU parallel's" {
@@ -114,6 +132,130 @@ b>
 	assert_success
 	assert_equal "$output" "1
 2"
+}
+
+# ---- streaming: the input is read as the jobs need it ----
+
+# stream_check OPTION...: a job runs once its item is whole while the
+# writer of a FIFO keeps it open; a partial line starts nothing.  The
+# lines are "one" and "two", after $pfx; each job must print "job LINE".
+stream_check() {
+	local fifo=$BATS_TEST_TMPDIR/fifo out=$BATS_TEST_TMPDIR/out rc=0
+	rm -f "$fifo" "$out"
+	mkfifo "$fifo"
+	timeout 30 syskit run -j2 "$@" <"$fifo" >"$out" 3>&- &
+	bgpid=$!
+	exec 4>"$fifo"
+	echo "${pfx:-}one" >&4
+	wait_grep 'job one' "$out"
+	printf '%stw' "${pfx:-}" >&4
+	sleep 0.2
+	assert_equal "$(cat "$out")" 'job one'
+	echo o >&4
+	wait_grep 'job two' "$out"
+	exec 4>&-
+	wait "$bgpid" || rc=$?
+	bgpid=
+	assert_equal "$rc" 0
+	assert_equal "$(cat "$out")" "job one
+job two"
+}
+
+@test "stdin streams: a job runs once its line is whole, the writer still open" {
+	stream_check -- sh -c 'echo "job $1"' sh
+}
+
+@test "streaming with --keep-order, --line-buffer and :::" {
+	stream_check --keep-order -- sh -c 'echo "job $1"' sh
+	stream_check --line-buffer -- sh -c 'echo "job $1"' sh
+	stream_check -a - -- sh -c 'echo "$2 $1"' sh ::: job
+}
+
+@test "-a FIFO and --commands - stream as stdin does" {
+	stream_check -a /dev/stdin -- sh -c 'echo "job $1"' sh
+	pfx='echo job ' stream_check --commands -
+}
+
+@test "an endless input: --halt ends the pool, the input is not read to its end" {
+	run timeout 20 sh -c 'yes | syskit run -j2 --halt now,success=1 -- true'
+	assert_success
+	run timeout 20 sh -c 'yes | syskit run -j1 --halt soon,fail=3 -- false'
+	assert_failure 3
+}
+
+@test "read-ahead is bounded: busy slots stop the reading" {
+	local started=$BATS_TEST_TMPDIR/started rchar
+	yes | syskit run -j1 -- sh -c 'touch "$0"; sleep 30' "$started" 3>&- &
+	bgpid=$!
+	for i in $(seq 200); do
+		[ -e "$started" ] && break
+		sleep 0.05
+	done
+	[ -e "$started" ]
+	sleep 0.5
+	rchar=$(awk '$1 == "rchar:" { print $2 }' "/proc/$bgpid/io")
+	[ "$rchar" -lt 1048576 ]
+	kill -TERM "$bgpid"
+	wait "$bgpid" || true
+	bgpid=
+}
+
+@test "--bar=always reads the whole input first (the total), as GNU parallel" {
+	run --separate-stderr sh -c '(echo 1; sleep 0.3; echo 2; echo 3) |
+	    syskit run -j1 --bar=always -- true'
+	assert_success
+	[[ "$stderr" == *"1/3 jobs"* ]]
+	[[ "$stderr" == *"3/3 jobs"* ]]
+}
+
+@test "--resume with streamed input; a job log's odd lines pass" {
+	log=$BATS_TEST_TMPDIR/log
+	run syskit run -j2 --joblog "$log" -- echo < <(printf '1\n2\n')
+	assert_success
+	printf '18446744073709551615\t:\t0\t0\t0\t0\t0\t0\tx\n' >>"$log"
+	printf '9999999999999\t:\t0\t0\t0\t0\t0\t0\tx\n0\tx\n\n\t\t\t\n3\t:\n' >>"$log"
+	run syskit run -j2 --keep-order --joblog "$log" --resume -- echo < <(seq 4)
+	assert_success
+	assert_equal "$output" "3
+4"
+}
+
+# ---- -k ----
+
+@test "-k is --keep-order with -j (or --commands), --kill-after without" {
+	for opts in "-j3 -k" "-k -j3" "-kj3" "--jobs=3 -k" "-k --jobs 3"; do
+		run syskit run $opts -- sh -c 'sleep 0.$((4 - $1)); echo $1' sh ::: 1 2 3
+		assert_success
+		assert_equal "$output" "1
+2
+3"
+	done
+	run syskit run -k --commands - <<<'sleep 0.3; echo a
+echo b'
+	assert_success
+	assert_equal "$output" "a
+b"
+	# without a pool, -k takes a duration
+	run --separate-stderr syskit run -k x -- true
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "syskit run: invalid --kill-after: x"
+	# the options end at the duration: no pool yet, so -k 5 is --kill-after
+	run --separate-stderr syskit run -k x -j2 -- true ::: 1
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "syskit run: invalid --kill-after: x"
+	run syskit run -k 5 -j2 -- echo ::: a
+	assert_success
+	assert_output a
+	# with -j, -k takes none: x is the command
+	run --separate-stderr syskit run -j2 -k x ::: 1
+	assert_failure 1
+	assert_equal "${stderr_lines[0]}" "syskit run: x: No such file or directory"
+	run --separate-stderr syskit run -j2 --kill-after x -- true ::: 1
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "syskit run: invalid --kill-after: x"
+	run --separate-stderr syskit run -e -j -k x -- true
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "syskit run: invalid --env (NAME=VALUE): -j"
 }
 
 # ---- output ----

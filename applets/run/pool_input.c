@@ -31,8 +31,12 @@ open_file(struct pool *p, const char *path, int delim)
 
 	in->delim = delim;
 	if (strcmp(path, "-") == 0) {
-		in->fd = 0;
 		in->name = xstrdup("standard input");
+		if (fcntl(0, F_GETFL) == -1) {	/* closed: say so now */
+			warn("cannot read %s", in->name);
+			return -1;
+		}
+		in->fd = 0;
 		return 0;
 	}
 	in->name = xstrdup(run_vis(v, sizeof(v), path));
