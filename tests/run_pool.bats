@@ -363,6 +363,18 @@ b"
 	assert_equal "$(wc -l <"$cnt")" 3
 }
 
+@test "per-job --limit and --kill-after" {
+	run syskit run -j2 --keep-order --limit nofile=64 -- sh -c 'ulimit -n' ::: a b
+	assert_success
+	assert_equal "$output" "64
+64"
+	# TERM ignored: KILL after 0.2s, not the default 5s (bound: 4.5s)
+	run timeout 4.5 syskit run -j2 -t 0.1 --kill-after 0.2 --joblog "$BATS_TEST_TMPDIR/log" -- sh -c 'trap "" TERM; sleep 30' ::: a b
+	assert_failure 2
+	assert_equal "$(cut -f8 "$BATS_TEST_TMPDIR/log" | tail -n +2)" "9
+9"
+}
+
 # ---- --halt ----
 
 @test "--halt now,fail=1 stops at once and kills the running trees" {
@@ -450,6 +462,19 @@ for r in rs:
 	run --separate-stderr syskit run -j2 --bar=always -- true ::: 1 2
 	assert_success
 	[[ "$stderr" == *"2/2 jobs"* ]]
+}
+
+@test "--bar and --eta are on when stderr is a terminal" {
+	command -v script >/dev/null || skip "script(1) is not installed (bsdutils)"
+	run script -qec 'syskit run -j2 --bar -- true ::: 1 2 3' /dev/null
+	assert_success
+	[[ "$output" == *"3/3 jobs"* ]]
+	run script -qec 'syskit run -j2 --eta -- true ::: 1 2 3' /dev/null
+	assert_success
+	[[ "$output" == *"left: 0 done: 3"* ]]
+	run --separate-stderr syskit run -j2 --eta=always -- true ::: 1 2
+	assert_success
+	[[ "$stderr" == *"left: 0 done: 2"* ]]
 }
 
 # ---- -j ----
