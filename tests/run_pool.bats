@@ -176,6 +176,21 @@ job two"
 	pfx='echo job ' stream_check --commands -
 }
 
+@test "TERM while the pool waits for input: it ends at once, 143" {
+	local fifo=$BATS_TEST_TMPDIR/fifo out=$BATS_TEST_TMPDIR/out rc=0
+	mkfifo "$fifo"
+	timeout -s KILL 10 syskit run -j2 -- echo <"$fifo" >"$out" 3>&- &
+	bgpid=$!
+	exec 4>"$fifo"
+	echo a >&4
+	wait_grep a "$out"
+	kill -TERM "$bgpid"
+	wait "$bgpid" || rc=$?
+	bgpid=
+	exec 4>&-
+	assert_equal "$rc" 143
+}
+
 @test "an endless input: --halt ends the pool, the input is not read to its end" {
 	run timeout 20 sh -c 'yes | syskit run -j2 --halt now,success=1 -- true'
 	assert_success

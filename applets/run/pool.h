@@ -60,6 +60,7 @@ struct pool_in {
 	char		*name;		/* for messages, escaped */
 	char		*buf;		/* read, not yet split */
 	size_t		 len, cap;
+	size_t		 scan;		/* buf[0 .. scan) has no delimiter */
 	char		**item;		/* split: item[head .. n) */
 	size_t		 head, n, icap;
 	size_t		 base;		/* the number of item[head] */

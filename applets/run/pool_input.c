@@ -128,20 +128,20 @@ add_item(struct pool *p, const char *s, size_t n)
 }
 
 /* The whole items in the buffer (at the end, the last one without its
- * delimiter too). */
+ * delimiter too); a long item is searched once, not at every read. */
 static int
 split(struct pool *p)
 {
 	struct pool_in *in = &p->in;
-	size_t off = 0;
+	size_t off = 0, from = in->scan;
 	char *d;
 
-	while (off < in->len && (d = memchr(in->buf + off, in->delim,
-	    in->len - off)) != NULL) {
+	while (from < in->len && (d = memchr(in->buf + from, in->delim,
+	    in->len - from)) != NULL) {
 		if (add_item(p, in->buf + off, (size_t)(d - in->buf) - off) ==
 		    -1)
 			return -1;
-		off = (size_t)(d - in->buf) + 1;
+		off = from = (size_t)(d - in->buf) + 1;
 	}
 	if (in->eof && off < in->len) {
 		if (add_item(p, in->buf + off, in->len - off) == -1)
@@ -150,6 +150,7 @@ split(struct pool *p)
 	}
 	memmove(in->buf, in->buf + off, in->len - off);
 	in->len -= off;
+	in->scan = in->len;
 	return 0;
 }
 
