@@ -1,7 +1,8 @@
 /*
  * run -j: a parallel job pool, as xargs -P and GNU parallel run one: a
  * command per input item (stdin lines, -0 items, -a FILE, ::: lists, or
- * --commands lines for /bin/sh -c), N at a time, every job a lib/child
+ * --commands lines for /bin/sh -c; read as the jobs need them, so that a
+ * job starts once its item is whole), N at a time, every job a lib/child
  * on one event loop, so that each gets run's time limit, whole-tree kill
  * and sweep.  Output grouped per job (memory, then a temp file), by line,
  * or passed through; --keep-order, --tag; --halt; GNU parallel's joblog
