@@ -85,6 +85,14 @@ b 2"
 	assert_output '1-a'
 }
 
+@test "--commands takes no command words or ::: lists: usage error" {
+	for extra in "-- echo x" "::: a" "-c true"; do
+		run --separate-stderr syskit run -j2 --commands /dev/null $extra
+		assert_failure 2
+		assert_equal "${stderr_lines[0]}" "syskit run: --commands takes no command (its lines are the commands)"
+	done
+}
+
 @test "--commands runs each line through /bin/sh -c" {
 	printf 'echo one | tr o O\nexit 3\necho "$((1+2))"\n' >"$BATS_TEST_TMPDIR/c"
 	run syskit run -j2 --keep-order --commands "$BATS_TEST_TMPDIR/c"
@@ -118,6 +126,26 @@ b>
 	run syskit run -j1 -- sh -c 'printf %s "$1" | wc -c' sh <"$BATS_TEST_TMPDIR/long"
 	assert_success
 	assert_output 100000
+}
+
+@test "a NUL in a line without -0: the item ends there, one warning, as xargs" {
+	run --separate-stderr syskit run -j1 --keep-order -- printf '<%s>\n' < <(printf 'a\0b\nc\n\0d\n')
+	assert_success
+	assert_equal "$output" "<a>
+<c>
+<>"
+	assert_equal "${#stderr_lines[@]}" 1
+	assert_equal "${stderr_lines[0]}" "syskit run: standard input: a NUL byte cuts an item short (-0 reads NUL-separated items)"
+}
+
+@test "a line past the kernel's argument limit fails its job alone (126)" {
+	{ echo short; head -c 200000 /dev/zero | tr '\0' x; echo; echo after; } >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr syskit run -j1 --keep-order --joblog "$BATS_TEST_TMPDIR/log" -- sh -c 'echo "${#1}"' sh <"$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	assert_equal "$output" "5
+5"
+	assert_equal "$stderr" "syskit run: sh: Argument list too long"
+	assert_equal "$(cut -f1,7 "$BATS_TEST_TMPDIR/log" | tail -n +2 | tr '\t\n' ': ')" "1:0 2:126 3:0 "
 }
 
 @test "no input: no jobs, exit 0" {
@@ -337,6 +365,12 @@ y'
 	assert_success
 	assert_equal "$(sort <<<"$output")" "a
 b"
+	# a partial line is out while its job still runs (it waits for that)
+	out=$BATS_TEST_TMPDIR/out rc=0
+	timeout 20 syskit run -j1 --ungroup -- sh -c '
+	    printf part; while ! grep -q part "$1"; do sleep 0.02; done; echo " end"' sh ::: "$out" >"$out" || rc=$?
+	assert_equal "$rc" 0
+	assert_equal "$(cat "$out")" "part end"
 }
 
 # ---- exit status ----
@@ -378,6 +412,40 @@ b"
 	assert_equal "$(wc -l <"$cnt")" 3
 }
 
+@test "per-job --retry-delay and --backoff: the job waits in its slot" {
+	f=$BATS_TEST_TMPDIR/t
+	run syskit run -j1 -r 2 --retry-delay 0.3 -- sh -c 'date +%s.%N >>"$1"; exit 1' sh ::: "$f"
+	assert_failure 1
+	assert_equal "$(wc -l <"$f")" 3
+	# each gap at least the delay (a lower bound: noise only lengthens it)
+	run awk 'NR > 1 && $1 - p < 0.29 { print "short gap", $1 - p } { p = $1 }' "$f"
+	assert_output ''
+	rm -f "$f"
+	run syskit run -j1 -r 2 --retry-delay 0.2 --backoff 3 -- sh -c 'date +%s.%N >>"$1"; exit 1' sh ::: "$f"
+	assert_failure 1
+	# 0.2 then 0.6, each with jitter 0.8 to 1.2: the second gap >= 0.48
+	run awk 'NR == 3 && $1 - p < 0.47 { print "short gap", $1 - p } { p = $1 }' "$f"
+	assert_output ''
+}
+
+@test "--halt and TERM end a job's wait for its retry" {
+	# a exits 3 and waits 100s to retry; b's failure halts the pool
+	run timeout 20 syskit run -j2 --halt now,fail=1 -r 5 --retry-on 3 --retry-delay 100 -- sh -c '
+	    if [ $1 = a ]; then exit 3; fi; sleep 0.3; exit 1' sh ::: a b
+	assert_failure 2
+	syskit run -j1 -r 5 --retry-delay 100 -- sh -c 'echo x >>"$1"; exit 1' sh ::: "$BATS_TEST_TMPDIR/n" 3>&- &
+	bgpid=$!
+	wait_grep x "$BATS_TEST_TMPDIR/n"
+	sleep 0.2
+	kill -TERM "$bgpid"
+	rc=0
+	timeout 10 tail --pid="$bgpid" -f /dev/null || rc=$?
+	assert_equal "$rc" 0
+	wait "$bgpid" || rc=$?
+	bgpid=
+	assert_equal "$rc" 143
+}
+
 @test "per-job --limit and --kill-after" {
 	run syskit run -j2 --keep-order --limit nofile=64 -- sh -c 'ulimit -n' ::: a b
 	assert_success
@@ -414,10 +482,26 @@ b"
 	assert_equal "$(awk 'NR > 1 && $NF == "a"' "$log" | awk '{ print $7 }')" 0
 }
 
-@test "--halt now,success=1 exits 0 on the first success" {
-	run timeout 20 syskit run -j2 --halt now,success=1 -- sh -c '
-	    if [ $1 = ok ]; then exit 0; fi; sleep 100' sh ::: x ok y z
+@test "--halt now,success=1 exits 0 on the first success, the other trees killed" {
+	pf=$BATS_TEST_TMPDIR/pids
+	run timeout 20 syskit run -j3 --halt now,success=1 -- sh -c '
+	    if [ $1 = ok ]; then sleep 0.3; exit 0; fi
+	    sleep 100 & echo $! >>"$2"; wait' sh ::: x y ok z ::: "$pf"
 	assert_success
+	[ "$(wc -l <"$pf")" -eq 2 ]
+	for p in $(cat "$pf"); do
+		! alive "$p"
+	done
+}
+
+@test "--halt now,fail=2 and soon,fail=2: the second failure stops the pool" {
+	log=$BATS_TEST_TMPDIR/log
+	run timeout 20 syskit run -j1 --halt now,fail=2 --joblog "$log" -- sh -c 'exit $1' sh ::: 0 1 0 1 0 0
+	assert_failure 2
+	assert_equal "$(awk 'NR > 1' "$log" | wc -l)" 4
+	run timeout 20 syskit run -j1 --halt soon,fail=2 --joblog "$log" -- sh -c 'exit $1' sh ::: 1 0 1 1 1
+	assert_failure 2
+	assert_equal "$(awk 'NR > 1' "$log" | wc -l)" 3
 }
 
 @test "--halt now,fail=50% stops once half the done jobs failed (3 at least)" {
@@ -442,6 +526,13 @@ b"
 	run awk -F'\t' 'NR > 1 { print NF, $1, $2, $6, $7, $8, $9 }' "$log"
 	assert_line "9 1 : 3 0 0 sh -c 'echo hi; exit \$1' sh 0"
 	assert_line "9 2 : 3 3 0 sh -c 'echo hi; exit \$1' sh 3"
+	# Exitval -1 when the pool killed it (time limit), 0 for another
+	# signal, as GNU parallel writes them
+	run syskit run -j2 -t 0.3 --joblog "$log" -- sh -c ::: 'sleep 30' 'kill -9 $$'
+	assert_failure 2
+	run awk -F'\t' 'NR > 1 { print $1, $7, $8 }' "$log"
+	assert_line "1 -1 15"
+	assert_line "2 0 9"
 }
 
 @test "--resume skips what the job log has; --resume-failed reruns failures" {

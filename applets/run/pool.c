@@ -272,13 +272,17 @@ is_failure(const struct job *j)
 	return j->code != 0;
 }
 
+static void retry_cancel(struct pool *p, struct job *j);
+
 static void
 halt_now(struct pool *p)
 {
 	int i;
 
 	for (i = 0; i < p->max; i++)
-		if (p->slot[i] != NULL && p->slot[i]->started &&
+		if (p->slot[i] != NULL && p->slot[i]->retry_timer != 0)
+			retry_cancel(p, p->slot[i]);
+		else if (p->slot[i] != NULL && p->slot[i]->started &&
 		    child_running(&p->slot[i]->ch)) {
 			p->slot[i]->halted = 1;
 			child_stop(&p->slot[i]->ch);
@@ -378,8 +382,49 @@ stream_close(struct jstream *s)
 }
 
 static void
+on_retry(struct loop *l, int id, void *arg)
+{
+	struct job *j = arg;
+	struct pool *p = j->p;
+
+	j->retry_timer = 0;
+	if (p->halting || p->sig || start(p, j) == -1) {
+		job_complete(p, j);
+		pool_fill(p);
+	}
+}
+
+/* --retry-delay before the next attempt, times --backoff per attempt
+ * made, with run's jitter (0.8 to 1.2); the job keeps its slot. */
+static double
+retry_wait(const struct pool *p, const struct job *j)
+{
+	const struct opts *o = p->o;
+	double d = o->retry_delay;
+	int i;
+
+	if (o->backoff <= 0)
+		return d;
+	for (i = 1; i < j->attempts && d < MAX_DURATION / o->backoff; i++)
+		d *= o->backoff;
+	return d * (0.8 + 0.4 * (double)random() / RAND_MAX);
+}
+
+/* A timed retry ends with the pool: the job completes as it last ended. */
+static void
+retry_cancel(struct pool *p, struct job *j)
+{
+	if (j->retry_timer == 0)
+		return;
+	loop_timer_del(p->loop, j->retry_timer);
+	j->retry_timer = 0;
+	job_complete(p, j);
+}
+
+static void
 maybe_done(struct pool *p, struct job *j)
 {
+	double wait;
 	int i;
 
 	if (!j->tree_done || j->s[0].fd != -1 || j->s[1].fd != -1)
@@ -388,6 +433,11 @@ maybe_done(struct pool *p, struct job *j)
 		for (i = 0; i < 2; i++)
 			pool_spool_free(&j->s[i].sp);
 		j->received = 0;
+		if ((wait = retry_wait(p, j)) > 0 &&
+		    (j->retry_timer = loop_timer(p->loop, wait, 0, on_retry,
+		    j)) > 0)
+			return;
+		j->retry_timer = 0;
 		if (start(p, j) == 0)
 			return;
 	}
@@ -663,7 +713,9 @@ on_signal(struct loop *l, const struct signalfd_siginfo *si, void *arg)
 	pool_input_watch(p, 0);		/* nothing more starts */
 	hard = (sig == SIGINT || sig == SIGTERM) && ++p->nint >= 2;
 	for (i = 0; i < p->max; i++)
-		if (p->slot[i] != NULL && p->slot[i]->started &&
+		if (p->slot[i] != NULL && p->slot[i]->retry_timer != 0)
+			retry_cancel(p, p->slot[i]);
+		else if (p->slot[i] != NULL && p->slot[i]->started &&
 		    !p->slot[i]->tree_done) {
 			if (hard)
 				child_kill(&p->slot[i]->ch);
@@ -761,6 +813,7 @@ pool_setup(struct pool *p, int argc, char *argv[])
 	p->rbuf = xmalloc(RBUF);
 	if (p->o->nenv > 0 || p->o->clear_env)
 		p->envp = run_build_env(p->o);
+	srandom((unsigned)(real_now() * 1e6) ^ (unsigned)getpid());
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGCHLD, SIG_DFL);	/* SIG_IGN would reap for us */
 	reap_subreaper();
@@ -796,6 +849,9 @@ pool_main(struct opts *o, int argc, char *argv[])
 		p.po->out = POOL_LINE;
 	if (check_opts(o, p.po) != 0)
 		return EXIT_USAGE;
+	if (p.po->commands != NULL && (optind < argc || o->shell != NULL))
+		return usage_error("--commands takes no command (its lines "
+		    "are the commands)");
 	p.t0 = loop_now();
 	if (pool_setup(&p, argc, argv) == -1) {
 		cleanup(&p);

@@ -42,6 +42,7 @@ struct job {
 	struct child	 ch;
 	struct jstream	 s[2];
 	int		 attempts;
+	int		 retry_timer;	/* waiting --retry-delay: the timer */
 	int		 tree_done, started, halted;
 	int		 code, spawn_failed;
 	double		 t0, start_real;
@@ -57,6 +58,7 @@ struct pool_in {
 	int		 fd;		/* -1: none (only ::: lists) */
 	int		 delim;
 	int		 eof, watched, nopoll;
+	int		 nul_said;	/* a NUL cut an item: said once */
 	char		*name;		/* for messages, escaped */
 	char		*buf;		/* read, not yet split */
 	size_t		 len, cap;

@@ -120,6 +120,14 @@ add_item(struct pool *p, const char *s, size_t n)
 		in->n -= in->head;
 		in->head = 0;
 	}
+	/* an argument ends at a NUL: as xargs, say so once and pass what
+	 * comes before it */
+	if (in->delim != '\0' && !in->nul_said &&
+	    memchr(s, '\0', n) != NULL) {
+		warnx("%s: a NUL byte cuts an item short (-0 reads "
+		    "NUL-separated items)", in->name);
+		in->nul_said = 1;
+	}
 	xgrow(&in->item, &in->icap, in->n + 1, sizeof(char *));
 	in->item[in->n++] = xstrndup(s, n);
 	in->nitems++;

@@ -172,14 +172,18 @@ job_signal(const struct job *j)
 	return WIFSIGNALED(j->ch.status) ? WTERMSIG(j->ch.status) : 0;
 }
 
+/* As GNU parallel: -1 when we killed it (time limit, --halt now), the
+ * exit status else (0 when a signal not ours ended it). */
 static int
 job_exitval(const struct job *j)
 {
 	if (j->spawn_failed || !j->started)
 		return j->code;
+	if (j->ch.timed_out || j->halted)
+		return -1;
 	if (WIFEXITED(j->ch.status))
 		return WEXITSTATUS(j->ch.status);
-	return -1;
+	return 0;
 }
 
 void
