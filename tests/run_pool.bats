@@ -431,8 +431,8 @@ b"
 @test "--halt and TERM end a job's wait for its retry" {
 	# a exits 3 and waits 100s to retry; b's failure halts the pool
 	run timeout 20 syskit run -j2 --halt now,fail=1 -r 5 --retry-on 3 --retry-delay 100 -- sh -c '
-	    if [ $1 = a ]; then exit 3; fi; sleep 0.3; exit 1' sh ::: a b
-	assert_failure 2
+	    if [ $1 = a ]; then exit 3; fi; sleep 0.3; exit 5' sh ::: a b
+	assert_failure 5
 	syskit run -j1 -r 5 --retry-delay 100 -- sh -c 'echo x >>"$1"; exit 1' sh ::: "$BATS_TEST_TMPDIR/n" 3>&- &
 	bgpid=$!
 	wait_grep x "$BATS_TEST_TMPDIR/n"
@@ -460,12 +460,12 @@ b"
 
 # ---- --halt ----
 
-@test "--halt now,fail=1 stops at once and kills the running trees" {
+@test "--halt now,fail=1 stops at once, kills the running trees, exits as the failed job" {
 	pf=$BATS_TEST_TMPDIR/pids
 	run timeout 20 syskit run -j3 --halt now,fail=1 --kill-after 1 -- sh -c '
 	    if [ $1 = f ]; then sleep 0.3; exit 4; fi
 	    sleep 100 & echo $! >>"$2"; wait' sh ::: a b f c d e ::: "$pf"
-	assert_failure 1
+	assert_failure 4
 	[ "$(wc -l <"$pf")" -eq 2 ]
 	for p in $(cat "$pf"); do
 		! alive "$p"
@@ -475,8 +475,8 @@ b"
 @test "--halt soon,fail=1 starts nothing more and waits for the running" {
 	log=$BATS_TEST_TMPDIR/log
 	run timeout 20 syskit run -j2 --halt soon,fail=1 --joblog "$log" -- sh -c '
-	    if [ $1 = f ]; then exit 1; fi; sleep 0.5' sh ::: a f b c d
-	assert_failure 1
+	    if [ $1 = f ]; then exit 6; fi; sleep 0.5' sh ::: a f b c d
+	assert_failure 6
 	# a and f ran; b started when f ended? never: soon starts nothing new
 	assert_equal "$(awk 'NR > 1' "$log" | wc -l)" 2
 	assert_equal "$(awk 'NR > 1 && $NF == "a"' "$log" | awk '{ print $7 }')" 0

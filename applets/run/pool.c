@@ -311,6 +311,8 @@ check_halt(struct pool *p, struct job *j)
 		p->halt_code = 0;
 	else if (j->started && j->ch.timed_out)
 		p->halt_code = EXIT_TIMEOUT;
+	else if (!po->halt_pct && po->halt_n == 1)
+		p->halt_code = j->code;	/* as parallel: the failed job's */
 	else
 		p->halt_code = -1;	/* the count of failures */
 	if (po->halt == HALT_NOW)
