@@ -358,6 +358,13 @@ b	y"
 	run syskit run -j1 --line-buffer -- sh -c 'printf "x\ny"' ::: 1
 	assert_output 'x
 y'
+	# a line past 64 KiB passes in parts, with --tag tagged once
+	run syskit run -j1 --line-buffer --tag -- sh -c 'head -c 150000 /dev/zero | tr "\0" x; echo; printf "y"' ::: a
+	assert_success
+	assert_equal "${#lines[@]}" 2
+	assert_equal "${#lines[0]}" 150002
+	assert_equal "${lines[0]:0:3}" "a	x"
+	assert_equal "${lines[1]}" "a	y"
 }
 
 @test "--ungroup passes the job's output straight through" {

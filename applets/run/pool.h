@@ -31,6 +31,7 @@ struct jstream {
 	struct spool	 sp;
 	char		*line;		/* --line-buffer: the partial line */
 	size_t		 linelen;
+	int		 midline;	/* a long line's part passed: no tag */
 };
 
 struct job {

@@ -109,7 +109,7 @@ pool_pass_lines(struct pool *p, struct jstream *s, const char *b, size_t n)
 	int bol;
 
 	while (n > 0) {
-		bol = 1;
+		bol = !s->midline;
 		if ((nl = memchr(b, '\n', n)) == NULL) {
 			if (s->linelen + n <= LINE_PART) {
 				if (s->line == NULL)
@@ -123,6 +123,7 @@ pool_pass_lines(struct pool *p, struct jstream *s, const char *b, size_t n)
 			k = (size_t)(nl - b) + 1;
 		pool_put_tagged(p, s->j, s->no, s->line, s->linelen, &bol);
 		pool_put_tagged(p, s->j, s->no, b, k, &bol);
+		s->midline = !bol;
 		s->linelen = 0;
 		b += k;
 		n -= k;
@@ -132,10 +133,11 @@ pool_pass_lines(struct pool *p, struct jstream *s, const char *b, size_t n)
 void
 pool_pass_rest(struct pool *p, struct jstream *s)
 {
-	int bol = 1;
+	int bol = !s->midline;
 
 	pool_put_tagged(p, s->j, s->no, s->line, s->linelen, &bol);
 	s->linelen = 0;
+	s->midline = 0;
 }
 
 /* ---- records: joblog, report, progress ---- */
