@@ -433,6 +433,10 @@ b"
 	# 0.2 then 0.6, each with jitter 0.8 to 1.2: the second gap >= 0.48
 	run awk 'NR == 3 && $1 - p < 0.47 { print "short gap", $1 - p } { p = $1 }' "$f"
 	assert_output ''
+	# -v says each retry
+	run --separate-stderr syskit run -j1 -v -r 1 --retry-delay 0 -- sh -c 'exit 3' ::: a
+	assert_failure 1
+	assert_equal "$stderr" "syskit run: job 1: attempt 1 of 2: exit 3; retrying in 0s"
 }
 
 @test "--halt and TERM end a job's wait for its retry" {

@@ -435,7 +435,13 @@ maybe_done(struct pool *p, struct job *j)
 		for (i = 0; i < 2; i++)
 			pool_spool_free(&j->s[i].sp);
 		j->received = 0;
-		if ((wait = retry_wait(p, j)) > 0 &&
+		wait = retry_wait(p, j);
+		if (p->o->verbose)
+			warnx("job %zu: attempt %d of %lld: %s %d; retrying in "
+			    "%.3gs", j->idx + 1, j->attempts, p->o->retries + 1,
+			    j->started && j->ch.timed_out ? "timed out, exit" :
+			    "exit", j->code, wait);
+		if (wait > 0 &&
 		    (j->retry_timer = loop_timer(p->loop, wait, 0, on_retry,
 		    j)) > 0)
 			return;
