@@ -15,6 +15,18 @@ alive() {
 	[ "$st" != Z ]
 }
 
+# all_dead FILE N: FILE lists N pids, and none of them is alive
+all_dead() {
+	local p
+	assert_equal "$(wc -l <"$1")" "$2"
+	for p in $(cat "$1"); do
+		if alive "$p"; then
+			echo "pid $p is alive"
+			return 1
+		fi
+	done
+}
+
 # wait_grep PATTERN FILE: PATTERN shows in FILE within 10 s
 wait_grep() {
 	local i
@@ -477,10 +489,7 @@ b"
 	    if [ $1 = f ]; then sleep 0.3; exit 4; fi
 	    sleep 100 & echo $! >>"$2"; wait' sh ::: a b f c d e ::: "$pf"
 	assert_failure 4
-	[ "$(wc -l <"$pf")" -eq 2 ]
-	for p in $(cat "$pf"); do
-		! alive "$p"
-	done
+	all_dead "$pf" 2
 }
 
 @test "--halt soon,fail=1 starts nothing more and waits for the running" {
@@ -499,10 +508,7 @@ b"
 	    if [ $1 = ok ]; then sleep 0.3; exit 0; fi
 	    sleep 100 & echo $! >>"$2"; wait' sh ::: x y ok z ::: "$pf"
 	assert_success
-	[ "$(wc -l <"$pf")" -eq 2 ]
-	for p in $(cat "$pf"); do
-		! alive "$p"
-	done
+	all_dead "$pf" 2
 }
 
 @test "--halt now,fail=2 and soon,fail=2: the second failure stops the pool" {
@@ -657,10 +663,7 @@ for r in rs:
 	rc=0
 	wait "$pid" || rc=$?
 	assert_equal "$rc" 143
-	assert_equal "$(wc -l <"$pf")" 2
-	for p in $(cat "$pf"); do
-		! alive "$p"
-	done
+	all_dead "$pf" 2
 }
 
 @test "stdout closed by its reader: no more jobs start, quiet exit" {
