@@ -105,7 +105,8 @@ if ov(sk) > 0:
 else:
     print("- overhead per job (CPU beyond the shell loop's fork+exec): syskit %.3f ms (none measurable), parallel %.3f ms." % (ov(sk), ov(pa)))
 print()
-print("Commands: `bench/pool.sh` (JOBS=%d)." % jobs)
+# the knobs, as the meta line has them: "jobs=N runs=N parallel_runs=N"
+print("Commands: `bench/pool.sh` (jobs=%s)." % meta.get("jobs", str(jobs)))
 PYEOF
 cat "$OUT/pool.md" >&2
 splice_results pool "$OUT/pool.md"
