@@ -6,6 +6,8 @@
 #
 #   syskit run -j 2 -a FILE -- true   the pool, default --group (two pipes
 #                                     per job) and --ungroup (none)
+#   cat FILE | syskit run -j 2 -- true  the items from a pipe, read through
+#                                     the event loop as the jobs need them
 #   xargs -P 2 -n 1 -a FILE true      the floor: fork and exec, no capture
 #   parallel -j 2 -a FILE true        GNU parallel (Perl; 3-10 ms a job)
 #   sh -c 'while read ...'            a loop of /bin/true, one at a time
@@ -51,6 +53,7 @@ TRUE=$(type -P true)
 hf pool-fast "$RUNS" 1 \
     "syskit run -j 2|$S run -j 2 -a $ITEMS -- true" \
     "syskit run -j 2 --ungroup|$S run -j 2 --ungroup -a $ITEMS -- true" \
+    "syskit run -j 2, stdin a pipe|sh -c 'cat $ITEMS | $S run -j 2 -- true'" \
     "xargs -P 2 -n 1|xargs -P 2 -n 1 -a $ITEMS true" \
     "shell loop|sh -c 'while read -r x; do $TRUE \"\$x\"; done <$ITEMS'"
 hf pool-parallel "$PRUNS" 0 \
@@ -70,6 +73,7 @@ def ms(name):
 def cpu(name):
     return res[name][1] / jobs * 1e3
 sk, sku, xa, pa, lo = "syskit run -j 2", "syskit run -j 2 --ungroup", "xargs -P 2 -n 1", "parallel -j 2", "shell loop"
+skp = "syskit run -j 2, stdin a pipe"
 print("%d jobs of `true`, one item each from a file; hyperfine medians (%s; %s, %s CPUs, load %s before)."
       % (jobs, meta.get("date", "?"), meta.get("commit", "?"), meta.get("nproc", "?"), meta.get("loadavg_before", "?")))
 print("%s; %s." % (meta.get("xargs", "?"), meta.get("parallel", "?")))
@@ -83,11 +87,13 @@ if busy:
 print()
 print("| command | per job (wall) | per job (CPU) | wall vs xargs |")
 print("|---|---|---|---|")
-for n in (sk, sku, xa, pa, lo):
+for n in (sk, sku, skp, xa, pa, lo):
     print("| %s | %.3f ms | %.3f ms | %.2fx |" % (n, ms(n), cpu(n), ms(n) / ms(xa)))
 print()
 print("- syskit (--group) vs xargs -P 2: **%.2fx** the wall time (goal: within 1.2x); %.2fx the CPU."
       % (ms(sk) / ms(xa), cpu(sk) / cpu(xa)))
+print("- the items from a pipe (streamed through the event loop) vs -a FILE: %.2fx the wall time, %.2fx the CPU (cat and sh included)."
+      % (ms(skp) / ms(sk), cpu(skp) / cpu(sk)))
 print("- parallel -j 2 vs syskit: **%.1fx** the per-job wall time, %.1fx the CPU."
       % (ms(pa) / ms(sk), cpu(pa) / cpu(sk)))
 # overhead: the CPU a job costs beyond a bare fork and exec of the same
@@ -99,7 +105,8 @@ if ov(sk) > 0:
 else:
     print("- overhead per job (CPU beyond the shell loop's fork+exec): syskit %.3f ms (none measurable), parallel %.3f ms." % (ov(sk), ov(pa)))
 print()
-print("Commands: `bench/pool.sh` (JOBS=%d)." % jobs)
+# the knobs, as the meta line has them: "jobs=N runs=N parallel_runs=N"
+print("Commands: `bench/pool.sh` (jobs=%s)." % meta.get("jobs", str(jobs)))
 PYEOF
 cat "$OUT/pool.md" >&2
 splice_results pool "$OUT/pool.md"

@@ -15,6 +15,36 @@ alive() {
 	[ "$st" != Z ]
 }
 
+# all_dead FILE N: FILE lists N pids, and none of them is alive
+all_dead() {
+	local p
+	assert_equal "$(wc -l <"$1")" "$2"
+	for p in $(cat "$1"); do
+		if alive "$p"; then
+			echo "pid $p is alive"
+			return 1
+		fi
+	done
+}
+
+# wait_grep PATTERN FILE: PATTERN shows in FILE within 10 s
+wait_grep() {
+	local i
+	for i in $(seq 200); do
+		grep -q -- "$1" "$2" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+teardown() {
+	exec 4>&-
+	if [ -n "${bgpid:-}" ]; then
+		kill "$bgpid" 2>/dev/null || true
+		wait "$bgpid" 2>/dev/null || true
+	fi
+}
+
 # ---- input and replacement strings ----
 
 @test "replacement strings are GNU parallel's" {
@@ -67,6 +97,14 @@ b 2"
 	assert_output '1-a'
 }
 
+@test "--commands takes no command words or ::: lists: usage error" {
+	for extra in "-- echo x" "::: a" "-c true"; do
+		run --separate-stderr syskit run -j2 --commands /dev/null $extra
+		assert_failure 2
+		assert_equal "${stderr_lines[0]}" "syskit run: --commands takes no command (its lines are the commands)"
+	done
+}
+
 @test "--commands runs each line through /bin/sh -c" {
 	printf 'echo one | tr o O\nexit 3\necho "$((1+2))"\n' >"$BATS_TEST_TMPDIR/c"
 	run syskit run -j2 --keep-order --commands "$BATS_TEST_TMPDIR/c"
@@ -102,6 +140,26 @@ b>
 	assert_output 100000
 }
 
+@test "a NUL in a line without -0: the item ends there, one warning, as xargs" {
+	run --separate-stderr syskit run -j1 --keep-order -- printf '<%s>\n' < <(printf 'a\0b\nc\n\0d\n')
+	assert_success
+	assert_equal "$output" "<a>
+<c>
+<>"
+	assert_equal "${#stderr_lines[@]}" 1
+	assert_equal "${stderr_lines[0]}" "syskit run: standard input: a NUL byte cuts an item short (-0 reads NUL-separated items)"
+}
+
+@test "a line past the kernel's argument limit fails its job alone (126)" {
+	{ echo short; head -c 200000 /dev/zero | tr '\0' x; echo; echo after; } >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr syskit run -j1 --keep-order --joblog "$BATS_TEST_TMPDIR/log" -- sh -c 'echo "${#1}"' sh <"$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	assert_equal "$output" "5
+5"
+	assert_equal "$stderr" "syskit run: sh: Argument list too long"
+	assert_equal "$(cut -f1,7 "$BATS_TEST_TMPDIR/log" | tail -n +2 | tr '\t\n' ': ')" "1:0 2:126 3:0 "
+}
+
 @test "no input: no jobs, exit 0" {
 	run syskit run -j2 -- false </dev/null
 	assert_success
@@ -114,6 +172,145 @@ b>
 	assert_success
 	assert_equal "$output" "1
 2"
+}
+
+# ---- streaming: the input is read as the jobs need it ----
+
+# stream_check OPTION...: a job runs once its item is whole while the
+# writer of a FIFO keeps it open; a partial line starts nothing.  The
+# lines are "one" and "two", after $pfx; each job must print "job LINE".
+stream_check() {
+	local fifo=$BATS_TEST_TMPDIR/fifo out=$BATS_TEST_TMPDIR/out rc=0
+	rm -f "$fifo" "$out"
+	mkfifo "$fifo"
+	timeout 30 syskit run -j2 "$@" <"$fifo" >"$out" 3>&- &
+	bgpid=$!
+	exec 4>"$fifo"
+	echo "${pfx:-}one" >&4
+	wait_grep 'job one' "$out"
+	printf '%stw' "${pfx:-}" >&4
+	sleep 0.2
+	assert_equal "$(cat "$out")" 'job one'
+	echo o >&4
+	wait_grep 'job two' "$out"
+	exec 4>&-
+	wait "$bgpid" || rc=$?
+	bgpid=
+	assert_equal "$rc" 0
+	assert_equal "$(cat "$out")" "job one
+job two"
+}
+
+@test "stdin streams: a job runs once its line is whole, the writer still open" {
+	stream_check -- sh -c 'echo "job $1"' sh
+}
+
+@test "streaming with --keep-order, --line-buffer and :::" {
+	stream_check --keep-order -- sh -c 'echo "job $1"' sh
+	stream_check --line-buffer -- sh -c 'echo "job $1"' sh
+	stream_check -a - -- sh -c 'echo "$2 $1"' sh ::: job
+}
+
+@test "-a FIFO and --commands - stream as stdin does" {
+	stream_check -a /dev/stdin -- sh -c 'echo "job $1"' sh
+	pfx='echo job ' stream_check --commands -
+}
+
+@test "TERM while the pool waits for input: it ends at once, 143" {
+	local fifo=$BATS_TEST_TMPDIR/fifo out=$BATS_TEST_TMPDIR/out rc=0
+	mkfifo "$fifo"
+	timeout -s KILL 10 syskit run -j2 -- echo <"$fifo" >"$out" 3>&- &
+	bgpid=$!
+	exec 4>"$fifo"
+	echo a >&4
+	wait_grep a "$out"
+	kill -TERM "$bgpid"
+	wait "$bgpid" || rc=$?
+	bgpid=
+	exec 4>&-
+	assert_equal "$rc" 143
+}
+
+@test "an endless input: --halt ends the pool, the input is not read to its end" {
+	run timeout 20 sh -c 'yes | syskit run -j2 --halt now,success=1 -- true'
+	assert_success
+	run timeout 20 sh -c 'yes | syskit run -j1 --halt soon,fail=3 -- false'
+	assert_failure 3
+}
+
+@test "read-ahead is bounded: busy slots stop the reading" {
+	local started=$BATS_TEST_TMPDIR/started rchar
+	yes | syskit run -j1 -- sh -c 'touch "$0"; sleep 30' "$started" 3>&- &
+	bgpid=$!
+	for i in $(seq 200); do
+		[ -e "$started" ] && break
+		sleep 0.05
+	done
+	[ -e "$started" ]
+	sleep 0.5
+	rchar=$(awk '$1 == "rchar:" { print $2 }' "/proc/$bgpid/io")
+	[ "$rchar" -lt 1048576 ]
+	kill -TERM "$bgpid"
+	wait "$bgpid" || true
+	bgpid=
+}
+
+@test "--bar=always reads the whole input first (the total), as GNU parallel" {
+	run --separate-stderr sh -c '(echo 1; sleep 0.3; echo 2; echo 3) |
+	    syskit run -j1 --bar=always -- true'
+	assert_success
+	[[ "$stderr" == *"1/3 jobs"* ]]
+	[[ "$stderr" == *"3/3 jobs"* ]]
+}
+
+@test "--resume with streamed input; a job log's odd lines pass" {
+	log=$BATS_TEST_TMPDIR/log
+	run syskit run -j2 --joblog "$log" -- echo < <(printf '1\n2\n')
+	assert_success
+	printf '18446744073709551615\t:\t0\t0\t0\t0\t0\t0\tx\n' >>"$log"
+	printf '9999999999999\t:\t0\t0\t0\t0\t0\t0\tx\n0\tx\n\n\t\t\t\n3\t:\n' >>"$log"
+	run syskit run -j2 --keep-order --joblog "$log" --resume -- echo < <(seq 4)
+	assert_success
+	assert_equal "$output" "3
+4"
+}
+
+# ---- -k ----
+
+@test "-k is --keep-order with -j (or --commands), --kill-after without" {
+	for opts in "-j3 -k" "-k -j3" "-kj3" "--jobs=3 -k" "-k --jobs 3"; do
+		run syskit run $opts -- sh -c 'sleep 0.$((4 - $1)); echo $1' sh ::: 1 2 3
+		assert_success
+		assert_equal "$output" "1
+2
+3"
+	done
+	run syskit run -k --commands - <<<'sleep 0.3; echo a
+echo b'
+	assert_success
+	assert_equal "$output" "a
+b"
+	# without a pool, -k takes a duration
+	run --separate-stderr syskit run -k x -- true
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "syskit run: invalid --kill-after: x"
+	# the options end at the duration: no pool yet, so -k 5 is --kill-after
+	run --separate-stderr syskit run -k x -j2 -- true ::: 1
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "syskit run: invalid --kill-after: x"
+	run syskit run -k 5 -j2 -- echo ::: a
+	assert_success
+	assert_output a
+	# with -j, -k takes none: x is the command
+	run --separate-stderr syskit run -j2 -k x ::: 1
+	assert_failure 1
+	assert_equal "${stderr_lines[0]}" "syskit run: x: No such file or directory"
+	run --separate-stderr syskit run -j2 --kill-after x -- true ::: 1
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "syskit run: invalid --kill-after: x"
+	run --separate-stderr syskit run -e -j -k x -- true
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" "syskit run: invalid --env (NAME=VALUE): -j"
 }
 
 # ---- output ----
@@ -173,6 +370,13 @@ b	y"
 	run syskit run -j1 --line-buffer -- sh -c 'printf "x\ny"' ::: 1
 	assert_output 'x
 y'
+	# a line past 64 KiB passes in parts, with --tag tagged once
+	run syskit run -j1 --line-buffer --tag -- sh -c 'head -c 150000 /dev/zero | tr "\0" x; echo; printf "y"' ::: a
+	assert_success
+	assert_equal "${#lines[@]}" 2
+	assert_equal "${#lines[0]}" 150002
+	assert_equal "${lines[0]:0:3}" "a	x"
+	assert_equal "${lines[1]}" "a	y"
 }
 
 @test "--ungroup passes the job's output straight through" {
@@ -180,6 +384,12 @@ y'
 	assert_success
 	assert_equal "$(sort <<<"$output")" "a
 b"
+	# a partial line is out while its job still runs (it waits for that)
+	out=$BATS_TEST_TMPDIR/out rc=0
+	timeout 20 syskit run -j1 --ungroup -- sh -c '
+	    printf part; while ! grep -q part "$1"; do sleep 0.02; done; echo " end"' sh ::: "$out" >"$out" || rc=$?
+	assert_equal "$rc" 0
+	assert_equal "$(cat "$out")" "part end"
 }
 
 # ---- exit status ----
@@ -221,34 +431,94 @@ b"
 	assert_equal "$(wc -l <"$cnt")" 3
 }
 
+@test "per-job --retry-delay and --backoff: the job waits in its slot" {
+	f=$BATS_TEST_TMPDIR/t
+	run syskit run -j1 -r 2 --retry-delay 0.3 -- sh -c 'date +%s.%N >>"$1"; exit 1' sh ::: "$f"
+	assert_failure 1
+	assert_equal "$(wc -l <"$f")" 3
+	# each gap at least the delay (a lower bound: noise only lengthens it)
+	run awk 'NR > 1 && $1 - p < 0.29 { print "short gap", $1 - p } { p = $1 }' "$f"
+	assert_output ''
+	rm -f "$f"
+	run syskit run -j1 -r 2 --retry-delay 0.2 --backoff 3 -- sh -c 'date +%s.%N >>"$1"; exit 1' sh ::: "$f"
+	assert_failure 1
+	# 0.2 then 0.6, each with jitter 0.8 to 1.2: the second gap >= 0.48
+	run awk 'NR == 3 && $1 - p < 0.47 { print "short gap", $1 - p } { p = $1 }' "$f"
+	assert_output ''
+	# -v says each retry
+	run --separate-stderr syskit run -j1 -v -r 1 --retry-delay 0 -- sh -c 'exit 3' ::: a
+	assert_failure 1
+	assert_equal "$stderr" "syskit run: job 1: attempt 1 of 2: exit 3; retrying in 0s"
+}
+
+@test "--halt and TERM end a job's wait for its retry" {
+	# a exits 3 and waits 100s to retry; b's failure halts the pool
+	run timeout 20 syskit run -j2 --halt now,fail=1 -r 5 --retry-on 3 --retry-delay 100 -- sh -c '
+	    if [ $1 = a ]; then exit 3; fi; sleep 0.3; exit 5' sh ::: a b
+	assert_failure 5
+	syskit run -j1 -r 5 --retry-delay 100 -- sh -c 'echo x >>"$1"; exit 1' sh ::: "$BATS_TEST_TMPDIR/n" 3>&- &
+	bgpid=$!
+	wait_grep x "$BATS_TEST_TMPDIR/n"
+	sleep 0.2
+	kill -TERM "$bgpid"
+	rc=0
+	timeout 10 tail --pid="$bgpid" -f /dev/null || rc=$?
+	assert_equal "$rc" 0
+	wait "$bgpid" || rc=$?
+	bgpid=
+	assert_equal "$rc" 143
+}
+
+@test "per-job --limit and --kill-after" {
+	run syskit run -j2 --keep-order --limit nofile=64 -- sh -c 'ulimit -n' ::: a b
+	assert_success
+	assert_equal "$output" "64
+64"
+	# TERM ignored: KILL after 0.2s, not the default 5s (bound: 4.5s)
+	run timeout 4.5 syskit run -j2 -t 0.1 --kill-after 0.2 --joblog "$BATS_TEST_TMPDIR/log" -- sh -c 'trap "" TERM; sleep 30' ::: a b
+	assert_failure 2
+	assert_equal "$(cut -f8 "$BATS_TEST_TMPDIR/log" | tail -n +2)" "9
+9"
+}
+
 # ---- --halt ----
 
-@test "--halt now,fail=1 stops at once and kills the running trees" {
+@test "--halt now,fail=1 stops at once, kills the running trees, exits as the failed job" {
 	pf=$BATS_TEST_TMPDIR/pids
-	run timeout 20 syskit run -j3 --halt now,fail=1 -k 1 -- sh -c '
+	run timeout 20 syskit run -j3 --halt now,fail=1 --kill-after 1 -- sh -c '
 	    if [ $1 = f ]; then sleep 0.3; exit 4; fi
 	    sleep 100 & echo $! >>"$2"; wait' sh ::: a b f c d e ::: "$pf"
-	assert_failure 1
-	[ "$(wc -l <"$pf")" -eq 2 ]
-	for p in $(cat "$pf"); do
-		! alive "$p"
-	done
+	assert_failure 4
+	all_dead "$pf" 2
 }
 
 @test "--halt soon,fail=1 starts nothing more and waits for the running" {
 	log=$BATS_TEST_TMPDIR/log
 	run timeout 20 syskit run -j2 --halt soon,fail=1 --joblog "$log" -- sh -c '
-	    if [ $1 = f ]; then exit 1; fi; sleep 0.5' sh ::: a f b c d
-	assert_failure 1
+	    if [ $1 = f ]; then exit 6; fi; sleep 0.5' sh ::: a f b c d
+	assert_failure 6
 	# a and f ran; b started when f ended? never: soon starts nothing new
 	assert_equal "$(awk 'NR > 1' "$log" | wc -l)" 2
 	assert_equal "$(awk 'NR > 1 && $NF == "a"' "$log" | awk '{ print $7 }')" 0
 }
 
-@test "--halt now,success=1 exits 0 on the first success" {
-	run timeout 20 syskit run -j2 --halt now,success=1 -- sh -c '
-	    if [ $1 = ok ]; then exit 0; fi; sleep 100' sh ::: x ok y z
+@test "--halt now,success=1 exits 0 on the first success, the other trees killed" {
+	pf=$BATS_TEST_TMPDIR/pids
+	run timeout 20 syskit run -j3 --halt now,success=1 -- sh -c '
+	    if [ $1 = ok ]; then sleep 0.3; exit 0; fi
+	    sleep 100 & echo $! >>"$2"; wait' sh ::: x y ok z ::: "$pf"
 	assert_success
+	all_dead "$pf" 2
+}
+
+@test "--halt now,fail=2 and soon,fail=2: the second failure stops the pool" {
+	log=$BATS_TEST_TMPDIR/log
+	run timeout 20 syskit run -j1 --halt now,fail=2 --joblog "$log" -- sh -c 'exit $1' sh ::: 0 1 0 1 0 0
+	assert_failure 2
+	assert_equal "$(awk 'NR > 1' "$log" | wc -l)" 4
+	run timeout 20 syskit run -j1 --halt soon,fail=2 --joblog "$log" -- sh -c 'exit $1' sh ::: 1 0 1 1 1
+	assert_failure 2
+	assert_equal "$(awk 'NR > 1' "$log" | wc -l)" 3
 }
 
 @test "--halt now,fail=50% stops once half the done jobs failed (3 at least)" {
@@ -273,6 +543,13 @@ b"
 	run awk -F'\t' 'NR > 1 { print NF, $1, $2, $6, $7, $8, $9 }' "$log"
 	assert_line "9 1 : 3 0 0 sh -c 'echo hi; exit \$1' sh 0"
 	assert_line "9 2 : 3 3 0 sh -c 'echo hi; exit \$1' sh 3"
+	# Exitval -1 when the pool killed it (time limit), 0 for another
+	# signal, as GNU parallel writes them
+	run syskit run -j2 -t 0.3 --joblog "$log" -- sh -c ::: 'sleep 30' 'kill -9 $$'
+	assert_failure 2
+	run awk -F'\t' 'NR > 1 { print $1, $7, $8 }' "$log"
+	assert_line "1 -1 15"
+	assert_line "2 0 9"
 }
 
 @test "--resume skips what the job log has; --resume-failed reruns failures" {
@@ -308,6 +585,19 @@ for r in rs:
 	run --separate-stderr syskit run -j2 --bar=always -- true ::: 1 2
 	assert_success
 	[[ "$stderr" == *"2/2 jobs"* ]]
+}
+
+@test "--bar and --eta are on when stderr is a terminal" {
+	command -v script >/dev/null || skip "script(1) is not installed (bsdutils)"
+	run script -qec 'syskit run -j2 --bar -- true ::: 1 2 3' /dev/null
+	assert_success
+	[[ "$output" == *"3/3 jobs"* ]]
+	run script -qec 'syskit run -j2 --eta -- true ::: 1 2 3' /dev/null
+	assert_success
+	[[ "$output" == *"left: 0 done: 3"* ]]
+	run --separate-stderr syskit run -j2 --eta=always -- true ::: 1 2
+	assert_success
+	[[ "$stderr" == *"left: 0 done: 2"* ]]
 }
 
 # ---- -j ----
@@ -373,10 +663,7 @@ for r in rs:
 	rc=0
 	wait "$pid" || rc=$?
 	assert_equal "$rc" 143
-	assert_equal "$(wc -l <"$pf")" 2
-	for p in $(cat "$pf"); do
-		! alive "$p"
-	done
+	all_dead "$pf" 2
 }
 
 @test "stdout closed by its reader: no more jobs start, quiet exit" {

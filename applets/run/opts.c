@@ -1,5 +1,6 @@
 /* run: the options, the environment and the command line. */
 #include "run.h"
+#include "pool.h"
 
 static const char usage[] =
     "usage: run [-iv] [-C dir] [-e name=value] [-k duration] [-n nice]\n"
@@ -13,7 +14,8 @@ static const char usage[] =
     "Time and signals:\n"
     "  -t, --timeout DUR       send the signal after DUR, exit 124 (0: never)\n"
     "  -s, --signal SIG        the timeout signal (default TERM)\n"
-    "  -k, --kill-after DUR    then KILL after DUR (default 5s; 0: never)\n"
+    "  -k, --kill-after DUR    then KILL after DUR (default 5s; 0: never);\n"
+    "                          -k is --keep-order in a job pool (-j)\n"
     "      --preserve-status   exit with the command's status even on timeout\n"
     "      --foreground        stay in our process group (terminal access);\n"
     "                          signals go to the command alone\n"
@@ -77,7 +79,7 @@ static const char usage[] =
     "      --group             each job's output whole when it ends (default)\n"
     "      --line-buffer       whole lines as they come\n"
     "      --ungroup           bytes as they come\n"
-    "      --keep-order        output in input order\n"
+    "  -k, --keep-order        output in input order (-k: with -j)\n"
     "      --tag               start output lines with the argument and a tab\n"
     "      --halt WHEN,fail=N|N%|success=N  stop: now (kill) or soon (wait)\n"
     "      --joblog FILE       GNU parallel's job log\n"
@@ -91,7 +93,7 @@ enum {
 	O_NEW_SESSION, O_PASS_FD, O_STDIN, O_INPUT, O_STDOUT, O_STDERR,
 	O_APPEND_, O_MERGE, O_CAPTURE, O_CAPTURE_LIMIT, O_TEE, O_PREFIX,
 	O_TIMESTAMPS, O_RETRY_DELAY, O_BACKOFF, O_RETRY_ON, O_REPORT,
-	O_VERSION,
+	O_VERSION, O_KILL_AFTER,
 };
 
 static const struct option longopts[] = {
@@ -124,7 +126,7 @@ static const struct option longopts[] = {
 	{ "version", no_argument, NULL, O_VERSION },
 	{ "input", required_argument, NULL, O_INPUT },
 	{ "keep-orphans", no_argument, NULL, O_KEEP_ORPHANS },
-	{ "kill-after", required_argument, NULL, 'k' },
+	{ "kill-after", required_argument, NULL, O_KILL_AFTER },
 	{ "limit", required_argument, NULL, O_LIMIT },
 	{ "merge", no_argument, NULL, O_MERGE },
 	{ "new-session", no_argument, NULL, O_NEW_SESSION },
@@ -220,16 +222,21 @@ parse_factor(const char *s, double *out)
 }
 
 #define OPTSTRING "+0a:c:C:e:hij:k:n:r:s:t:u:v"
+#define OPTSTRING_POOL "+0a:c:C:e:hij:kn:r:s:t:u:v"	/* -k: --keep-order */
 
 int
 run_parse_opts(int argc, char *argv[], struct opts *o)
 {
+	int pool_k = pool_prescan(argc, argv, OPTSTRING, longopts);
+	const char *optstring = pool_k ? OPTSTRING_POOL : OPTSTRING;
 	long long ll;
 	uint64_t u;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, OPTSTRING,
+	while ((ch = getopt_long(argc, argv, optstring,
 	    longopts, NULL)) != -1) {
+		if (ch == 'k' && pool_k)
+			ch = O_KEEP_ORDER;
 		if (ch == 'j' || ch == '0' || ch == 'a' ||
 		    (ch >= O_POOL && ch < O_POOL_END)) {
 			if (pool_opt(ch, optarg, &o->pool) == -1)
@@ -259,6 +266,7 @@ run_parse_opts(int argc, char *argv[], struct opts *o)
 			o->clear_env = 1;
 			break;
 		case 'k':
+		case O_KILL_AFTER:
 			if (args_duration(optarg, INFINITY, &o->kill_after))
 				return bad("--kill-after", optarg);
 			break;
@@ -379,7 +387,7 @@ run_parse_opts(int argc, char *argv[], struct opts *o)
 				return -1;
 			break;
 		default:
-			usage_badopt(argv, OPTSTRING, longopts);
+			usage_badopt(argv, optstring, longopts);
 			return -1;
 		}
 	}

@@ -1,7 +1,8 @@
 /*
  * run -j: a parallel job pool, as xargs -P and GNU parallel run one: a
  * command per input item (stdin lines, -0 items, -a FILE, ::: lists, or
- * --commands lines for /bin/sh -c), N at a time, every job a lib/child
+ * --commands lines for /bin/sh -c; read as the jobs need them, so that a
+ * job starts once its item is whole), N at a time, every job a lib/child
  * on one event loop, so that each gets run's time limit, whole-tree kill
  * and sweep.  Output grouped per job (memory, then a temp file), by line,
  * or passed through; --keep-order, --tag; --halt; GNU parallel's joblog
@@ -12,8 +13,6 @@
 #include <sched.h>
 
 #include "../../lib/proc.h"
-
-static void fill(struct pool *p);
 
 /* ---- options ---- */
 
@@ -179,6 +178,75 @@ pool_opt(int ch, const char *arg, struct pool_opts *p)
 	return -1;
 }
 
+/* The long option name (up to '=') stands for, as getopt_long matches:
+ * the exact name, or the one name it is an abbreviation of. */
+static const struct option *
+long_match(const struct option *lo, const char *name)
+{
+	const struct option *hit = NULL;
+	size_t n = strcspn(name, "=");
+
+	for (; lo->name != NULL; lo++) {
+		if (strncmp(lo->name, name, n) != 0)
+			continue;
+		if (lo->name[n] == '\0')
+			return lo;
+		if (hit != NULL && (hit->has_arg != lo->has_arg ||
+		    hit->val != lo->val))
+			return NULL;	/* ambiguous: getopt will say so */
+		hit = lo;
+	}
+	return hit;
+}
+
+/*
+ * Before getopt: whether the options ask for a job pool (-j, --jobs or
+ * --commands), for -k is then GNU parallel's --keep-order and otherwise
+ * coreutils timeout's --kill-after.  The options end at "--" or the first
+ * word that is not one (optstring starts with '+'); -k counts as taking
+ * no value here, so that `-k -j2` and `-j2 -k` are both a pool keeping
+ * order, and `-k 5 -j2` is no pool (the scan stops at 5) and so 5 is
+ * --kill-after's value.
+ */
+int
+pool_prescan(int argc, char *argv[], const char *optstring,
+    const struct option *lo)
+{
+	const struct option *o;
+	const char *a, *c, *s;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		a = argv[i];
+		if (a[0] != '-' || a[1] == '\0' || strcmp(a, "--") == 0)
+			return 0;
+		if (a[1] == '-') {
+			if ((o = long_match(lo, a + 2)) == NULL)
+				continue;
+			if (o->val == 'j' || o->val == O_COMMANDS)
+				return 1;
+			if (o->has_arg == required_argument &&
+			    strchr(a, '=') == NULL)
+				i++;
+			continue;
+		}
+		for (c = a + 1; *c != '\0'; c++) {
+			if (*c == 'j')
+				return 1;
+			if (*c == 'k')
+				continue;
+			if (*c == ':' || (s = strchr(optstring + 1, *c)) == NULL)
+				break;
+			if (s[1] == ':') {
+				if (c[1] == '\0')
+					i++;
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
 /* ---- the jobs ---- */
 
 static void
@@ -204,13 +272,17 @@ is_failure(const struct job *j)
 	return j->code != 0;
 }
 
+static void retry_cancel(struct pool *p, struct job *j);
+
 static void
 halt_now(struct pool *p)
 {
 	int i;
 
 	for (i = 0; i < p->max; i++)
-		if (p->slot[i] != NULL && p->slot[i]->started &&
+		if (p->slot[i] != NULL && p->slot[i]->retry_timer != 0)
+			retry_cancel(p, p->slot[i]);
+		else if (p->slot[i] != NULL && p->slot[i]->started &&
 		    child_running(&p->slot[i]->ch)) {
 			p->slot[i]->halted = 1;
 			child_stop(&p->slot[i]->ch);
@@ -239,6 +311,8 @@ check_halt(struct pool *p, struct job *j)
 		p->halt_code = 0;
 	else if (j->started && j->ch.timed_out)
 		p->halt_code = EXIT_TIMEOUT;
+	else if (!po->halt_pct && po->halt_n == 1)
+		p->halt_code = j->code;	/* as parallel: the failed job's */
 	else
 		p->halt_code = -1;	/* the count of failures */
 	if (po->halt == HALT_NOW)
@@ -265,10 +339,10 @@ job_complete(struct pool *p, struct job *j)
 	if (p->report != NULL)
 		pool_report(p, j, wall);
 	check_halt(p, j);
-	if (p->po->keep_order && p->po->out != POOL_UNGROUP) {
-		p->held[j->idx] = j;
+	j->ended = 1;
+	if (p->po->keep_order && p->po->out != POOL_UNGROUP)
 		pool_print_held(p, 0);
-	} else {
+	else {
 		pool_job_print(p, j);
 		j->next = p->grave;
 		p->grave = j;
@@ -310,8 +384,49 @@ stream_close(struct jstream *s)
 }
 
 static void
+on_retry(struct loop *l, int id, void *arg)
+{
+	struct job *j = arg;
+	struct pool *p = j->p;
+
+	j->retry_timer = 0;
+	if (p->halting || p->sig || start(p, j) == -1) {
+		job_complete(p, j);
+		pool_fill(p);
+	}
+}
+
+/* --retry-delay before the next attempt, times --backoff per attempt
+ * made, with run's jitter (0.8 to 1.2); the job keeps its slot. */
+static double
+retry_wait(const struct pool *p, const struct job *j)
+{
+	const struct opts *o = p->o;
+	double d = o->retry_delay;
+	int i;
+
+	if (o->backoff <= 0)
+		return d;
+	for (i = 1; i < j->attempts && d < MAX_DURATION / o->backoff; i++)
+		d *= o->backoff;
+	return d * (0.8 + 0.4 * (double)random() / RAND_MAX);
+}
+
+/* A timed retry ends with the pool: the job completes as it last ended. */
+static void
+retry_cancel(struct pool *p, struct job *j)
+{
+	if (j->retry_timer == 0)
+		return;
+	loop_timer_del(p->loop, j->retry_timer);
+	j->retry_timer = 0;
+	job_complete(p, j);
+}
+
+static void
 maybe_done(struct pool *p, struct job *j)
 {
+	double wait;
 	int i;
 
 	if (!j->tree_done || j->s[0].fd != -1 || j->s[1].fd != -1)
@@ -320,11 +435,22 @@ maybe_done(struct pool *p, struct job *j)
 		for (i = 0; i < 2; i++)
 			pool_spool_free(&j->s[i].sp);
 		j->received = 0;
+		wait = retry_wait(p, j);
+		if (p->o->verbose)
+			warnx("job %zu: attempt %d of %lld: %s %d; retrying in "
+			    "%.3gs", j->idx + 1, j->attempts, p->o->retries + 1,
+			    j->started && j->ch.timed_out ? "timed out, exit" :
+			    "exit", j->code, wait);
+		if (wait > 0 &&
+		    (j->retry_timer = loop_timer(p->loop, wait, 0, on_retry,
+		    j)) > 0)
+			return;
+		j->retry_timer = 0;
 		if (start(p, j) == 0)
 			return;
 	}
 	job_complete(p, j);
-	fill(p);
+	pool_fill(p);
 }
 
 static ssize_t
@@ -509,21 +635,46 @@ start_job(struct pool *p, size_t idx)
 	if (p->o->merge)
 		j->s[1].no = 1;
 	pool_job_argv(p, j);
+	if (p->po->keep_order && p->po->out != POOL_UNGROUP)
+		pool_order_add(p, j);
 	if (start(p, j) == -1)
 		job_complete(p, j);
 }
 
-static void
-fill(struct pool *p)
+static int
+stopping(const struct pool *p)
 {
-	while (p->running < p->max && !p->halting && !p->sig &&
-	    !p->self_failed && !p->out_dead[1] && p->next < p->total) {
-		if (p->skip != NULL && p->skip[p->next]) {
-			p->next++;
-			continue;
+	return p->halting || p->sig || p->self_failed || p->out_dead[1];
+}
+
+/* --resume: whether the job log has job seq done (seqs come in order). */
+static int
+skipped(struct pool *p, size_t seq)
+{
+	while (p->iskip < p->nskip && p->skip[p->iskip] < seq)
+		p->iskip++;
+	return p->iskip < p->nskip && p->skip[p->iskip] == seq;
+}
+
+void
+pool_fill(struct pool *p)
+{
+	int rc;
+
+	while (p->running < p->max && !stopping(p)) {
+		if (p->next >= p->total) {
+			if ((rc = pool_input_more(p)) == 1)
+				continue;
+			if (rc == -1)
+				p->self_failed = 1;
+			break;
 		}
-		start_job(p, p->next++);
+		if (!skipped(p, p->next + 1))
+			start_job(p, p->next);
+		p->next++;
+		pool_input_release(p);
 	}
+	pool_input_watch(p, p->running < p->max && !stopping(p));
 }
 
 /* ---- setting up ---- */
@@ -567,9 +718,12 @@ on_signal(struct loop *l, const struct signalfd_siginfo *si, void *arg)
 
 	if (p->sig == 0)
 		p->sig = sig;
+	pool_input_watch(p, 0);		/* nothing more starts */
 	hard = (sig == SIGINT || sig == SIGTERM) && ++p->nint >= 2;
 	for (i = 0; i < p->max; i++)
-		if (p->slot[i] != NULL && p->slot[i]->started &&
+		if (p->slot[i] != NULL && p->slot[i]->retry_timer != 0)
+			retry_cancel(p, p->slot[i]);
+		else if (p->slot[i] != NULL && p->slot[i]->started &&
 		    !p->slot[i]->tree_done) {
 			if (hard)
 				child_kill(&p->slot[i]->ch);
@@ -631,20 +785,18 @@ free_grave(struct pool *p)
 static void
 cleanup(struct pool *p)
 {
-	size_t g, i;
+	struct job *j;
 
 	free_grave(p);
-	for (g = 0; g < p->ngrp; g++) {
-		for (i = 0; i < p->gn[g]; i++)
-			free(p->grp[g][i]);
-		free(p->grp[g]);
+	while ((j = p->ohead) != NULL) {
+		p->ohead = j->onext;
+		if (j->ended)
+			job_free(j);
 	}
-	free(p->grp);
-	free(p->gn);
+	pool_input_free(p);
 	free(p->tmpl);
 	free(p->envp);
 	free(p->slot);
-	free(p->held);
 	free(p->skip);
 	free(p->rbuf);
 	if (p->joblog != NULL)
@@ -660,17 +812,16 @@ pool_setup(struct pool *p, int argc, char *argv[])
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	size_t i;
 
-	if (pool_read_input(p, argc, argv) == -1 || pool_count_jobs(p) == -1 ||
+	if (pool_open_input(p, argc, argv) == -1 ||
 	    pool_open_records(p) == -1)
 		return -1;
 	p->repl = p->tmpl != NULL && pool_has_repl(p->tmpl);
 	p->max = slots(p->po);
 	p->slot = xcalloc((size_t)p->max, sizeof(*p->slot));
-	if (p->po->keep_order)
-		p->held = xcalloc(p->total + 1, sizeof(*p->held));
 	p->rbuf = xmalloc(RBUF);
 	if (p->o->nenv > 0 || p->o->clear_env)
 		p->envp = run_build_env(p->o);
+	srandom((unsigned)(real_now() * 1e6) ^ (unsigned)getpid());
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGCHLD, SIG_DFL);	/* SIG_IGN would reap for us */
 	reap_subreaper();
@@ -687,6 +838,9 @@ pool_setup(struct pool *p, int argc, char *argv[])
 		}
 	p->progress = (p->po->bar || p->po->eta) &&
 	    (p->po->bar == 2 || p->po->eta == 2 || isatty(2));
+	/* as GNU parallel: the progress line needs the total first */
+	if (p->progress && pool_input_all(p) == -1)
+		return -1;
 	return 0;
 }
 
@@ -703,13 +857,16 @@ pool_main(struct opts *o, int argc, char *argv[])
 		p.po->out = POOL_LINE;
 	if (check_opts(o, p.po) != 0)
 		return EXIT_USAGE;
+	if (p.po->commands != NULL && (optind < argc || o->shell != NULL))
+		return usage_error("--commands takes no command (its lines "
+		    "are the commands)");
 	p.t0 = loop_now();
 	if (pool_setup(&p, argc, argv) == -1) {
 		cleanup(&p);
 		return EXIT_SELF;
 	}
-	fill(&p);
-	while (p.running > 0) {
+	pool_fill(&p);
+	while (p.running > 0 || p.in.watched) {
 		if (loop_once(p.loop, -1) == -1 && errno != EINTR) {
 			warn("event loop");
 			p.self_failed = 1;
@@ -717,8 +874,7 @@ pool_main(struct opts *o, int argc, char *argv[])
 		}
 		free_grave(&p);
 	}
-	if (p.held != NULL)
-		pool_print_held(&p, 1);
+	pool_print_held(&p, 1);
 	pool_progress(&p, 1);
 	rc = exit_code(&p);
 	cleanup(&p);

@@ -1,7 +1,8 @@
 /*
  * run -j's parts: the options, the jobs and the set-up (pool.c), the
  * input and the replacement strings (pool_input.c), the output and the
- * records: joblog, report, progress (pool_out.c).
+ * records: joblog, report, progress (pool_out.c), the job log's reader
+ * for --resume (pool_joblog.c).
  */
 #ifndef APPLETS_RUN_POOL_H
 #define APPLETS_RUN_POOL_H
@@ -30,6 +31,7 @@ struct jstream {
 	struct spool	 sp;
 	char		*line;		/* --line-buffer: the partial line */
 	size_t		 linelen;
+	int		 midline;	/* a long line's part passed: no tag */
 };
 
 struct job {
@@ -41,11 +43,31 @@ struct job {
 	struct child	 ch;
 	struct jstream	 s[2];
 	int		 attempts;
+	int		 retry_timer;	/* waiting --retry-delay: the timer */
 	int		 tree_done, started, halted;
 	int		 code, spawn_failed;
 	double		 t0, start_real;
 	uint64_t	 received;
+	int		 ended;
+	struct job	*onext;		/* --keep-order: the next started */
 	struct job	*next;		/* the grave */
+};
+
+/* The input file (stdin, -a FILE, --commands FILE), read as the jobs
+ * need it: split into items, kept until their jobs have started. */
+struct pool_in {
+	int		 fd;		/* -1: none (only ::: lists) */
+	int		 delim;
+	int		 eof, watched, nopoll;
+	int		 nul_said;	/* a NUL cut an item: said once */
+	char		*name;		/* for messages, escaped */
+	char		*buf;		/* read, not yet split */
+	size_t		 len, cap;
+	size_t		 scan;		/* buf[0 .. scan) has no delimiter */
+	char		**item;		/* split: item[head .. n) */
+	size_t		 head, n, icap;
+	size_t		 base;		/* the number of item[head] */
+	size_t		 nitems;	/* items split so far */
 };
 
 struct pool {
@@ -55,16 +77,18 @@ struct pool {
 	char		**tmpl;		/* the command's words */
 	int		 repl;		/* a replacement string among them */
 	char		**envp;
-	/* the input: groups of items, combined as a cartesian product */
+	/* the input: the file's items (in), then the ::: lists (grp),
+	 * combined as a cartesian product, the last varying fastest */
+	struct pool_in	 in;
 	char		***grp;
 	size_t		*gn, ngrp;
-	size_t		 total, next;
-	unsigned char	*skip;		/* --resume: done already */
+	size_t		 per_item;	/* jobs per input item: the lists' product */
+	size_t		 total, next;	/* total: the jobs known so far */
+	size_t		*skip, nskip, iskip;	/* --resume: seqs done, sorted */
 	/* the jobs */
 	int		 max, running;
 	struct job	**slot;
-	struct job	**held;		/* --keep-order: ended, not printed */
-	size_t		 print_next;
+	struct job	*ohead, *otail;	/* --keep-order: started, not printed */
 	struct job	*grave;		/* freed once its callbacks returned */
 	size_t		 done, failed, succeeded;
 	int		 halting, halt_code, sig, nint;
@@ -80,9 +104,29 @@ struct sbuf {
 	size_t	 len, cap;
 };
 
+/* pool.c */
+/* Whether argv's options ask for a job pool (-j, --jobs, --commands):
+ * then -k is --keep-order, not --kill-after. */
+int	 pool_prescan(int argc, char *argv[], const char *optstring,
+	    const struct option *lo);
+/* Start jobs while slots are free and items are there. */
+void	 pool_fill(struct pool *p);
+
 /* pool_input.c */
-int	 pool_read_input(struct pool *p, int argc, char *argv[]);
-int	 pool_count_jobs(struct pool *p);
+/* The command, the ::: lists, the input file opened: 0, or -1 after the
+ * message. */
+int	 pool_open_input(struct pool *p, int argc, char *argv[]);
+/* More items for the jobs: 1 when some came (or the end), 0 when none
+ * can come without waiting (then the loop watches the input and calls
+ * pool_fill when some came), -1 on error (after the message). */
+int	 pool_input_more(struct pool *p);
+/* Read the whole input now (the progress line needs the total). */
+int	 pool_input_all(struct pool *p);
+/* Stop watching the input unless the jobs wait for it. */
+void	 pool_input_watch(struct pool *p, int want);
+/* Drop the items whose jobs have all started. */
+void	 pool_input_release(struct pool *p);
+void	 pool_input_free(struct pool *p);
 /* Whether a replacement string stands in words. */
 int	 pool_has_repl(char **words);
 /* j's argv (and tag) from its items and the command. */
@@ -101,9 +145,17 @@ void	 pool_pass_lines(struct pool *p, struct jstream *s, const char *b,
 void	 pool_pass_rest(struct pool *p, struct jstream *s);
 void	 pool_job_print(struct pool *p, struct job *j);
 void	 pool_print_held(struct pool *p, int all);
+void	 pool_order_add(struct pool *p, struct job *j);
 void	 pool_joblog(struct pool *p, struct job *j, double wall);
 void	 pool_report(struct pool *p, struct job *j, double wall);
 void	 pool_progress(struct pool *p, int last);
 int	 pool_open_records(struct pool *p);
+
+/* pool_joblog.c */
+/* The seqs a job log has as done (failed_only: as succeeded), sorted, no
+ * two alike; *has_lines when it holds anything.  0, or -1 on a read
+ * error. */
+int	 pool_joblog_read(FILE *fp, int succeeded_only, size_t **seqs,
+	    size_t *n, int *has_lines);
 
 #endif

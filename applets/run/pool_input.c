@@ -3,29 +3,16 @@
 
 /* ---- the input ---- */
 
-/* Every item of f, split at delim (a last one without it counts). */
-static int
-read_items(FILE *f, int delim, char ***items, size_t *n)
-{
-	size_t cap = 0, lcap = 0;
-	char *line = NULL;
-	ssize_t len;
-
-	*items = NULL;
-	*n = 0;
-	while ((len = getdelim(&line, &lcap, delim, f)) != -1) {
-		if (len > 0 && line[len - 1] == (char)delim)
-			line[--len] = '\0';
-		xgrow(items, &cap, *n + 1, sizeof(char *));
-		(*items)[(*n)++] = xstrndup(line, (size_t)len);
-	}
-	free(line);
-	if (ferror(f))
-		return -1;
-	if (errno == ENOMEM)
-		xnomem();
-	return 0;
-}
+/*
+ * The input file is read as the jobs need items, as xargs and GNU
+ * parallel read it: a job starts once its item is whole and a slot is
+ * free, so `tail -f log | syskit run -j2 -- cmd` runs while the writer
+ * writes.  A pipe, a FIFO or a terminal is watched by the loop and read
+ * once per readiness (it stays blocking: the descriptor is shared with
+ * whoever else holds it); a regular file is read when items are needed.
+ * Held ahead of the slots: the items of one read (RBUF) at most, and the
+ * longest item.
+ */
 
 static void
 add_group(struct pool *p, char **items, size_t n)
@@ -37,52 +24,74 @@ add_group(struct pool *p, char **items, size_t n)
 }
 
 static int
-read_file_group(struct pool *p, const char *path, int delim)
+open_file(struct pool *p, const char *path, int delim)
 {
+	struct pool_in *in = &p->in;
 	char v[200];
-	char **items;
-	FILE *f;
-	size_t n;
-	int rc;
 
-	if (strcmp(path, "-") == 0)
-		f = stdin;
-	else if ((f = fopen(path, "re")) == NULL) {
-		warn("cannot open %s", run_vis(v, sizeof(v), path));
+	in->delim = delim;
+	if (strcmp(path, "-") == 0) {
+		in->name = xstrdup("standard input");
+		if (fcntl(0, F_GETFL) == -1) {	/* closed: say so now */
+			warn("cannot read %s", in->name);
+			return -1;
+		}
+		in->fd = 0;
+		return 0;
+	}
+	in->name = xstrdup(run_vis(v, sizeof(v), path));
+	if ((in->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		warn("cannot open %s", in->name);
 		return -1;
 	}
-	errno = 0;
-	rc = read_items(f, delim, &items, &n);
-	if (rc == -1)
-		warn("cannot read %s", strcmp(path, "-") == 0 ?
-		    "standard input" : run_vis(v, sizeof(v), path));
-	if (f != stdin)
-		fclose(f);
-	if (rc == 0)
-		add_group(p, items, n);
-	return rc;
+	return 0;
+}
+
+/* The product of the ::: lists' lengths: the jobs per input item. */
+static int
+count_per_item(struct pool *p)
+{
+	size_t g;
+
+	p->per_item = 1;
+	for (g = 0; g < p->ngrp; g++) {
+		if (p->gn[g] != 0 && p->per_item > SIZE_MAX / 64 / p->gn[g]) {
+			warnx("too many jobs");
+			return -1;
+		}
+		p->per_item *= p->gn[g];
+	}
+	if (p->in.fd == -1) {
+		p->in.eof = 1;
+		p->total = p->ngrp > 0 ? p->per_item : 0;
+	}
+	return 0;
 }
 
 /* The command's words up to the first :::, the ::: lists after it, and
  * the input file (-a, --commands, or stdin without :::). */
 int
-pool_read_input(struct pool *p, int argc, char *argv[])
+pool_open_input(struct pool *p, int argc, char *argv[])
 {
 	const struct pool_opts *po = p->po;
 	int i, end = argc, delim = po->nul ? '\0' : '\n';
 	size_t k;
 
+	p->in.fd = -1;
+	if (po->commands != NULL) {
+		if (open_file(p, po->commands, delim) == -1)
+			return -1;
+		return count_per_item(p);
+	}
 	for (i = optind; i < argc; i++)
 		if (strcmp(argv[i], ":::") == 0) {
 			end = i;
 			break;
 		}
-	if (po->commands != NULL)
-		return read_file_group(p, po->commands, delim);
 	p->tmpl = run_command_argv(p->o, end, argv);
 	if (po->argfile != NULL || end == argc)
-		if (read_file_group(p, po->argfile != NULL ? po->argfile :
-		    "-", delim) == -1)
+		if (open_file(p, po->argfile != NULL ? po->argfile : "-",
+		    delim) == -1)
 			return -1;
 	for (i = end; i < argc; ) {
 		char **items = xcalloc((size_t)argc, sizeof(char *));
@@ -92,37 +101,199 @@ pool_read_input(struct pool *p, int argc, char *argv[])
 			items[k++] = xstrdup(argv[i]);
 		add_group(p, items, k);
 	}
+	return count_per_item(p);
+}
+
+static int
+add_item(struct pool *p, const char *s, size_t n)
+{
+	struct pool_in *in = &p->in;
+	size_t i;
+
+	if (p->per_item > 0 && in->nitems >= SIZE_MAX / 64 / p->per_item) {
+		warnx("too many jobs");
+		return -1;
+	}
+	if (in->head > 0 && in->n == in->icap) {
+		for (i = in->head; i < in->n; i++)
+			in->item[i - in->head] = in->item[i];
+		in->n -= in->head;
+		in->head = 0;
+	}
+	/* an argument ends at a NUL: as xargs, say so once and pass what
+	 * comes before it */
+	if (in->delim != '\0' && !in->nul_said &&
+	    memchr(s, '\0', n) != NULL) {
+		warnx("%s: a NUL byte cuts an item short (-0 reads "
+		    "NUL-separated items)", in->name);
+		in->nul_said = 1;
+	}
+	xgrow(&in->item, &in->icap, in->n + 1, sizeof(char *));
+	in->item[in->n++] = xstrndup(s, n);
+	in->nitems++;
+	p->total = in->nitems * p->per_item;
 	return 0;
+}
+
+/* The whole items in the buffer (at the end, the last one without its
+ * delimiter too); a long item is searched once, not at every read. */
+static int
+split(struct pool *p)
+{
+	struct pool_in *in = &p->in;
+	size_t off = 0, from = in->scan;
+	char *d;
+
+	while (from < in->len && (d = memchr(in->buf + from, in->delim,
+	    in->len - from)) != NULL) {
+		if (add_item(p, in->buf + off, (size_t)(d - in->buf) - off) ==
+		    -1)
+			return -1;
+		off = from = (size_t)(d - in->buf) + 1;
+	}
+	if (in->eof && off < in->len) {
+		if (add_item(p, in->buf + off, in->len - off) == -1)
+			return -1;
+		off = in->len;
+	}
+	memmove(in->buf, in->buf + off, in->len - off);
+	in->len -= off;
+	in->scan = in->len;
+	return 0;
+}
+
+/* One read: 1 with bytes or the end, -1 on error (after the message). */
+static int
+read_once(struct pool *p)
+{
+	struct pool_in *in = &p->in;
+	ssize_t n;
+
+	xgrow(&in->buf, &in->cap, in->len + RBUF, 1);
+	do
+		n = read(in->fd, in->buf + in->len, RBUF);
+	while (n == -1 && errno == EINTR);
+	if (n == -1) {
+		warn("cannot read %s", in->name);
+		in->eof = 1;
+		return -1;
+	}
+	if (n == 0)
+		in->eof = 1;
+	in->len += (size_t)n;
+	return split(p);
+}
+
+static void on_input(struct loop *l, int fd, unsigned ev, void *arg);
+
+int
+pool_input_more(struct pool *p)
+{
+	struct pool_in *in = &p->in;
+	size_t had = in->nitems;
+
+	if (p->per_item == 0)
+		in->eof = 1;	/* an empty ::: list: no jobs, whatever comes */
+	if (in->eof || in->watched)
+		return 0;
+	if (!in->nopoll) {
+		if (loop_fd(p->loop, in->fd, EPOLLIN, on_input, p) == 0) {
+			in->watched = 1;
+			return 0;
+		}
+		in->nopoll = 1;	/* a regular file, /dev/null: never waits */
+	}
+	while (!in->eof && in->nitems == had)
+		if (read_once(p) == -1)
+			return -1;
+	return 1;
 }
 
 int
-pool_count_jobs(struct pool *p)
+pool_input_all(struct pool *p)
 {
-	size_t g;
-
-	p->total = p->ngrp > 0 ? 1 : 0;
-	for (g = 0; g < p->ngrp; g++) {
-		if (p->gn[g] != 0 && p->total > SIZE_MAX / 64 / p->gn[g]) {
-			warnx("too many jobs");
+	while (!p->in.eof)
+		if (read_once(p) == -1)
 			return -1;
-		}
-		p->total *= p->gn[g];
-	}
 	return 0;
 }
 
-/* The items of job idx: the last group varies fastest. */
 static void
-job_items(const struct pool *p, size_t idx, const char **it)
+on_input(struct loop *l, int fd, unsigned ev, void *arg)
 {
-	size_t g;
+	struct pool *p = arg;
 
-	for (g = p->ngrp; g-- > 0; ) {
-		it[g] = p->grp[g][idx % p->gn[g]];
-		idx /= p->gn[g];
+	if (read_once(p) == -1)
+		p->self_failed = 1;
+	pool_fill(p);
+}
+
+void
+pool_input_watch(struct pool *p, int want)
+{
+	struct pool_in *in = &p->in;
+
+	if (in->watched && (!want || in->eof)) {
+		loop_fd_del(p->loop, in->fd);
+		in->watched = 0;
 	}
 }
 
+void
+pool_input_release(struct pool *p)
+{
+	struct pool_in *in = &p->in;
+	size_t upto = p->per_item > 0 ? p->next / p->per_item : 0;
+
+	while (in->head < in->n && in->base < upto) {
+		free(in->item[in->head]);
+		in->item[in->head++] = NULL;
+		in->base++;
+	}
+	if (in->head == in->n)
+		in->head = in->n = 0;
+}
+
+void
+pool_input_free(struct pool *p)
+{
+	struct pool_in *in = &p->in;
+	size_t g, i;
+
+	if (in->watched)
+		loop_fd_del(p->loop, in->fd);
+	if (in->fd > 0)
+		close(in->fd);
+	for (i = in->head; i < in->n; i++)
+		free(in->item[i]);
+	free(in->item);
+	free(in->buf);
+	free(in->name);
+	for (g = 0; g < p->ngrp; g++) {
+		for (i = 0; i < p->gn[g]; i++)
+			free(p->grp[g][i]);
+		free(p->grp[g]);
+	}
+	free(p->grp);
+	free(p->gn);
+}
+
+/* The items of job idx: the input file's first (an item there, the
+ * lists' product of jobs), then the lists', the last varying fastest. */
+static size_t
+job_items(const struct pool *p, size_t idx, const char **it)
+{
+	const struct pool_in *in = &p->in;
+	size_t g, k = in->fd != -1;
+
+	for (g = p->ngrp; g-- > 0; ) {
+		it[k + g] = p->grp[g][idx % p->gn[g]];
+		idx /= p->gn[g];
+	}
+	if (k)
+		it[0] = in->item[in->head + (idx - in->base)];
+	return k + p->ngrp;
+}
 /* ---- replacement strings, as GNU parallel defines them ---- */
 
 enum { R_ALL = 1, R_NOEXT, R_BASE, R_DIR, R_BASENOEXT, R_SEQ, R_SLOT,
@@ -276,12 +447,12 @@ pool_job_argv(struct pool *p, struct job *j)
 {
 	const char *it[64], **items = it;
 	struct sbuf t = { NULL, 0, 0 };
-	size_t n = 0, i, k;
+	size_t n = 0, i, k, nit;
 
-	if (p->ngrp > nitems(it))
-		items = xcalloc(p->ngrp, sizeof(char *));
-	job_items(p, j->idx, items);
-	for (i = 0; i < p->ngrp; i++) {
+	if (p->ngrp + 1 > nitems(it))
+		items = xcalloc(p->ngrp + 1, sizeof(char *));
+	nit = job_items(p, j->idx, items);
+	for (i = 0; i < nit; i++) {
 		if (i > 0)
 			pool_sb_add(&t, "\t", 1);
 		pool_sb_add(&t, items[i], strlen(items[i]));
@@ -296,15 +467,14 @@ pool_job_argv(struct pool *p, struct job *j)
 	}
 	while (p->tmpl[n] != NULL)
 		n++;
-	j->argv = xcalloc(n + p->ngrp + 1, sizeof(char *));
+	j->argv = xcalloc(n + nit + 1, sizeof(char *));
 	for (i = 0; i < n; i++)
-		j->argv[i] = p->repl ? expand(j, p->tmpl[i], items, p->ngrp) :
+		j->argv[i] = p->repl ? expand(j, p->tmpl[i], items, nit) :
 		    xstrdup(p->tmpl[i]);
 	if (!p->repl)
-		for (k = 0; k < p->ngrp; k++)
+		for (k = 0; k < nit; k++)
 			j->argv[i++] = xstrdup(items[k]);
 out:
 	if (items != it)
 		free(items);
 }
-

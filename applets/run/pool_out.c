@@ -109,7 +109,7 @@ pool_pass_lines(struct pool *p, struct jstream *s, const char *b, size_t n)
 	int bol;
 
 	while (n > 0) {
-		bol = 1;
+		bol = !s->midline;
 		if ((nl = memchr(b, '\n', n)) == NULL) {
 			if (s->linelen + n <= LINE_PART) {
 				if (s->line == NULL)
@@ -123,6 +123,7 @@ pool_pass_lines(struct pool *p, struct jstream *s, const char *b, size_t n)
 			k = (size_t)(nl - b) + 1;
 		pool_put_tagged(p, s->j, s->no, s->line, s->linelen, &bol);
 		pool_put_tagged(p, s->j, s->no, b, k, &bol);
+		s->midline = !bol;
 		s->linelen = 0;
 		b += k;
 		n -= k;
@@ -132,10 +133,11 @@ pool_pass_lines(struct pool *p, struct jstream *s, const char *b, size_t n)
 void
 pool_pass_rest(struct pool *p, struct jstream *s)
 {
-	int bol = 1;
+	int bol = !s->midline;
 
 	pool_put_tagged(p, s->j, s->no, s->line, s->linelen, &bol);
 	s->linelen = 0;
+	s->midline = 0;
 }
 
 /* ---- records: joblog, report, progress ---- */
@@ -172,14 +174,18 @@ job_signal(const struct job *j)
 	return WIFSIGNALED(j->ch.status) ? WTERMSIG(j->ch.status) : 0;
 }
 
+/* As GNU parallel: -1 when we killed it (time limit, --halt now), the
+ * exit status else (0 when a signal not ours ended it). */
 static int
 job_exitval(const struct job *j)
 {
 	if (j->spawn_failed || !j->started)
 		return j->code;
+	if (j->ch.timed_out || j->halted)
+		return -1;
 	if (WIFEXITED(j->ch.status))
 		return WEXITSTATUS(j->ch.status);
-	return -1;
+	return 0;
 }
 
 void
@@ -282,59 +288,57 @@ pool_job_print(struct pool *p, struct job *j)
 		pool_spool_free(&j->s[i].sp);
 }
 
-/* --keep-order: print what is next in order and has ended. */
+/* --keep-order: the jobs in the order they started, which is the input's. */
+void
+pool_order_add(struct pool *p, struct job *j)
+{
+	if (p->otail != NULL)
+		p->otail->onext = j;
+	else
+		p->ohead = j;
+	p->otail = j;
+}
+
+/* --keep-order: print the jobs that are next in order and have ended
+ * (all, at the end: every one that has ended). */
 void
 pool_print_held(struct pool *p, int all)
 {
-	struct job *j;
+	struct job *j, **pp = &p->ohead;
 
-	while (p->print_next < p->total) {
-		if ((j = p->held[p->print_next]) != NULL) {
-			pool_job_print(p, j);
-			p->held[p->print_next] = NULL;
-			j->next = p->grave;
-			p->grave = j;
-		} else if (!all && (p->skip == NULL ||
-		    !p->skip[p->print_next]))
-			return;
-		p->print_next++;
+	while ((j = *pp) != NULL) {
+		if (!j->ended) {
+			if (!all)
+				break;
+			pp = &j->onext;
+			continue;
+		}
+		pool_job_print(p, j);
+		*pp = j->onext;
+		j->next = p->grave;
+		p->grave = j;
 	}
+	if (p->ohead == NULL)
+		p->otail = NULL;
+	else if (all)
+		for (p->otail = p->ohead; p->otail->onext != NULL;
+		    p->otail = p->otail->onext)
+			;
 }
 
 /* --resume(-failed): the seqs the job log has as done (or succeeded). */
 static int
-read_joblog(struct pool *p, const char *path, int *has_header)
+read_joblog(struct pool *p, const char *path, int *has_lines)
 {
-	long long seq, exitval, sig;
-	size_t cap = 0;
-	ssize_t len;
-	char *line = NULL, *f[9], *q;
-	int k, ok;
 	FILE *fp;
+	int rc;
 
 	if ((fp = fopen(path, "re")) == NULL)
 		return errno == ENOENT ? 0 : -1;
-	while ((len = getline(&line, &cap, fp)) != -1) {
-		*has_header = 1;
-		if (len > 0 && line[len - 1] == '\n')
-			line[len - 1] = '\0';
-		for (k = 0, q = line; k < 9 && q != NULL; k++) {
-			f[k] = q;
-			if ((q = strchr(q, '\t')) != NULL)
-				*q++ = '\0';
-		}
-		/* the header, a torn last line: not a job */
-		if (k < 8 || args_int(f[0], 1, (long long)p->total, &seq) == -1)
-			continue;
-		ok = args_int(f[6], INT_MIN, INT_MAX, &exitval) == 0 &&
-		    args_int(f[7], 0, INT_MAX, &sig) == 0 && exitval == 0 &&
-		    sig == 0;
-		if (p->po->resume == 1 || ok)
-			p->skip[seq - 1] = 1;
-	}
-	free(line);
+	rc = pool_joblog_read(fp, p->po->resume == 2, &p->skip, &p->nskip,
+	    has_lines);
 	fclose(fp);
-	return 0;
+	return rc;
 }
 
 int
@@ -345,13 +349,9 @@ pool_open_records(struct pool *p)
 	int header = 0, fd;
 
 	if (po->joblog != NULL) {
-		if (po->resume) {
-			p->skip = xcalloc(p->total + 1, 1);
-			if (read_joblog(p, po->joblog, &header) == -1) {
-				warn("cannot read %s",
-				    run_vis(v, sizeof(v), po->joblog));
-				return -1;
-			}
+		if (po->resume && read_joblog(p, po->joblog, &header) == -1) {
+			warn("cannot read %s", run_vis(v, sizeof(v), po->joblog));
+			return -1;
 		}
 		fd = open(po->joblog, O_WRONLY | O_CREAT | O_CLOEXEC |
 		    (po->resume ? O_APPEND : O_TRUNC), 0666);
