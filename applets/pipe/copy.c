@@ -260,19 +260,20 @@ took(struct flow *f, size_t n)
 /* ---- one sink, straight from the source ---- */
 
 /* After EAGAIN from an operation on two outside descriptors: which one
- * is not ready. */
-static void
+ * is not ready (its flag cleared: its next edge wakes us); 1 when poll
+ * finds both ready now (try again). */
+static int
 which_blocked(struct flow *f, struct sink *s)
 {
 	struct pollfd p[2];
 
 	if (f->w == NULL) {
 		wait_wr(s->w);
-		return;
+		return 0;
 	}
 	if (s->w == NULL) {
 		wait_rd(f->w);
-		return;
+		return 0;
 	}
 	p[0].fd = f->in;
 	p[0].events = POLLIN;
@@ -280,25 +281,22 @@ which_blocked(struct flow *f, struct sink *s)
 	p[1].events = POLLOUT;
 	p[0].revents = p[1].revents = 0;
 	if (poll(p, 2, 0) == -1)
-		return;
+		return 1;
 	if (p[0].revents == 0)
 		wait_rd(f->w);
 	if (p[1].revents == 0)
 		wait_wr(s->w);
-	if (p[0].revents != 0 && p[1].revents != 0) {
-		/* ready by poll, not for splice: the next edge on either */
-		wait_rd(f->w);
-		wait_wr(s->w);
-	}
+	/* both ready by now: one changed since the splice (its edge may
+	 * be spent already), so waiting for an edge could wait forever:
+	 * the caller tries again */
+	return p[0].revents != 0 && p[1].revents != 0;
 }
 
 static int
 direct_failed(struct flow *f, struct sink *s, int e)
 {
-	if (e == EAGAIN) {
-		which_blocked(f, s);
-		return 0;
-	}
+	if (e == EAGAIN)
+		return which_blocked(f, s);
 	/* EBADF: copy_file_range and sendfile to an O_APPEND file */
 	if (e == EINVAL || e == ENOSYS || e == EXDEV || e == EOPNOTSUPP ||
 	    e == ENOTSUP || (e == EBADF && f->mode != M_DIRECT)) {
