@@ -296,6 +296,54 @@ open('$t/relay.sum','w').write(h.hexdigest())"
 	assert_equal "$(cat "$t/cmd.sum")" "$SUM"
 }
 
+@test "pipe: byte-exact with listeners as sinks and connectors as sources" {
+	local t=$BATS_TEST_TMPDIR p q r1 r2
+	# file -> tcp-listen (a sink that waits for its reader);
+	# tcp: (connect) -> pipe
+	p=$(free_port)
+	bg syskit pipe "$DATA" "tcp-listen:127.0.0.1:$p"
+	wait_listen "$p"
+	assert_equal "$(timeout 60 syskit pipe "tcp:127.0.0.1:$p" - | hash_in)" "$SUM"
+	wait "$LAST_PID"
+
+	# command -> tcp-listen on ::1; tcp:[::1] -> file
+	p=$(free_port)
+	bg syskit pipe "exec:cat $DATA" "tcp-listen:[::1]:$p"
+	wait_listen "$p"
+	timeout 60 syskit pipe "tcp:[::1]:$p" "$t/v6"
+	wait "$LAST_PID"
+	assert_equal "$(sum_of "$t/v6")" "$SUM"
+
+	# pipe -> unix-listen; unix: (connect) -> FIFO
+	bg sh -c "cat '$DATA' | syskit pipe - 'unix-listen:$t/s.sock'"
+	r1=$LAST_PID
+	wait_unix "$t/s.sock"
+	mkfifo "$t/fifo"
+	bg sh -c "$SHA <'$t/fifo' >'$t/fifo.sum'"
+	r2=$LAST_PID
+	timeout 60 syskit pipe "unix:$t/s.sock" "fifo:$t/fifo"
+	wait "$r1"
+	wait "$r2"
+	assert_equal "$(cat "$t/fifo.sum")" "$SUM"
+
+	# pipe -> command; socket -> socket (tcp: source to a tcp: sink,
+	# both connecting, through the hub)
+	run sh -c "cat '$DATA' | syskit pipe - 'exec:$SHA'"
+	assert_output "$SUM"
+	p=$(free_port)
+	bg syskit pipe "$DATA" "tcp-listen:127.0.0.1:$p"
+	r1=$LAST_PID
+	wait_listen "$p"
+	q=$(free_port)
+	bg sh -c "syskit pipe 'tcp-listen:127.0.0.1:$q' - | $SHA >'$t/s2s.sum'"
+	r2=$LAST_PID
+	wait_listen "$q"
+	timeout 60 syskit pipe "tcp:127.0.0.1:$p" "tcp:127.0.0.1:$q"
+	wait "$r1"
+	wait "$r2"
+	assert_equal "$(cat "$t/s2s.sum")" "$SUM"
+}
+
 @test "pipe: --bidi relay, 256 MiB each way at once (tcp -> tcp, to an echo)" {
 	local p q
 	# the echo server: pipe itself, a command per connection
