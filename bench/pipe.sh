@@ -12,17 +12,22 @@
 #           receiver on P2 (syskit pipe tcp-listen:P2 /dev/null)
 #   fanout  vmsrc SIZE | TOOL /dev/null /dev/null (+ stdout) | splsink
 #   merge   4 files of MLINES lines each -> TOOL -> /dev/null
-# Each tool's peak RSS comes from one more run under GNU time (%M), put
-# where its entry has an '@' (nc's relay: the listening nc alone).
+# Each tool's peak RSS and its own CPU time (user + system) come from
+# CPU_RUNS more runs under GNU time (%M %U %S; the median CPU), put where
+# its entry has an '@' (nc's relay: both ncs, under one bash).  The CPU
+# time is the load-independent figure: the machine is shared.
 #
 # Usage, from anywhere:  bench/pipe.sh
-# Knobs: SIZE=1G FSIZE=512M MLINES=1000000 RUNS=5 WARMUP=1,
+# Knobs: SIZE=4G FSIZE=4G MLINES=1000000 RUNS=5 WARMUP=1 CPU_RUNS=3,
+# ONLY="p2p file sock relay fanout merge" (a subset reruns those only),
 # NO_SPLICE=1 (leave RESULTS.md).  Output: build/bench/pipe-*.json,
 # build/bench/pipe.md, spliced between the pipe markers of bench/RESULTS.md.
 set -euo pipefail
 
-SIZE=${SIZE:-1G}
-FSIZE=${FSIZE:-512M}
+SIZE=${SIZE:-4G}
+FSIZE=${FSIZE:-4G}
+CPU_RUNS=${CPU_RUNS:-3}
+ONLY=${ONLY:-p2p file sock relay fanout merge}
 MLINES=${MLINES:-1000000}
 RUNS=${RUNS:-5}
 WARMUP=${WARMUP:-1}
@@ -42,7 +47,8 @@ BB=$(command -v busybox)
 say "building syskit, vmsrc, splsink"
 make -j2 >"$OUT/pipe-make.log" 2>&1 || { tail -n 30 "$OUT/pipe-make.log"; die "make failed"; }
 mkdir -p "$OUT/pipe-snap"
-cp build/syskit "$OUT/pipe-snap/syskit"
+cp build/syskit "$OUT/pipe-snap/syskit.tmp"
+mv -f "$OUT/pipe-snap/syskit.tmp" "$OUT/pipe-snap/syskit"
 S=$PWD/$OUT/pipe-snap/syskit
 cc -O2 -o "$OUT/vmsrc" bench/vmsrc.c
 cc -O2 -o "$OUT/splsink" bench/splsink.c
@@ -51,7 +57,11 @@ K=$PWD/$OUT/splsink
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 FILE=$TMP/data
-head -c "$FSIZE" /dev/urandom >"$FILE"
+# FSIZE of random data, 64 MiB of /dev/urandom over and over (quicker to
+# make; every page of the file is a page of its own all the same)
+head -c 64M /dev/urandom >"$TMP/chunk"
+while cat "$TMP/chunk"; do :; done 2>/dev/null | head -c "$FSIZE" >"$FILE" || true
+rm -f "$TMP/chunk"
 cat "$FILE" >/dev/null
 
 port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -87,7 +97,7 @@ sock=(
 relay=(
 	"syskit pipe|$RECV & $(wl $P2); @$S pipe tcp-listen:127.0.0.1:$P1 tcp:127.0.0.1:$P2 & $(wl $P1); $V $SIZE | $S pipe - tcp:127.0.0.1:$P1; wait"
 	"socat -b 1M|$RECV & $(wl $P2); @socat -b 1048576 TCP-LISTEN:$P1,bind=127.0.0.1,reuseaddr TCP:127.0.0.1:$P2 & $(wl $P1); $V $SIZE | $S pipe - tcp:127.0.0.1:$P1; wait"
-	"nc|$RECV & $(wl $P2); (@nc -l 127.0.0.1 $P1 | nc -N 127.0.0.1 $P2) & $(wl $P1); $V $SIZE | $S pipe - tcp:127.0.0.1:$P1; wait"
+	"nc|$RECV & $(wl $P2); @bash -c \"nc -l 127.0.0.1 $P1 | nc -N 127.0.0.1 $P2\" & $(wl $P1); $V $SIZE | $S pipe - tcp:127.0.0.1:$P1; wait"
 )
 fanout=(
 	"syskit pipe|$V $SIZE | @$S pipe - /dev/null /dev/null - | $K"
@@ -115,23 +125,34 @@ hfs() {
 	hf "pipe-$group" "$RUNS" "$WARMUP" "${args[@]}"
 }
 
-# rss GROUP ARRAY: each tool's peak RSS (KiB) from one run with GNU time
-# where the entry has its '@' (the tool alone, not the line around it)
+# rss GROUP ARRAY: each tool's peak RSS (KiB, the largest) and CPU
+# seconds (user + system, the median) from CPU_RUNS runs under GNU time
+# where the entry has its '@' (the tool alone, not the line around it):
+# "name <tab> KiB <tab> CPU s" lines in $OUT/pipe-GROUP.rss
 rss() {
-	local group=$1 e name cmd
+	local group=$1 e name cmd i kib cpu k u sy
 	shift
 	: >"$OUT/pipe-$group.rss"
 	for e in "$@"; do
 		name=${e%%|*}
 		cmd=${e#*|}
 		case $cmd in *@*) ;; *) continue ;; esac
-		rm -f "$TMP/rss"
-		bash -c "${cmd/@//usr/bin/time -f %M -o $TMP/rss }" >/dev/null 2>&1 || true
-		printf '%s\t%s\n' "$name" "$(tail -n 1 "$TMP/rss" 2>/dev/null || echo '?')" >>"$OUT/pipe-$group.rss"
+		: >"$TMP/cpu"
+		kib=0
+		for i in $(seq "$CPU_RUNS"); do
+			rm -f "$TMP/rss"
+			timeout 600 bash -c "${cmd/@//usr/bin/time -f %M:%U:%S -o $TMP/rss }" >/dev/null 2>&1 || true
+			IFS=: read -r k u sy < <(tail -n 1 "$TMP/rss" 2>/dev/null || echo '0:0:0')
+			[ "${k:-0}" -gt "$kib" ] && kib=$k
+			awk -v u="${u:-0}" -v s="${sy:-0}" 'BEGIN { printf "%.3f\n", u + s }' >>"$TMP/cpu"
+		done
+		cpu=$(sort -n "$TMP/cpu" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+		printf '%s\t%s\t%s\n' "$name" "$kib" "$cpu" >>"$OUT/pipe-$group.rss"
 	done
 }
 
-for g in p2p file sock relay fanout merge; do
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+for g in $ONLY; do
 	declare -n arr=$g
 	hfs "$g" "${arr[@]}"
 	rss "$g" "${arr[@]}"
@@ -139,62 +160,77 @@ for g in p2p file sock relay fanout merge; do
 done
 
 # ---- the report ----
-"$PY" - "$OUT" "$SIZE" "$FSIZE" "$MLINES" "$RUNS" >"$OUT/pipe.md" <<'PYEOF'
-import json, sys, os
-out, size, fsize, mlines, runs = sys.argv[1:6]
+"$PY" - "$OUT" "$SIZE" "$FSIZE" "$MLINES" "$RUNS" "$CPU_RUNS" "$LOAD_BEFORE" \
+    "$(git rev-parse --short HEAD)" >"$OUT/pipe.md" <<'PYEOF'
+import json, sys, os, time, platform
+out, size, fsize, mlines, runs, cpuruns, load, commit = sys.argv[1:9]
 shapes = {
     "p2p": "pipe to pipe: `vmsrc %s | TOOL | splsink`" % size,
     "file": "file to pipe: `TOOL FILE | splsink` (FILE: %s of random data, in the page cache)" % fsize,
-    "sock": "file to socket: `TOOL FILE` -> tcp 127.0.0.1 -> `syskit pipe tcp-listen:P /dev/null`",
-    "relay": "loopback TCP relay: `vmsrc %s | syskit pipe - tcp:P1` -> TOOL (P1 -> P2) -> `syskit pipe tcp-listen:P2 /dev/null`" % size,
+    "sock": "file to socket: `TOOL FILE` -> tcp 127.0.0.1:P -> `syskit pipe tcp-listen:127.0.0.1:P /dev/null` (FILE: %s)" % fsize,
+    "relay": "loopback TCP relay: `vmsrc %s | syskit pipe - tcp:127.0.0.1:P1` -> TOOL (P1 -> P2) -> `syskit pipe tcp-listen:127.0.0.1:P2 /dev/null`; TOOL is `syskit pipe tcp-listen:127.0.0.1:P1 tcp:127.0.0.1:P2`, `socat -b 1048576 TCP-LISTEN:P1,bind=127.0.0.1,reuseaddr TCP:127.0.0.1:P2`, `nc -l 127.0.0.1 P1 \\| nc -N 127.0.0.1 P2`" % size,
     "fanout": "fan-out to 3 sinks: `vmsrc %s | TOOL /dev/null /dev/null (+stdout) | splsink`" % size,
     "merge": "merge of 4 files of %s lines each: `TOOL m1 m2 m3 m4 > /dev/null`" % mlines,
 }
-print("Measured by `bench/pipe.sh` (hyperfine, %s runs, medians; peak RSS of the tool alone from one run under GNU time). vmsrc and splsink are bench/vmsrc.c and bench/splsink.c. Ratios: the peer's median over syskit's (above 1: syskit is faster).\n" % runs)
-for g in ["p2p", "file", "sock", "relay", "fanout", "merge"]:
+groups = ["p2p", "file", "sock", "relay", "fanout", "merge"]
+def load_rss(g):
+    p = os.path.join(out, "pipe-%s.rss" % g)
+    d = {}
+    if os.path.exists(p):
+        for l in open(p):
+            f = l.rstrip("\n").split("\t")
+            if len(f) >= 2:
+                d[f[0]] = (f[1], f[2] if len(f) > 2 else None)
+    return d
+def results(g):
     p = os.path.join(out, "pipe-%s.json" % g)
     if not os.path.exists(p):
+        return None, None
+    return json.load(open(p))["results"], time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(p)))
+print("Measured by `bench/pipe.sh` at %s on %d CPUs (kernel %s), load average %s before; hyperfine -N, %s runs each, medians; *tool CPU* is the tool's own user + system time (the median of %s more runs under GNU time, with its peak RSS): the load-independent figure, since the machine is shared. vmsrc and splsink are bench/vmsrc.c and bench/splsink.c (vmsplice and splice, 1 MiB pipes). Ratios: the peer's figure over syskit's (above 1: syskit is faster, or uses less CPU). Rerun with `bench/pipe.sh` (knobs SIZE, FSIZE, ONLY, RUNS in its header).\n" % (commit, os.cpu_count(), platform.release(), load, runs, cpuruns))
+meds, cpus = {}, {}
+for g in groups:
+    res, when = results(g)
+    if res is None:
         continue
-    res = json.load(open(p))["results"]
-    rss = dict(l.rstrip("\n").split("\t") for l in open(os.path.join(out, "pipe-%s.rss" % g)) if "\t" in l)
+    rss = load_rss(g)
     base = [r for r in res if r["command"].startswith("syskit")][0]["median"]
+    sk = [v for n, v in rss.items() if n.startswith("syskit")]
+    basecpu = float(sk[0][1]) if sk and sk[0][1] else None
     print("### " + shapes[g] + "\n")
-    print("| tool | median s | ratio (tool / syskit) | peak RSS KiB |")
-    print("|---|---:|---:|---:|")
+    print("(run %s)\n" % when)
+    print("| tool | median s | wall ratio | tool CPU s | CPU ratio | peak RSS KiB |")
+    print("|---|---:|---:|---:|---:|---:|")
     for r in res:
         name = r["command"]
-        print("| %s | %.3f | %.2f | %s |" % (name, r["median"], r["median"] / base, rss.get(name, "-")))
+        kib, cpu = rss.get(name, ("-", None))
+        meds[(g, name)] = r["median"]
+        if cpu is not None:
+            cpus[(g, name)] = float(cpu)
+        cr = "%.2f" % (float(cpu) / basecpu) if cpu is not None and basecpu else "-"
+        print("| %s | %.3f | %.2f | %s | %s | %s |" % (name, r["median"], r["median"] / base, cpu if cpu is not None else "-", cr, kib))
     print()
-# the issue's goals, checked against the medians above
-def med(g, name):
-    p = os.path.join(out, "pipe-%s.json" % g)
-    if not os.path.exists(p):
-        return None
-    for r in json.load(open(p))["results"]:
-        if r["command"] == name:
-            return r["median"]
-    return None
 def goal(text, ok):
     print("- %s: %s" % (text, "met" if ok else "NOT met"))
 print("### Goals\n")
-sk, pv, none = med("p2p", "syskit pipe"), med("p2p", "pv -q"), med("p2p", "none (vmsrc to splsink)")
+sk, pv, none = meds.get(("p2p", "syskit pipe")), meds.get(("p2p", "pv -q")), meds.get(("p2p", "none (vmsrc to splsink)"))
 if sk and pv and none:
     goal("pipe to pipe at least as fast as pv -q (%.2fx)" % (pv / sk), pv >= sk)
     goal("pipe to pipe within 3x of no tool in the middle (%.2fx)" % (sk / none), sk <= 3 * none)
-rs, rso = med("relay", "syskit pipe"), med("relay", "socat -b 1M")
+rs, rso = meds.get(("relay", "syskit pipe")), meds.get(("relay", "socat -b 1M"))
 if rs and rso:
-    goal("TCP relay at least 1.5x socat -b 1M (%.2fx)" % (rso / rs), rso >= 1.5 * rs)
-fs, ft = med("fanout", "syskit pipe"), med("fanout", "tee")
+    goal("TCP relay at least 1.5x socat -b 1M, end to end (%.2fx)" % (rso / rs), rso >= 1.5 * rs)
+cs, cso = cpus.get(("relay", "syskit pipe")), cpus.get(("relay", "socat -b 1M"))
+if cs and cso:
+    goal("TCP relay at least 1.5x socat -b 1M, the relay's own CPU (%.2fx)" % (cso / cs), cso >= 1.5 * cs)
+fs, ft = meds.get(("fanout", "syskit pipe")), meds.get(("fanout", "tee"))
 if fs and ft:
     goal("fan-out at least as fast as tee (%.2fx)" % (ft / fs), ft >= fs)
 worst = 0
-for g in ["p2p", "file", "sock", "relay", "fanout", "merge"]:
-    p = os.path.join(out, "pipe-%s.rss" % g)
-    if os.path.exists(p):
-        for l in open(p):
-            n, v = l.rstrip("\n").split("\t")
-            if n.startswith("syskit") and v.isdigit():
-                worst = max(worst, int(v))
+for g in groups:
+    for n, (kib, cpu) in load_rss(g).items():
+        if n.startswith("syskit") and kib.isdigit():
+            worst = max(worst, int(kib))
 goal("peak RSS under 4 MiB everywhere (largest: %d KiB)" % worst, worst < 4096)
 PYEOF
 cat "$OUT/pipe.md"

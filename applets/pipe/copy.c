@@ -49,17 +49,27 @@ fd_kind(int fd)
 	return K_OTHER;
 }
 
-/* ---- readiness ---- */
+/* ---- readiness ----
+ *
+ * Each descriptor is watched once, edge-triggered, for both directions,
+ * from the relay's start to its end: no epoll_ctl per EAGAIN.  A flag
+ * says "ready as far as we know"; an EAGAIN clears it and the next edge
+ * (new data, new room, a hang-up) sets it again.  An edge that comes
+ * while the flag is still set costs a wasted try at most.
+ */
+
+#define EV_RD	(EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)
+#define EV_WR	(EPOLLOUT | EPOLLHUP | EPOLLERR)
 
 static void
 on_fd(struct loop *l, int fd, unsigned ev, void *arg)
 {
 	struct fdw *w = arg;
 
-	if (w->want_rd && (ev & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)))
-		w->rd = 1, w->want_rd = 0;
-	if (w->want_wr && (ev & (EPOLLOUT | EPOLLHUP | EPOLLERR)))
-		w->wr = 1, w->want_wr = 0;
+	if (ev & EV_RD)
+		w->rd = 1;
+	if (ev & EV_WR)
+		w->wr = 1;
 }
 
 /* The watch of fd, shared by the flows; NULL for what epoll cannot
@@ -73,14 +83,16 @@ fdw_get(struct relay *r, int fd)
 	for (i = 0; i < r->nw; i++)
 		if (r->w[i].fd == fd)
 			return &r->w[i];
-	if (loop_fd(r->loop, fd, 0, on_fd, NULL) == -1)
-		return NULL;
-	loop_fd_del(r->loop, fd);
 	if (r->nw == nitems(r->w))
 		return NULL;
-	w = &r->w[r->nw++];
+	w = &r->w[r->nw];
 	memset(w, 0, sizeof(*w));
+	if (loop_fd(r->loop, fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
+	    on_fd, w) == -1)
+		return NULL;
+	r->nw++;
 	w->fd = fd;
+	w->watched = 1;
 	w->rd = w->wr = 1;
 	return w;
 }
@@ -101,14 +113,14 @@ static void
 wait_rd(struct fdw *w)
 {
 	if (w != NULL)
-		w->rd = 0, w->want_rd = 1;
+		w->rd = 0;
 }
 
 static void
 wait_wr(struct fdw *w)
 {
 	if (w != NULL)
-		w->wr = 0, w->want_wr = 1;
+		w->wr = 0;
 }
 
 static void
@@ -119,38 +131,7 @@ fdw_drop(struct relay *r, struct fdw *w)
 	if (w->watched)
 		loop_fd_del(r->loop, w->fd);
 	w->watched = 0;
-	w->armed = 0;
 	w->fd = -1;
-}
-
-void
-relay_arm(struct relay *r)
-{
-	struct fdw *w;
-	unsigned ev;
-	size_t i;
-
-	for (i = 0; i < r->nw; i++) {
-		w = &r->w[i];
-		if (w->fd == -1)
-			continue;
-		ev = (w->want_rd ? EPOLLIN : 0) | (w->want_wr ? EPOLLOUT : 0);
-		if (r->done)
-			ev = 0;
-		if (ev == w->armed)
-			continue;
-		/* nothing wanted: out of epoll, or a hang-up would spin */
-		if (ev == 0) {
-			loop_fd_del(r->loop, w->fd);
-			w->watched = 0;
-		} else if (w->watched)
-			loop_fd_events(r->loop, w->fd, ev);
-		else if (loop_fd(r->loop, w->fd, ev, on_fd, w) == 0)
-			w->watched = 1;
-		else
-			w->rd = w->wr = 1;	/* cannot watch: just try */
-		w->armed = w->watched ? ev : 0;
-	}
 }
 
 /* ---- failures ---- */
@@ -279,19 +260,20 @@ took(struct flow *f, size_t n)
 /* ---- one sink, straight from the source ---- */
 
 /* After EAGAIN from an operation on two outside descriptors: which one
- * is not ready. */
-static void
+ * is not ready (its flag cleared: its next edge wakes us); 1 when poll
+ * finds both ready now (try again). */
+static int
 which_blocked(struct flow *f, struct sink *s)
 {
 	struct pollfd p[2];
 
 	if (f->w == NULL) {
 		wait_wr(s->w);
-		return;
+		return 0;
 	}
 	if (s->w == NULL) {
 		wait_rd(f->w);
-		return;
+		return 0;
 	}
 	p[0].fd = f->in;
 	p[0].events = POLLIN;
@@ -299,22 +281,22 @@ which_blocked(struct flow *f, struct sink *s)
 	p[1].events = POLLOUT;
 	p[0].revents = p[1].revents = 0;
 	if (poll(p, 2, 0) == -1)
-		return;
+		return 1;
 	if (p[0].revents == 0)
 		wait_rd(f->w);
 	if (p[1].revents == 0)
 		wait_wr(s->w);
-	if (p[0].revents != 0 && p[1].revents != 0)
-		wait_wr(s->w);	/* ready by poll, not for splice: wait */
+	/* both ready by now: one changed since the splice (its edge may
+	 * be spent already), so waiting for an edge could wait forever:
+	 * the caller tries again */
+	return p[0].revents != 0 && p[1].revents != 0;
 }
 
 static int
 direct_failed(struct flow *f, struct sink *s, int e)
 {
-	if (e == EAGAIN) {
-		which_blocked(f, s);
-		return 0;
-	}
+	if (e == EAGAIN)
+		return which_blocked(f, s);
 	/* EBADF: copy_file_range and sendfile to an O_APPEND file */
 	if (e == EINVAL || e == ENOSYS || e == EXDEV || e == EOPNOTSUPP ||
 	    e == ENOTSUP || (e == EBADF && f->mode != M_DIRECT)) {

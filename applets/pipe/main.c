@@ -355,8 +355,6 @@ run_loop(struct ctx *x)
 		if (moved && ++spins < 16)
 			continue;
 		spins = 0;
-		for (i = 0; i < x->ns; i++)
-			relay_arm(&x->s[i]->r);
 		listen_arm(x);
 		if (loop_once(x->l, moved ? 0 : -1) == -1) {
 			warn("event loop");

@@ -2,8 +2,9 @@
  * merge: --merge SOURCE ... --to SINK.  Each source is read into a
  * buffer of --max-line bytes; only whole lines go to the output queue,
  * so no line of one source is ever split by another's bytes.  A line
- * longer than the buffer goes out in pieces (reported once per source);
- * a last line without a newline gets one.  Sources are read only while
+ * longer than the buffer goes out in pieces (reported once per source),
+ * and until its end no other source's bytes go out (they wait, paused at
+ * their buffers); a last line without a newline gets one.  Sources are read only while
  * the queue is short: a slow sink paces them all.
  */
 #include "pipe.h"
@@ -21,6 +22,7 @@ struct msrc {
 	struct conn	 c;
 	struct io_buf	 in;
 	int		 ready, watched, eof, warned;
+	int		 mid;		/* its last bytes queued end no line */
 };
 
 struct merge {
@@ -31,6 +33,7 @@ struct merge {
 	struct conn	 out;
 	int		 out_ready, out_watched;
 	struct io_buf	 q;
+	struct msrc	*holder;	/* its long line is going out */
 	int		 tag;
 	int		 code;
 	int		 sig;
@@ -72,20 +75,27 @@ queue(struct merge *m, struct msrc *s, const char *p, size_t n)
 	const char *nl, *end = p + n;
 	size_t tl = strlen(s->ep.spec);
 
+	if (n == 0)
+		return;
 	if (!m->tag) {
 		if (io_buf_put(&m->q, p, n) == -1)
 			xnomem();
-		return;
-	}
-	while (p < end) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		nl = nl != NULL ? nl + 1 : end;
-		if (io_buf_put(&m->q, s->ep.spec, tl) == -1 ||
-		    io_buf_put(&m->q, "\t", 1) == -1 ||
-		    io_buf_put(&m->q, p, (size_t)(nl - p)) == -1)
-			xnomem();
-		p = nl;
-	}
+	} else
+		while (p < end) {
+			nl = memchr(p, '\n', (size_t)(end - p));
+			nl = nl != NULL ? nl + 1 : end;
+			/* the tag at the start of a line, not of a piece */
+			if (!s->mid && (io_buf_put(&m->q, s->ep.spec, tl) ==
+			    -1 || io_buf_put(&m->q, "\t", 1) == -1))
+				xnomem();
+			if (io_buf_put(&m->q, p, (size_t)(nl - p)) == -1)
+				xnomem();
+			s->mid = nl[-1] != '\n';
+			p = nl;
+		}
+	s->mid = end[-1] != '\n';
+	/* a piece of a long line: the output is its own until the end */
+	m->holder = s->mid ? s : NULL;
 }
 
 /* The whole lines of s's buffer to the queue (all of it at EOF or when
@@ -97,8 +107,11 @@ take_lines(struct merge *m, struct msrc *s)
 	const char *p = b->data + b->off, *nl;
 	size_t n;
 
-	if (b->len == 0)
+	if (b->len == 0) {
+		if (s->eof && s->mid)	/* a long line's end: its newline */
+			queue(m, s, "\n", 1);
 		return;
+	}
 	nl = memrchr(p, '\n', b->len);
 	if (nl != NULL)
 		n = (size_t)(nl - p) + 1;
@@ -128,7 +141,8 @@ read_src(struct merge *m, struct msrc *s)
 {
 	ssize_t r;
 
-	if (s->eof || !s->ready || m->q.len >= QUEUE_HIGH)
+	if (s->eof || !s->ready || m->q.len >= QUEUE_HIGH ||
+	    (m->holder != NULL && m->holder != s))
 		return 0;
 	r = io_buf_readn(&s->in, s->c.rfd, READ_MAX);
 	if (r > 0) {

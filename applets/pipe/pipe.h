@@ -93,12 +93,11 @@ struct relay_opts {
 	double		 half_close;	/* --half-close-timeout (<0: none) */
 };
 
-/* A descriptor the flows of a relay wait on, watched once in the loop. */
+/* A descriptor the flows of a relay wait on, watched once in the loop
+ * (edge-triggered, both ways) for the whole relay. */
 struct fdw {
 	int		 fd;
 	int		 rd, wr;	/* ready, as far as we know */
-	int		 want_rd, want_wr;	/* a step found it not ready */
-	unsigned	 armed;		/* events the loop watches */
 	int		 watched;
 };
 
@@ -157,8 +156,6 @@ int	relay_init(struct relay *r, struct loop *l, const struct relay_opts *o,
 	    struct conn *src, struct conn **sinks, size_t n, int bidi);
 /* Move what can be moved now: 1 when some bytes moved. */
 int	relay_step(struct relay *r);
-/* Watch what the steps wait on. */
-void	relay_arm(struct relay *r);
 /* Stop watching, close, reap: the exit code (a message printed). */
 int	relay_end(struct relay *r, int kill_them);
 /* Bytes taken from the relay's first source. */

@@ -28,7 +28,7 @@ def one(i):
                     pass
             s.sendall(data)
             s.shutdown(socket.SHUT_WR)
-            got = b""
+            got = bytearray()
             while True:
                 b = s.recv(65536)
                 if not b:
