@@ -27,34 +27,6 @@ PROCPS = os.environ.get("PROCPS", "/usr/bin/ps")
 
 # Keys syskit refuses or prints differently, each with its reason.
 MISSING_KEYS = {
-    # procps's own layout and priority test keys, of no use outside it
-    "_left": "procps's layout test key", "_left2": "procps's layout test key",
-    "_right": "procps's layout test key", "_right2": "procps's layout test key",
-    "_unlimited": "procps's layout test key",
-    "_unlimited2": "procps's layout test key",
-    "pri_api": "procps's priority test key",
-    "pri_bar": "procps's priority test key",
-    "pri_baz": "procps's priority test key",
-    "pri_foo": "procps's priority test key",
-    # not yet: each needs a file or a computation ps does not have
-    "ag_id": "autogroup id: /proc/PID/autogroup is not read yet",
-    "ag_nice": "autogroup nice: /proc/PID/autogroup is not read yet",
-    "cuc": "%CPU with dead children's time: not yet",
-    "cuu": "%CPU with dead children's time, sampled: not yet",
-    "zone": "procps's 'zone' (a security context): not yet",
-    "numa": "the NUMA node of the last CPU (/sys node map): not yet",
-    "lxc": "the LXC container name from the cgroup: not yet",
-    # systemd and login: procps asks libsystemd
-    "lsession": "systemd login session: needs libsystemd's sd_pid_get_session",
-    "machine": "systemd machine: needs libsystemd",
-    "ouid": "session owner uid: needs libsystemd",
-    "seat": "systemd seat: needs libsystemd",
-    "slice": "systemd slice: needs libsystemd's cgroup parsing",
-    "unit": "systemd unit: needs libsystemd's cgroup parsing",
-    "uunit": "systemd user unit: needs libsystemd's cgroup parsing",
-    # on purpose: a different value
-    "cgname": "procps 4.0.2 shows the first cgroup line whole on cgroup v1; "
-              "syskit the last path component, as on v2",
 }
 
 # Keys whose file a process may not let even root read (EACCES: a

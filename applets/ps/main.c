@@ -268,8 +268,7 @@ ps_main(int argc, char *argv[])
 	if (o.json) {
 		json_init(&c.j, stdout, 0);
 		json_arr(&c.j, NULL);
-	} else if (header_wanted(&c))
-		print_line(&c, NULL);
+	}
 	scan(&c, rs, 0);
 	if (rs != NULL && rs->n > 0) {
 		sort_rows(&c, rs);
@@ -281,11 +280,14 @@ ps_main(int argc, char *argv[])
 	}
 	if (o.json)
 		json_end(&c.j);
+	else if (c.printed == 0 && --c.ltnh == 0)
+		print_line(&c, NULL);	/* procps: the header alone */
 	rc = c.failed ? EXIT_NO : c.printed > 0 ? 0 : EXIT_NO;
 out:
 	if (c.procfd >= 0)
 		close(c.procfd);
 	ctx_free(&c);
+	extra_free(&c);
 	free(c.prefix);
 	free(c.samp);
 	free(rows.r);
