@@ -527,7 +527,7 @@ bash
 	run --separate-stderr ps -p 999999
 	assert_failure 1
 	assert_output --regexp '^ +PID TTY +TIME CMD$'
-	for bad in "-o nosuchkey" "-p 0" "-p abc" "-u no_such_user_xyz" "--bogus" "-Z" "-o pid:0" "-o ," "--sort=" "-q 1 -p 2" "-L -T" "--cols 0" "L x"; do
+	for bad in "-o nosuchkey" "-p 0" "-p abc" "-u no_such_user_xyz" "--bogus" "-Q" "-o pid:0" "-o ," "--sort=" "-q 1 -p 2" "-L -T" "--cols 0" "L x"; do
 		run --separate-stderr ps $bad
 		[ "$status" -eq 2 ] || { echo "ps $bad: status $status"; return 1; }
 		assert_equal "${#stderr_lines[@]}" 2
@@ -574,7 +574,7 @@ bash
 --forest=1|option --forest takes no value
 --bogus|unknown option: --bogus
 --bogus=1|unknown option: --bogus
--Z|unknown option: -Z
+-Q|unknown option: -Q
 -o|option -o needs a value
 LIST
 	# what the user typed is quoted with its control characters escaped

@@ -45,41 +45,68 @@ VOLATILE = {"pss", "uss", "rss", "rssize", "rsz", "sgi_rss", "shr", "%mem",
 # they may be off by 5% or 64 KiB; a wrong unit is still far outside.
 PAGES = {"pss", "uss", "rss", "rssize", "rsz", "sgi_rss", "shr"}
 
-# Options and combinations from procps's ps(1): each must be accepted and
-# agree with procps, unless it is in MISSING_OPTS.
+# Every option of procps's ps(1) (4.0.2), section by section, each with a
+# value that selects something here, then the combinations its EXAMPLES
+# and its text name.  Each must be accepted and agree with procps, unless
+# it is in MISSING_OPTS.
 OPTS = [
-    ["-e"], ["-A"], ["-a"], ["-d"], ["-N"], ["-e", "-N"], ["-ef"], ["-eF"],
-    ["-ely"], ["-el"], ["-ej"], ["-ejH"], ["-e", "--forest"], ["-eH"],
-    ["-e", "-f", "-c"], ["-e", "-l", "-c"], ["-e", "-o", "pid,comm", "--no-headers"],
-    ["-e", "--no-heading"], ["-eL"], ["-eLf"], ["-eT"], ["-em"],
-    ["-e", "-M"], ["-eM", "-f"], ["-eZ"], ["axZu"], ["-e", "--context"], ["-e", "--headers"],
-    ["-e", "--cols", "60"], ["-e", "--width", "60"], ["-e", "--columns", "60"],
-    ["-e", "--lines", "20", "--headers"],
-    ["-u", "0"], ["-U", "0"], ["-g", "0"], ["-G", "0"], ["-p", "1"],
-    ["--pid", "1"], ["--ppid", "1"], ["-s", "1"], ["--sid", "1"], ["-C", "init"],
-    ["-t", "-"], ["-q", "1"], ["--quick-pid", "1"], ["--user", "root"],
-    ["--group", "root"], ["--Group", "root"], ["--User", "root"],
-    ["-e", "-o", "pid,ppid,cmd", "--sort", "ppid"],
-    ["-e", "-o", "pid,rss", "--sort=-rss"],
-    ["-e", "-O", "ppid"], ["-e", "-F", "-H"], ["-e", "-y", "-l"],
-    ["ax"], ["aux"], ["axu"], ["axj"], ["axl"], ["axs"], ["axv"], ["axm"],
-    ["axf"], ["auxf"], ["axZ"], ["axc"], ["axe"], ["axn"], ["axww"],
-    ["axH"], ["axr"], ["x"], ["a"], ["axo", "pid,comm"], ["axO", "ppid"],
-    ["axk", "pid"], ["axh"], ["axS"], ["ax", "--sort", "pid"],
-    ["T"], ["U", "0"], ["p", "1"], ["q", "1"], ["t", "-"],
-    ["-e", "--format", "pid,comm"], ["-e", "-w"], ["-e", "-ww"],
-    ["-e", "-o", "pid,args", "-w"], ["L"],
+    # SIMPLE PROCESS SELECTION
+    ["a"], ["-A"], ["-a"], ["-d"], ["-e", "--deselect"], ["-e"], ["ag"],
+    ["-N"], ["-e", "-N"], ["T"], ["r"], ["ax", "r"], ["x"], ["ax"],
+    # PROCESS SELECTION BY LIST
+    ["-1"], ["1"], ["-C", "bash"], ["-C", "bash,process_api"], ["-G", "0"],
+    ["-G", "root"], ["-g", "0"], ["-g", "1"], ["--Group", "root"],
+    ["--group", "root"], ["p", "1"], ["-p", "1"], ["-p", "1 2"],
+    ["-p", "1", "-p", "2"], ["--pid", "1"], ["--ppid", "1"], ["--ppid", "2"],
+    ["q", "1"], ["-q", "1"], ["--quick-pid", "1"], ["-s", "1"],
+    ["--sid", "1"], ["t", "-"], ["-t", "-"], ["--tty", "-"], ["U", "0"],
+    ["-U", "0"], ["-u", "0"], ["-u", "root"], ["--User", "root"],
+    ["--user", "root"], ["-U", "root", "-u", "root", "u"],
+    # OUTPUT FORMAT CONTROL
+    ["-e", "-c"], ["-e", "-f", "-c"], ["-e", "-l", "-c"], ["-e", "-F", "-c"],
+    ["-e", "-fl", "-c"], ["-e", "-c", "-j"], ["-e", "--context"], ["-ef"],
+    ["-e", "-f"], ["-eF"], ["-e", "--format", "pid,comm"], ["axj"], ["-ej"],
+    ["-ejf"], ["-ejl"], ["axl"], ["-el"], ["-efl"], ["-ely"],
+    ["-e", "-y", "-l"], ["-eM"], ["-e", "-M"], ["-eM", "-f"], ["-eZ"],
+    ["ax", "O", "ppid"], ["axO", "ppid"], ["-e", "-O", "ppid"],
+    ["-e", "-O", "ppid,user"], ["axo", "pid,comm"], ["-e", "-o", "pid,comm"],
+    ["-e", "-P"], ["-e", "-F", "-P"], ["axs"], ["aux"], ["axu"], ["axv"],
+    ["axX"], ["ax", "X"], ["axZ"], ["axZu"], ["-e", "-o", "pid=X,comm=Y"],
+    ["-e", "-o", "pid,user:19,comm"], ["-e", "-o", "pid", "-o", "comm"],
+    # OUTPUT MODIFIERS
+    ["axc"], ["-e", "--cols", "60"], ["-e", "--columns", "60"],
+    ["-e", "--width", "60"], ["-e", "--cumulative", "-o", "pid,time"],
+    ["axS"], ["axe"], ["axf"], ["auxf"], ["axjf"], ["-e", "--forest"],
+    ["-ef", "--forest"], ["axh"], ["-eH"], ["-ejH"], ["-e", "-F", "-H"],
+    ["-e", "--headers"], ["-e", "--lines", "20", "--headers"],
+    ["-e", "--rows", "7", "--headers"], ["axk", "pid"], ["axk", "-ppid"],
+    ["axn"], ["-e", "-o", "pid,comm", "--no-headers"],
+    ["-e", "--no-heading"], ["-e", "-o", "pid,ppid,cmd", "--sort", "ppid"],
+    ["-e", "-o", "pid,rss", "--sort=-rss"], ["ax", "--sort", "pid"],
+    ["-e", "--sort", "-pid,+ppid"], ["axww"], ["-e", "-w"], ["-e", "-ww"],
+    ["-e", "-o", "pid,args", "-w"],
+    # THREAD DISPLAY
+    ["axH"], ["-eL"], ["-eLf"], ["-eLF"], ["axm"], ["-em"], ["-emf"],
+    ["-emL"], ["axms"], ["-eT"], ["-eTf"],
+    # OTHER INFORMATION
+    ["--help"], ["--help", "s"], ["--info"], ["L"], ["V"], ["-V"],
+    ["--version"],
+    # EXAMPLES
+    ["-eo", "euser,ruser,suser,fuser,f,comm,label"],
+    ["-eo", "pid,tid,class,rtprio,ni,pri,psr,pcpu,stat,wchan:14,comm"],
+    ["axo", "stat,euid,ruid,tty,tpgid,sess,pgrp,ppid,pid,pcpu,comm"],
+    ["-Ao", "pid,tt,user,fname,tmout,f,wchan"], ["-C", "bash", "-o", "pid="],
+    ["-q", "1", "-o", "comm="], ["-p", "1", "-o", "pid,acflag,cmaj_flt,comm"],
 ]
 
 MISSING_OPTS = {
-    "-em": "-m: not yet", "axm": "m: not yet",
-    "-eZ": "-Z (as -M): tests/ps.bats uses -Z as its example of an unknown option",
-    "-e --headers": "--headers: not yet",
-    "-e --lines 20 --headers": "--headers: not yet",
-    "-e -f -c": "-c (scheduler columns of -f and -l): not yet",
-    "-e -l -c": "-c (scheduler columns of -f and -l): not yet",
+    "--help": "on purpose: syskit's help is its own text",
+    "--help s": "on purpose: syskit's help is its own text, without sections",
+    "--info": "on purpose: procps's debugging dump of its own state",
+    "V": "on purpose: 'syskit VERSION', as every applet",
+    "-V": "on purpose: 'syskit VERSION', as every applet",
+    "--version": "on purpose: 'syskit VERSION', as every applet",
     "axH": "sometimes: H: a thread's row differs from procps's on some runs",
-    "L": "L lists syskit's keys as procps does: those of MISSING_KEYS are absent",
 }
 
 busy = set()

@@ -373,6 +373,7 @@ static const struct option longopts[] = {
 	{ "forest", no_argument, NULL, O_FOREST },
 	{ "format", required_argument, NULL, 'o' },
 	{ "group", required_argument, NULL, 'g' },
+	{ "headers", no_argument, NULL, O_HEADERS },
 	{ "help", no_argument, NULL, O_HELP },
 	{ "json", no_argument, NULL, O_JSON },
 	{ "lines", required_argument, NULL, O_ROWS },
@@ -399,7 +400,7 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char shortopts[] = "+AaC:D:deFfG:g:HjLlMNO:o:p:q:s:Tt:U:u:Vwy";
+static const char shortopts[] = "+AaC:cD:deFfG:g:HjLlMmNO:o:Pp:q:s:Tt:U:u:VwyZ";
 
 /* Does the short option ch (SysV) or BSD letter take an argument? */
 static int
@@ -498,6 +499,8 @@ bsd_group(struct opts *o, struct argvec *a, char **argv, int argc, int *ip,
 			o->fm |= FM_M;
 			continue;
 		case 'v': o->ff |= FF_Bv; continue;
+		case 'X': o->ff |= FF_BX; continue;
+		case 'm': o->tf |= TF_m; continue;
 		case 'f': o->forest = 'b'; continue;
 		case 'w': o->wcount++; continue;
 		case 'c': o->bsd_c = 1; continue;
@@ -670,6 +673,9 @@ parse_pass(struct opts *o, struct parsed *pa, int argc, char **argv,
 		case 'C':
 			r = parse_list(o, SEL_COMM, optarg);
 			break;
+		case 'c':
+			o->fm |= FM_c;
+			break;
 		case 'D':
 			o->datefmt = optarg;
 			break;
@@ -745,7 +751,17 @@ parse_pass(struct opts *o, struct parsed *pa, int argc, char **argv,
 			o->fm |= FM_y;
 			break;
 		case 'M':
+		case 'Z':
 			o->fm |= FM_M;
+			break;
+		case 'm':
+			o->tf |= TF_m;
+			break;
+		case 'P':
+			o->fm |= FM_P;
+			break;
+		case O_HEADERS:
+			o->headers = 1;
 			break;
 		case O_CONTEXT:
 			o->context = 1;
@@ -755,7 +771,8 @@ parse_pass(struct opts *o, struct parsed *pa, int argc, char **argv,
 				o->cols = cols;
 			break;
 		case O_ROWS:
-			r = screen_arg(optarg, &cols);
+			if ((r = screen_arg(optarg, &cols)) == 0)
+				o->rows = cols;
 			break;
 		case O_CUMULATIVE:
 			o->cumulative = 1;
@@ -941,22 +958,30 @@ fmt_sysv(struct opts *o, struct fmt *f, int pidwidth)
 	if (ff & FF_Uf)
 		PUSH("stime");
 	if (fm & FM_F) {
-		PUSH("psr");
-		PUSH("rss");
+		if (!(fm & FM_P))
+			PUSH("psr");
+		if (!((ff & FF_Ul) && (fm & FM_y)))
+			PUSH("rss");
 	}
 	if (ff & FF_Ul)
 		PUSH("wchan");
 	if ((fm & FM_F) || (ff & FF_Ul))
 		PUSH("sz");
-	if (ff & FF_Ul) {
+	if (ff & FF_Ul)
 		PUSH((fm & FM_y) ? "rss" : "addr_1");
+	if (fm & FM_c) {		/* -c: the class and its priority */
+		PUSH("pri");
+		PUSH("class");
+	} else if (ff & FF_Ul) {
 		PUSH("ni");
 		PUSH("opri");
 	}
 	if ((tf & TF_L) && (ff & FF_Uf))
 		PUSH("nlwp");
-	if (ff & (FF_Uf | FF_Ul))
+	if ((ff & (FF_Uf | FF_Ul)) && !(fm & FM_c))
 		PUSH("c");
+	if (fm & FM_P)
+		PUSH("psr");
 	if (tf & TF_L)
 		PUSH("lwp");
 	if (fm & FM_j) {
@@ -988,7 +1013,8 @@ static int
 build_format(struct opts *o, struct parsed *pa, struct fmt *f, int pidwidth)
 {
 	const char *env, *macro = NULL;
-	unsigned bsdff = o->ff & (FF_Bu | FF_Bj | FF_Bl | FF_Bs | FF_Bv);
+	unsigned bsdff = o->ff & (FF_Bu | FF_Bj | FF_Bl | FF_Bs | FF_Bv |
+	    FF_BX);
 	int i;
 
 	for (i = 0; i < pa->nfmt; i++)
@@ -1036,6 +1062,8 @@ build_format(struct opts *o, struct parsed *pa, struct fmt *f, int pidwidth)
 		macro = "uid,pid,pending,blocked,ignored,caught,stat,tname,bsdtime,args";
 	else if (bsdff == FF_Bv)
 		macro = "pid,tname,stat,bsdtime,maj_flt,trs:5,drs,rss,%mem,args";
+	else if (bsdff == FF_BX)
+		macro = "pid,start_stack,esp,eip,timeout,alarm,stat,tname,bsdtime,args";
 	else
 		macro = "flags,uid,pid,ppid,priority,nice,vsz,rss,wchan,stat,tname,bsdtime,args";
 	if (fmt_macro(f, macro, pidwidth) == -1)
