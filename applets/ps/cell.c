@@ -357,14 +357,16 @@ int
 cell_time(struct ctx *c, const struct row *r, const struct kval *kv,
     char *p, char **outp, int maxc)
 {
-	return fmt_time(p, ticks(c, r) / (uint64_t)c->hz);
+	/* procps: the dead children's time (S, --cumulative) counts in
+	 * bsdtime and %CPU, never in time */
+	return fmt_time(p, (r->st.utime + r->st.stime) / (uint64_t)c->hz);
 }
 
 int
 cell_times(struct ctx *c, const struct row *r, const struct kval *kv,
     char *p, char **outp, int maxc)
 {
-	return fmt_u64(p, ticks(c, r) / (uint64_t)c->hz);
+	return fmt_u64(p, (r->st.utime + r->st.stime) / (uint64_t)c->hz);
 }
 
 int

@@ -50,6 +50,13 @@ get_stat(struct ctx *c, const struct row *r, const struct kval *kv,
 		    kv->arg == S_RTPRIO ? st->rt_priority :
 		    kv->arg == S_FLAGS ? st->flags :
 		    kv->arg == S_MAJFLT ? st->majflt : st->minflt;
+		/* procps: S and --cumulative add the dead children's */
+		if (c->o->cumulative && kv->arg == S_MAJFLT &&
+		    STAT_OK(r, SF(13)))
+			v->u += st->cmajflt;
+		if (c->o->cumulative && kv->arg == S_MINFLT &&
+		    STAT_OK(r, SF(11)))
+			v->u += st->cminflt;
 		break;
 	}
 }
@@ -159,12 +166,15 @@ get_status_mem(struct ctx *c, const struct row *r, const struct kval *kv,
 }
 
 /* seconds */
+/* arg 1: with the dead children's time under S and --cumulative (bsdtime,
+ * as procps); 0: the process's own (time, times) */
 static void
 get_cputime(struct ctx *c, const struct row *r, const struct kval *kv,
     struct val *v)
 {
 	v->type = V_REAL;
-	v->d = (double)ticks(c, r) / (double)c->hz;
+	v->d = (double)(kv->arg ? ticks(c, r) : r->st.utime + r->st.stime) /
+	    (double)c->hz;
 }
 
 static void
@@ -258,7 +268,7 @@ static double
 sort_ticks(struct ctx *c, const struct row *r,
     const struct kval *kv)
 {
-	return (double)ticks(c, r);
+	return (double)(kv->arg ? ticks(c, r) : r->st.utime + r->st.stime);
 }
 
 /* status read, but without the line: 0, as the kernel's own 0 */
@@ -429,7 +439,8 @@ static const struct kval v_time = { .stat = TIME_FIELDS, .get = get_cputime, .ce
 	.sort = sort_ticks };
 static const struct kval v_times = { .stat = TIME_FIELDS, .get = get_cputime,
 	.cell = cell_times, .sort = sort_ticks };
-static const struct kval v_bsdtime = { .stat = TIME_FIELDS, .get = get_cputime,
+static const struct kval v_bsdtime = { .stat = TIME_FIELDS, .arg = 1,
+	.get = get_cputime,
 	.cell = cell_bsdtime, .sort = sort_ticks };
 static const struct kval v_etime = { .stat = SF(22), .flags = KV_UPTIME,
 	.get = get_elapsed, .cell = cell_etime, .sort = sort_age };
