@@ -135,7 +135,8 @@ pids_of() {
 	[ "${#lines[@]}" -ge 60 ]
 	local k
 	for k in $(ps L | awk '{print $1}'); do
-		grep -qE "^\.It Cm $(printf '%s' "$k" | sed 's/%/\\%/')( |$)" "$TOP/man/ps.1" || {
+		# the key, or an alias in its entry's list
+		grep -qE "^\.It Cm (.* )?$(printf '%s' "$k" | sed 's/%/\\%/')( |$)" "$TOP/man/ps.1" || {
 			echo "man/ps.1 lacks key $k"
 			return 1
 		}
@@ -651,9 +652,9 @@ fx() {
    70    72    3 00:00:03 threaded"
 	run ps -o pid,lstart,container,cgname,fds,env,rbytes -p 1,50,2
 	assert_output "  PID                  STARTED CONTAINER    CGNAME                      FDS ENVIRONMENT                     RBYTES
-    1 Tue Nov 14 22:13:20 2023 -            init.scope                    3 HOME=/ TERM=linux                   -
+    1 Tue Nov 14 22:13:20 2023 -            0::/init.scope                3 HOME=/ TERM=linux                   -
     2 Tue Nov 14 22:13:20 2023 -            -                             - -                                   -
-   50 Wed Nov 15 00:26:40 2023 0123456789ab docker-0123456789abcdef0123   - -                                   -"
+   50 Wed Nov 15 00:26:40 2023 0123456789ab 0::/system.slice/docker-012   - -                                   -"
 	run ps -o pid=,%cpu=,%mem=,c= -p 1,50
 	assert_output "    1  0.1  0.0  0
    50  0.3  0.0  0"
@@ -745,4 +746,19 @@ fx() {
 	assert_failure 1
 	assert_output "  PID COMMAND"
 	assert_equal "$stderr" "syskit ps: $t/12/stat: malformed content"
+}
+
+@test "fixture: the systemd keys from a name=systemd (v1) cgroup, below pid 1's init.scope, as libsystemd reads them" {
+	export SYSKIT_PROC=$FIXTURES/ps-systemd/proc
+	run ps -o pid=,lsession=,ouid=,slice=,unit=,uunit=,lxc= -e
+	assert_success
+	assert_line --index 0 --regexp '^ +1 - +- +-\.slice +init\.scope +- +-$'
+	assert_line --index 1 --regexp '^ +40 c3 +1000 +user-1000\.slice +session-c3\.scope +- +-$'
+	# a leading _ is systemd's escape; " (deleted)" is cut
+	assert_line --index 2 --regexp '^ +41 - +1000 +user-1000\.slice +user@1000\.service +foo@bar\.service +-$'
+	assert_line --index 3 --regexp '^ +42 - +- +system\.slice +docker-abc\.scope +- +-$'
+	# the innermost LXC container; no unit after the slices
+	assert_line --index 4 --regexp '^ +43 - +- +a-b\.slice +- +- +c2-nested$'
+	run ps -o cgname= -p 40
+	assert_output 'systemd:/user.slice/user-1000.slice/session-c3.scope,1:memory:/x'
 }

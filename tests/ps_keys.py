@@ -2,7 +2,9 @@
 """ps_keys.py keys|opts: every format key of procps's `ps L`, and every
 option of the table below, compared between procps ps and syskit ps.
 
-Environment: SYSKIT_BIN (syskit), PROCPS (procps ps, default /usr/bin/ps).
+Environment: SYSKIT_BIN (syskit), PROCPS (procps ps, default /usr/bin/ps),
+ONLY (the keys to compare, comma-separated, or the options, as the table
+writes them, semicolon-separated), VERBOSE=1 (a line for every case).
 
 For each key, `ps -eo pid,KEY` runs five times in turn: procps, syskit,
 procps, syskit, procps.  The headers must match, and every row that
@@ -136,7 +138,8 @@ def rows(lines, head):
             continue
         f = l.split()
         if not keys:
-            out[l] = l
+            if "ps" not in f and "syskit" not in f:
+                out[l] = l	# not the row of a ps compared itself
         elif len(f) > max(keys) and f[keys[0]] not in busy:
             out[tuple(f[i] for i in keys)] = l
     return out
@@ -293,7 +296,9 @@ def main():
         table = MISSING_OPTS
     only = os.environ.get("ONLY")
     if only:
-        cases = [c for c in cases if c[0] in only.split(",")]
+        # keys by commas; options (which hold commas) by semicolons
+        cases = [c for c in cases
+                 if c[0] in only.split("," if what == "keys" else ";")]
     for name, args, key in cases:
         why = compare(args, key)
         if why is None and name in table and \

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 
+#include "../../lib/args.h"
 #include "../../lib/fs.h"
 
 #ifndef CGROUP2_SUPER_MAGIC
@@ -479,20 +480,13 @@ session_id_valid(const char *s, size_t n)
 static int
 uid_valid(const char *s, size_t n, uint64_t *out)
 {
-	uint64_t v = 0;
-	size_t i;
+	char buf[16];
 
-	if (n == 0 || n > 10)
+	if (n == 0 || n >= sizeof(buf) || !isdigit((unsigned char)*s))
 		return 0;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	if (v >= UINT32_MAX || v == 65535)
-		return 0;
-	*out = v;
-	return 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return args_uint(buf, 0, UINT32_MAX - 1, out) == 0 && *out != 65535;
 }
 
 /* a component NAME (prefix PRE, suffix SUF) at p: what follows it, or NULL */

@@ -880,5 +880,5 @@ key_list(void)
 
 	for (i = 0; i < nkeys; i++)
 		if (keys[i].v != &v_dash)
-			printf("%-12.12s %-8.8s\n", keys[i].name, keys[i].head);
+			printf("%-12s %-8.8s\n", keys[i].name, keys[i].head);
 }

@@ -114,7 +114,7 @@ struct key {
 	unsigned char	 width;
 	unsigned char	 just;
 	const struct kval *v;
-	const char	*help;		/* NULL: an alias, not listed by ps L */
+	const char	*help;		/* what it shows; NULL: an alias */
 };
 
 extern const struct key keys[];
