@@ -762,3 +762,14 @@ fx() {
 	run ps -o cgname= -p 40
 	assert_output 'systemd:/user.slice/user-1000.slice/session-c3.scope,1:memory:/x'
 }
+
+@test "fixture: a thread id below its leader's (ids wrapped): the leader first, as procps" {
+	export SYSKIT_PROC=$FIXTURES/ps-systemd/proc
+	run ps -L -o pid=,tid= -p 43
+	assert_output "   43    43
+   43     7"
+	run ps -m -o pid=,tid= -p 43
+	assert_output "   43     -
+    -    43
+    -     7"
+}

@@ -109,7 +109,6 @@ MISSING_OPTS = {
     "V": "on purpose: 'syskit VERSION', as every applet",
     "-V": "on purpose: 'syskit VERSION', as every applet",
     "--version": "on purpose: 'syskit VERSION', as every applet",
-    "axH": "sometimes: H: a thread's row differs from procps's on some runs",
 }
 
 busy = set()
@@ -130,9 +129,13 @@ def run(prog, args):
 
 
 def rows(lines, head):
+    """The rows by their pid (and thread id): the threads of H, which
+    share a pid, and the thread lines of -m and m, whose PID is "-",
+    come as one row of several lines, under their process's pid."""
     h = head.split()
     keys = [i for i, t in enumerate(h) if t in ("PID", "LWP", "SPID", "TID")]
     out = {}
+    pid = None
     for l in lines:
         if not l.strip():
             continue
@@ -140,8 +143,15 @@ def rows(lines, head):
         if not keys:
             if "ps" not in f and "syskit" not in f:
                 out[l] = l	# not the row of a ps compared itself
-        elif len(f) > max(keys) and f[keys[0]] not in busy:
-            out[tuple(f[i] for i in keys)] = l
+            continue
+        if len(f) <= max(keys):
+            continue
+        if f[keys[0]] != "-":
+            pid = f[keys[0]]
+        if pid is None or pid in busy:
+            continue
+        k = (pid,) + tuple(f[i] for i in keys[1:])
+        out[k] = out[k] + "\n" + l if k in out else l
     return out
 
 
@@ -186,6 +196,10 @@ def pattern(p):
 def alike(p, s, key):
     if p == s:
         return True
+    if "\n" in p or "\n" in s:	# a row of several lines, line by line
+        pl, sl = p.split("\n"), s.split("\n")
+        return len(pl) == len(sl) and all(
+            alike(x, y, key) for x, y in zip(pl, sl))
     if key in UNREADABLE and p.split()[:-1] == s.split()[:-1] and \
             p.split()[-1:] == ["0"] and s.split()[-1:] == ["-"]:
         return True
@@ -209,7 +223,13 @@ def rest(line, n):
 
 def near(vals, s, key):
     """s's fields lie within the procps values, field by field, up to
-    the first text field; the text from there is alike."""
+    the first text field; the text from there is alike.  A row of
+    several lines, line by line."""
+    if "\n" in s or any("\n" in v for v in vals):
+        sl = s.split("\n")
+        vl = [v.split("\n") for v in vals]
+        return all(len(v) == len(sl) for v in vl) and all(
+            near([v[j] for v in vl], x, key) for j, x in enumerate(sl))
     fs = [v.split() for v in vals]
     ss = s.split()
     for i, x in enumerate(ss):
@@ -259,6 +279,8 @@ def compare(args, key=None):
         for k in pa:
             if k not in pc or k not in pe:
                 continue		# not alive through the runs
+            if len({x[k].count("\n") for x in (pa, pc, pe)}) > 1:
+                continue		# a thread came or went
             if any(k in r and alike(pa[k], r[k], key) for r in (pb, pd)):
                 continue
             if not isinstance(k, tuple) and any(
