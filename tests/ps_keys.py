@@ -100,6 +100,23 @@ OPTS = [
     ["axo", "stat,euid,ruid,tty,tpgid,sess,pgrp,ppid,pid,pcpu,comm"],
     ["-Ao", "pid,tt,user,fname,tmout,f,wchan"], ["-C", "bash", "-o", "pid="],
     ["-q", "1", "-o", "comm="], ["-p", "1", "-o", "pid,acflag,cmaj_flt,comm"],
+    # STANDARD FORMAT SPECIFIERS: the macros ps(1) names
+    ["-e", "-o", "DefBSD"], ["-e", "-o", "pid,DefSysV"],
+    # AIX FORMAT DESCRIPTORS
+    ["-e", "-o", "%p %P %U %c %C %x %y %z %a"],
+    # OBSOLETE SORT KEYS (BSD O as a sort order)
+    ["ax", "O", "P"], ["ax", "O", "-r"],
+    # ENVIRONMENT VARIABLES (NAME=VALUE before the options)
+    ["COLUMNS=60", "-ef"], ["COLUMNS=60", "aux"],
+    ["LINES=10", "-e", "--headers"], ["PS_FORMAT=pid,ppid,comm", "-e"],
+    ["PS_FORMAT=DefBSD", "-e"], ["PS_FORMAT=DefSysV", "ax"],
+    ["LIBPROC_HIDE_KERNEL=1", "-e"], ["LIBPROC_HIDE_KERNEL=1", "axf"],
+    ["LIBPROC_HIDE_KERNEL=1", "-eL"], ["LC_TIME=C", "-eo", "pid,lstart,stime"],
+    ["POSIXLY_CORRECT=1", "-ef"], ["POSIX2=on", "-ef"], ["UNIX95=1", "-ef"],
+    ["_XPG=1", "-ef"], ["I_WANT_A_BROKEN_PS=1", "-ef"],
+    ["PS_PERSONALITY=linux", "-e"], ["PS_PERSONALITY=posix", "-ef"],
+    ["PS_PERSONALITY=bsd", "-e"], ["PS_PERSONALITY=sun", "-e"],
+    ["CMD_ENV=bsd", "-e"], ["CMD_ENV=irix", "-ef"],
 ]
 
 MISSING_OPTS = {
@@ -121,10 +138,18 @@ while p > 1:
         break
 
 
+ENVSET = re.compile(r"^[A-Z_][A-Z0-9_]*=")
+
+
 def run(prog, args):
+    env = dict(os.environ)
+    while args and ENVSET.match(args[0]):	# NAME=VALUE first: the environment
+        n, v = args[0].split("=", 1)
+        env[n] = v
+        args = args[1:]
     r = subprocess.run([prog] + args if prog == PROCPS else
                        [prog, "ps"] + args, stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, errors="replace")
+                       stderr=subprocess.STDOUT, errors="replace", env=env)
     return r.returncode, r.stdout.split("\n")
 
 

@@ -457,6 +457,18 @@ scan_threads(struct ctx *c, struct rows *rs, struct row *r, int dirfd,
 		read_error(c, &proc, "task", errno);
 }
 
+/* LIBPROC_HIDE_KERNEL set (to anything): kthreadd and its children are
+ * not there, for every selection, as libproc2 leaves them out. */
+static int
+kernel_hidden(const struct row *r)
+{
+	static int hide = -1;
+
+	if (hide < 0)
+		hide = getenv("LIBPROC_HIDE_KERNEL") != NULL;
+	return hide && (r->pid == 2 || r->st.ppid == 2);
+}
+
 /* Read, select and show (or keep) one process, or its threads. */
 static void
 scan_pid(struct ctx *c, struct rows *rs, int pid, int first)
@@ -475,7 +487,7 @@ scan_pid(struct ctx *c, struct rows *rs, int pid, int first)
 			return;
 		r->dirfd = dirfd;
 	}
-	ok = read_stat(c, r) == 0 && want(c, r) > 0;
+	ok = read_stat(c, r) == 0 && !kernel_hidden(r) && want(c, r) > 0;
 	if (ok && threads)
 		scan_threads(c, rs, r, dirfd, first);
 	else if (ok && !first)
