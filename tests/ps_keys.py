@@ -15,9 +15,9 @@ value, read between two of procps's, must lie within the values procps
 printed (times as [[DD-]hh:]mm:ss read as seconds).  The rows of this
 program and the shells above it are left out (they change while it runs).
 
-A key or option syskit does not support yet is in MISSING_KEYS or
-MISSING_OPTS with its reason.  The verdict fails when a key outside the
-table is refused or disagrees, and when a key in the table works after
+A key or option syskit does not support is in MISSING_KEYS or
+MISSING_OPTS with its reason ("on purpose:" or "missing:").  The
+verdict fails when a key outside the table is refused or disagrees, and when a key in the table works after
 all (remove it from the table: the table only shrinks), except one
 whose reason starts "sometimes:" (a difference seen on some runs only).  Exit 0 when
 all is as the tables say; 1 with one line per surprise.
@@ -126,6 +126,14 @@ MISSING_OPTS = {
     "V": "on purpose: 'syskit VERSION', as every applet",
     "-V": "on purpose: 'syskit VERSION', as every applet",
     "--version": "on purpose: 'syskit VERSION', as every applet",
+    "-e -o %p %P %U %c %C %x %y %z %a":
+        "missing: AIX format descriptors: their literal text between the "
+        "columns needs a kind of column the output code does not have yet",
+    "I_WANT_A_BROKEN_PS=1 -ef":
+        "missing: procps's other personalities (dash options read as BSD "
+        "ones, other defaults); syskit has its default, linux, only",
+    "PS_PERSONALITY=bsd -e": "missing: as I_WANT_A_BROKEN_PS",
+    "CMD_ENV=bsd -e": "missing: as I_WANT_A_BROKEN_PS",
 }
 
 busy = set()
@@ -358,7 +366,7 @@ def main():
             surprises += 1
         elif os.environ.get("VERBOSE"):
             print("%s: %s" % (name, "ok" if why is None else
-                              "missing: " + table[name]))
+                              "listed: " + table[name]))
     sys.exit(1 if surprises else 0)
 
 
