@@ -773,3 +773,34 @@ fx() {
     -    43
     -     7"
 }
+
+@test "fixture: LIBPROC_HIDE_KERNEL leaves kthreadd and its children out; DefBSD and DefSysV; O as a sort of one-letter keys" {
+	export SYSKIT_PROC=$FIXTURES/ps-basic/proc
+	LIBPROC_HIDE_KERNEL=1 run ps -e -o pid= -p 2
+	assert_success
+	assert_output "    1
+   50
+   60
+   61
+   70
+   80"
+	LIBPROC_HIDE_KERNEL=1 run ps -p 2
+	assert_failure 1
+	run ps -o DefBSD -p 1
+	assert_output "  PID TTY      STAT   TIME COMMAND
+    1 ?        Ss     0:18 /sbin/init splash"
+	PS_FORMAT=DefSysV run ps -p 1
+	assert_output "  PID TTY          TIME CMD
+    1 ?        00:00:18 /sbin/init splash"
+	# O-P+p: by parent descending, then by pid; O ppid stays a format
+	run ps -o pid=,ppid= -e O-P+p
+	assert_output "   61    60
+   50     1
+   60     1
+   70     1
+   80     1
+    1     0
+    2     0"
+	run ps -p 1 O ppid
+	assert_line --index 0 "  PID  PPID S TTY          TIME COMMAND"
+}
