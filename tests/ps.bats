@@ -135,7 +135,8 @@ pids_of() {
 	[ "${#lines[@]}" -ge 60 ]
 	local k
 	for k in $(ps L | awk '{print $1}'); do
-		grep -qE "^\.It Cm $(printf '%s' "$k" | sed 's/%/\\%/')( |$)" "$TOP/man/ps.1" || {
+		# the key, or an alias in its entry's list
+		grep -qE "^\.It Cm (.* )?$(printf '%s' "$k" | sed 's/%/\\%/')( |$)" "$TOP/man/ps.1" || {
 			echo "man/ps.1 lacks key $k"
 			return 1
 		}
@@ -527,7 +528,7 @@ bash
 	run --separate-stderr ps -p 999999
 	assert_failure 1
 	assert_output --regexp '^ +PID TTY +TIME CMD$'
-	for bad in "-o nosuchkey" "-p 0" "-p abc" "-u no_such_user_xyz" "--bogus" "-Z" "-o pid:0" "-o ," "--sort=" "-q 1 -p 2" "-L -T" "--cols 0" "L x"; do
+	for bad in "-o nosuchkey" "-p 0" "-p abc" "-u no_such_user_xyz" "--bogus" "-Q" "-o pid:0" "-o ," "--sort=" "-q 1 -p 2" "-L -T" "--cols 0" "L x"; do
 		run --separate-stderr ps $bad
 		[ "$status" -eq 2 ] || { echo "ps $bad: status $status"; return 1; }
 		assert_equal "${#stderr_lines[@]}" 2
@@ -574,7 +575,7 @@ bash
 --forest=1|option --forest takes no value
 --bogus|unknown option: --bogus
 --bogus=1|unknown option: --bogus
--Z|unknown option: -Z
+-Q|unknown option: -Q
 -o|option -o needs a value
 LIST
 	# what the user typed is quoted with its control characters escaped
@@ -651,9 +652,9 @@ fx() {
    70    72    3 00:00:03 threaded"
 	run ps -o pid,lstart,container,cgname,fds,env,rbytes -p 1,50,2
 	assert_output "  PID                  STARTED CONTAINER    CGNAME                      FDS ENVIRONMENT                     RBYTES
-    1 Tue Nov 14 22:13:20 2023 -            init.scope                    3 HOME=/ TERM=linux                   -
+    1 Tue Nov 14 22:13:20 2023 -            0::/init.scope                3 HOME=/ TERM=linux                   -
     2 Tue Nov 14 22:13:20 2023 -            -                             - -                                   -
-   50 Wed Nov 15 00:26:40 2023 0123456789ab docker-0123456789abcdef0123   - -                                   -"
+   50 Wed Nov 15 00:26:40 2023 0123456789ab 0::/system.slice/docker-012   - -                                   -"
 	run ps -o pid=,%cpu=,%mem=,c= -p 1,50
 	assert_output "    1  0.1  0.0  0
    50  0.3  0.0  0"
@@ -745,4 +746,61 @@ fx() {
 	assert_failure 1
 	assert_output "  PID COMMAND"
 	assert_equal "$stderr" "syskit ps: $t/12/stat: malformed content"
+}
+
+@test "fixture: the systemd keys from a name=systemd (v1) cgroup, below pid 1's init.scope, as libsystemd reads them" {
+	export SYSKIT_PROC=$FIXTURES/ps-systemd/proc
+	run ps -o pid=,lsession=,ouid=,slice=,unit=,uunit=,lxc= -e
+	assert_success
+	assert_line --index 0 --regexp '^ +1 - +- +-\.slice +init\.scope +- +-$'
+	assert_line --index 1 --regexp '^ +40 c3 +1000 +user-1000\.slice +session-c3\.scope +- +-$'
+	# a leading _ is systemd's escape; " (deleted)" is cut
+	assert_line --index 2 --regexp '^ +41 - +1000 +user-1000\.slice +user@1000\.service +foo@bar\.service +-$'
+	assert_line --index 3 --regexp '^ +42 - +- +system\.slice +docker-abc\.scope +- +-$'
+	# the innermost LXC container; no unit after the slices
+	assert_line --index 4 --regexp '^ +43 - +- +a-b\.slice +- +- +c2-nested$'
+	run ps -o cgname= -p 40
+	assert_output 'systemd:/user.slice/user-1000.slice/session-c3.scope,1:memory:/x'
+}
+
+@test "fixture: a thread id below its leader's (ids wrapped): the leader first, as procps" {
+	export SYSKIT_PROC=$FIXTURES/ps-systemd/proc
+	run ps -L -o pid=,tid= -p 43
+	assert_output "   43    43
+   43     7"
+	run ps -m -o pid=,tid= -p 43
+	assert_output "   43     -
+    -    43
+    -     7"
+}
+
+@test "fixture: LIBPROC_HIDE_KERNEL leaves kthreadd and its children out; DefBSD and DefSysV; O as a sort of one-letter keys" {
+	export SYSKIT_PROC=$FIXTURES/ps-basic/proc
+	LIBPROC_HIDE_KERNEL=1 run ps -e -o pid= -p 2
+	assert_success
+	assert_output "    1
+   50
+   60
+   61
+   70
+   80"
+	LIBPROC_HIDE_KERNEL=1 run ps -p 2
+	assert_failure 1
+	run ps -o DefBSD -p 1
+	assert_output "  PID TTY      STAT   TIME COMMAND
+    1 ?        Ss     0:18 /sbin/init splash"
+	PS_FORMAT=DefSysV run ps -p 1
+	assert_output "  PID TTY          TIME CMD
+    1 ?        00:00:18 /sbin/init splash"
+	# O-P+p: by parent descending, then by pid; O ppid stays a format
+	run ps -o pid=,ppid= -e O-P+p
+	assert_output "   61    60
+   50     1
+   60     1
+   70     1
+   80     1
+    1     0
+    2     0"
+	run ps -p 1 O ppid
+	assert_line --index 0 "  PID  PPID S TTY          TIME COMMAND"
 }

@@ -2,7 +2,9 @@
 """ps_keys.py keys|opts: every format key of procps's `ps L`, and every
 option of the table below, compared between procps ps and syskit ps.
 
-Environment: SYSKIT_BIN (syskit), PROCPS (procps ps, default /usr/bin/ps).
+Environment: SYSKIT_BIN (syskit), PROCPS (procps ps, default /usr/bin/ps),
+ONLY (the keys to compare, comma-separated, or the options, as the table
+writes them, semicolon-separated), VERBOSE=1 (a line for every case).
 
 For each key, `ps -eo pid,KEY` runs five times in turn: procps, syskit,
 procps, syskit, procps.  The headers must match, and every row that
@@ -13,9 +15,9 @@ value, read between two of procps's, must lie within the values procps
 printed (times as [[DD-]hh:]mm:ss read as seconds).  The rows of this
 program and the shells above it are left out (they change while it runs).
 
-A key or option syskit does not support yet is in MISSING_KEYS or
-MISSING_OPTS with its reason.  The verdict fails when a key outside the
-table is refused or disagrees, and when a key in the table works after
+A key or option syskit does not support is in MISSING_KEYS or
+MISSING_OPTS with its reason ("on purpose:" or "missing:").  The
+verdict fails when a key outside the table is refused or disagrees, and when a key in the table works after
 all (remove it from the table: the table only shrinks), except one
 whose reason starts "sometimes:" (a difference seen on some runs only).  Exit 0 when
 all is as the tables say; 1 with one line per surprise.
@@ -27,34 +29,6 @@ PROCPS = os.environ.get("PROCPS", "/usr/bin/ps")
 
 # Keys syskit refuses or prints differently, each with its reason.
 MISSING_KEYS = {
-    # procps's own layout and priority test keys, of no use outside it
-    "_left": "procps's layout test key", "_left2": "procps's layout test key",
-    "_right": "procps's layout test key", "_right2": "procps's layout test key",
-    "_unlimited": "procps's layout test key",
-    "_unlimited2": "procps's layout test key",
-    "pri_api": "procps's priority test key",
-    "pri_bar": "procps's priority test key",
-    "pri_baz": "procps's priority test key",
-    "pri_foo": "procps's priority test key",
-    # not yet: each needs a file or a computation ps does not have
-    "ag_id": "autogroup id: /proc/PID/autogroup is not read yet",
-    "ag_nice": "autogroup nice: /proc/PID/autogroup is not read yet",
-    "cuc": "%CPU with dead children's time: not yet",
-    "cuu": "%CPU with dead children's time, sampled: not yet",
-    "zone": "procps's 'zone' (a security context): not yet",
-    "numa": "the NUMA node of the last CPU (/sys node map): not yet",
-    "lxc": "the LXC container name from the cgroup: not yet",
-    # systemd and login: procps asks libsystemd
-    "lsession": "systemd login session: needs libsystemd's sd_pid_get_session",
-    "machine": "systemd machine: needs libsystemd",
-    "ouid": "session owner uid: needs libsystemd",
-    "seat": "systemd seat: needs libsystemd",
-    "slice": "systemd slice: needs libsystemd's cgroup parsing",
-    "unit": "systemd unit: needs libsystemd's cgroup parsing",
-    "uunit": "systemd user unit: needs libsystemd's cgroup parsing",
-    # on purpose: a different value
-    "cgname": "procps 4.0.2 shows the first cgroup line whole on cgroup v1; "
-              "syskit the last path component, as on v2",
 }
 
 # Keys whose file a process may not let even root read (EACCES: a
@@ -73,41 +47,93 @@ VOLATILE = {"pss", "uss", "rss", "rssize", "rsz", "sgi_rss", "shr", "%mem",
 # they may be off by 5% or 64 KiB; a wrong unit is still far outside.
 PAGES = {"pss", "uss", "rss", "rssize", "rsz", "sgi_rss", "shr"}
 
-# Options and combinations from procps's ps(1): each must be accepted and
-# agree with procps, unless it is in MISSING_OPTS.
+# Every option of procps's ps(1) (4.0.2), section by section, each with a
+# value that selects something here, then the combinations its EXAMPLES
+# and its text name.  Each must be accepted and agree with procps, unless
+# it is in MISSING_OPTS.
 OPTS = [
-    ["-e"], ["-A"], ["-a"], ["-d"], ["-N"], ["-e", "-N"], ["-ef"], ["-eF"],
-    ["-ely"], ["-el"], ["-ej"], ["-ejH"], ["-e", "--forest"], ["-eH"],
-    ["-e", "-f", "-c"], ["-e", "-l", "-c"], ["-e", "-o", "pid,comm", "--no-headers"],
-    ["-e", "--no-heading"], ["-eL"], ["-eLf"], ["-eT"], ["-em"],
-    ["-e", "-M"], ["-eM", "-f"], ["-eZ"], ["axZu"], ["-e", "--context"], ["-e", "--headers"],
-    ["-e", "--cols", "60"], ["-e", "--width", "60"], ["-e", "--columns", "60"],
-    ["-e", "--lines", "20", "--headers"],
-    ["-u", "0"], ["-U", "0"], ["-g", "0"], ["-G", "0"], ["-p", "1"],
-    ["--pid", "1"], ["--ppid", "1"], ["-s", "1"], ["--sid", "1"], ["-C", "init"],
-    ["-t", "-"], ["-q", "1"], ["--quick-pid", "1"], ["--user", "root"],
-    ["--group", "root"], ["--Group", "root"], ["--User", "root"],
-    ["-e", "-o", "pid,ppid,cmd", "--sort", "ppid"],
-    ["-e", "-o", "pid,rss", "--sort=-rss"],
-    ["-e", "-O", "ppid"], ["-e", "-F", "-H"], ["-e", "-y", "-l"],
-    ["ax"], ["aux"], ["axu"], ["axj"], ["axl"], ["axs"], ["axv"], ["axm"],
-    ["axf"], ["auxf"], ["axZ"], ["axc"], ["axe"], ["axn"], ["axww"],
-    ["axH"], ["axr"], ["x"], ["a"], ["axo", "pid,comm"], ["axO", "ppid"],
-    ["axk", "pid"], ["axh"], ["axS"], ["ax", "--sort", "pid"],
-    ["T"], ["U", "0"], ["p", "1"], ["q", "1"], ["t", "-"],
-    ["-e", "--format", "pid,comm"], ["-e", "-w"], ["-e", "-ww"],
-    ["-e", "-o", "pid,args", "-w"], ["L"],
+    # SIMPLE PROCESS SELECTION
+    ["a"], ["-A"], ["-a"], ["-d"], ["-e", "--deselect"], ["-e"], ["ag"],
+    ["-N"], ["-e", "-N"], ["T"], ["r"], ["ax", "r"], ["x"], ["ax"],
+    # PROCESS SELECTION BY LIST
+    ["-1"], ["1"], ["-C", "bash"], ["-C", "bash,process_api"], ["-G", "0"],
+    ["-G", "root"], ["-g", "0"], ["-g", "1"], ["--Group", "root"],
+    ["--group", "root"], ["p", "1"], ["-p", "1"], ["-p", "1 2"],
+    ["-p", "1", "-p", "2"], ["--pid", "1"], ["--ppid", "1"], ["--ppid", "2"],
+    ["q", "1"], ["-q", "1"], ["--quick-pid", "1"], ["-s", "1"],
+    ["--sid", "1"], ["t", "-"], ["-t", "-"], ["--tty", "-"], ["U", "0"],
+    ["-U", "0"], ["-u", "0"], ["-u", "root"], ["--User", "root"],
+    ["--user", "root"], ["-U", "root", "-u", "root", "u"],
+    # OUTPUT FORMAT CONTROL
+    ["-e", "-c"], ["-e", "-f", "-c"], ["-e", "-l", "-c"], ["-e", "-F", "-c"],
+    ["-e", "-fl", "-c"], ["-e", "-c", "-j"], ["-e", "--context"], ["-ef"],
+    ["-e", "-f"], ["-eF"], ["-e", "--format", "pid,comm"], ["axj"], ["-ej"],
+    ["-ejf"], ["-ejl"], ["axl"], ["-el"], ["-efl"], ["-ely"],
+    ["-e", "-y", "-l"], ["-eM"], ["-e", "-M"], ["-eM", "-f"], ["-eZ"],
+    ["ax", "O", "ppid"], ["axO", "ppid"], ["-e", "-O", "ppid"],
+    ["-e", "-O", "ppid,user"], ["axo", "pid,comm"], ["-e", "-o", "pid,comm"],
+    ["-e", "-P"], ["-e", "-F", "-P"], ["axs"], ["aux"], ["axu"], ["axv"],
+    ["axX"], ["ax", "X"], ["axZ"], ["axZu"], ["-e", "-o", "pid=X,comm=Y"],
+    ["-e", "-o", "pid,user:19,comm"], ["-e", "-o", "pid", "-o", "comm"],
+    # OUTPUT MODIFIERS
+    ["axc"], ["-e", "--cols", "60"], ["-e", "--columns", "60"],
+    ["-e", "--width", "60"], ["-e", "--cumulative", "-o", "pid,time"],
+    ["-e", "--cumulative", "-o", "pid,times,bsdtime,majflt,minflt,pagein"],
+    ["axS"], ["axe"], ["axf"], ["auxf"], ["axjf"], ["-e", "--forest"],
+    ["-ef", "--forest"], ["axh"], ["-eH"], ["-ejH"], ["-e", "-F", "-H"],
+    ["-e", "--headers"], ["-e", "--lines", "20", "--headers"],
+    ["-e", "--rows", "7", "--headers"], ["axk", "pid"], ["axk", "-ppid"],
+    ["axn"], ["-e", "-o", "pid,comm", "--no-headers"],
+    ["-e", "--no-heading"], ["-e", "-o", "pid,ppid,cmd", "--sort", "ppid"],
+    ["-e", "-o", "pid,rss", "--sort=-rss"], ["ax", "--sort", "pid"],
+    ["-e", "--sort", "-pid,+ppid"], ["axww"], ["-e", "-w"], ["-e", "-ww"],
+    ["-e", "-o", "pid,args", "-w"],
+    # THREAD DISPLAY
+    ["axH"], ["-eL"], ["-eLf"], ["-eLF"], ["axm"], ["-em"], ["-emf"],
+    ["-emL"], ["axms"], ["-eT"], ["-eTf"],
+    # OTHER INFORMATION
+    ["--help"], ["--help", "s"], ["--info"], ["L"], ["V"], ["-V"],
+    ["--version"],
+    # EXAMPLES
+    ["-eo", "euser,ruser,suser,fuser,f,comm,label"],
+    ["-eo", "pid,tid,class,rtprio,ni,pri,psr,pcpu,stat,wchan:14,comm"],
+    ["axo", "stat,euid,ruid,tty,tpgid,sess,pgrp,ppid,pid,pcpu,comm"],
+    ["-Ao", "pid,tt,user,fname,tmout,f,wchan"], ["-C", "bash", "-o", "pid="],
+    ["-q", "1", "-o", "comm="], ["-p", "1", "-o", "pid,acflag,cmaj_flt,comm"],
+    # STANDARD FORMAT SPECIFIERS: the macros ps(1) names
+    ["-e", "-o", "DefBSD"], ["-e", "-o", "pid,DefSysV"],
+    # AIX FORMAT DESCRIPTORS
+    ["-e", "-o", "%p %P %U %c %C %x %y %z %a"],
+    # OBSOLETE SORT KEYS (BSD O as a sort order)
+    ["ax", "O", "P"], ["ax", "O", "-r"],
+    # ENVIRONMENT VARIABLES (NAME=VALUE before the options)
+    ["COLUMNS=60", "-ef"], ["COLUMNS=60", "aux"],
+    ["LINES=10", "-e", "--headers"], ["PS_FORMAT=pid,ppid,comm", "-e"],
+    ["PS_FORMAT=DefBSD", "-e"], ["PS_FORMAT=DefSysV", "ax"],
+    ["LIBPROC_HIDE_KERNEL=1", "-e"], ["LIBPROC_HIDE_KERNEL=1", "axf"],
+    ["LIBPROC_HIDE_KERNEL=1", "-eL"], ["LC_TIME=C", "-eo", "pid,lstart,stime"],
+    ["POSIXLY_CORRECT=1", "-ef"], ["POSIX2=on", "-ef"], ["UNIX95=1", "-ef"],
+    ["_XPG=1", "-ef"], ["I_WANT_A_BROKEN_PS=1", "-ef"],
+    ["PS_PERSONALITY=linux", "-e"], ["PS_PERSONALITY=posix", "-ef"],
+    ["PS_PERSONALITY=bsd", "-e"], ["PS_PERSONALITY=sun", "-e"],
+    ["CMD_ENV=bsd", "-e"], ["CMD_ENV=irix", "-ef"],
 ]
 
 MISSING_OPTS = {
-    "-em": "-m: not yet", "axm": "m: not yet",
-    "-eZ": "-Z (as -M): tests/ps.bats uses -Z as its example of an unknown option",
-    "-e --headers": "--headers: not yet",
-    "-e --lines 20 --headers": "--headers: not yet",
-    "-e -f -c": "-c (scheduler columns of -f and -l): not yet",
-    "-e -l -c": "-c (scheduler columns of -f and -l): not yet",
-    "axH": "sometimes: H: a thread's row differs from procps's on some runs",
-    "L": "L lists syskit's keys as procps does: those of MISSING_KEYS are absent",
+    "--help": "on purpose: syskit's help is its own text",
+    "--help s": "on purpose: syskit's help is its own text, without sections",
+    "--info": "on purpose: procps's debugging dump of its own state",
+    "V": "on purpose: 'syskit VERSION', as every applet",
+    "-V": "on purpose: 'syskit VERSION', as every applet",
+    "--version": "on purpose: 'syskit VERSION', as every applet",
+    "-e -o %p %P %U %c %C %x %y %z %a":
+        "missing: AIX format descriptors: their literal text between the "
+        "columns needs a kind of column the output code does not have yet",
+    "I_WANT_A_BROKEN_PS=1 -ef":
+        "missing: procps's other personalities (dash options read as BSD "
+        "ones, other defaults); syskit has its default, linux, only",
+    "PS_PERSONALITY=bsd -e": "missing: as I_WANT_A_BROKEN_PS",
+    "CMD_ENV=bsd -e": "missing: as I_WANT_A_BROKEN_PS",
 }
 
 busy = set()
@@ -120,25 +146,45 @@ while p > 1:
         break
 
 
+ENVSET = re.compile(r"^[A-Z_][A-Z0-9_]*=")
+
+
 def run(prog, args):
+    env = dict(os.environ)
+    while args and ENVSET.match(args[0]):	# NAME=VALUE first: the environment
+        n, v = args[0].split("=", 1)
+        env[n] = v
+        args = args[1:]
     r = subprocess.run([prog] + args if prog == PROCPS else
                        [prog, "ps"] + args, stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, errors="replace")
+                       stderr=subprocess.STDOUT, errors="replace", env=env)
     return r.returncode, r.stdout.split("\n")
 
 
 def rows(lines, head):
+    """The rows by their pid (and thread id): the threads of H, which
+    share a pid, and the thread lines of -m and m, whose PID is "-",
+    come as one row of several lines, under their process's pid."""
     h = head.split()
     keys = [i for i, t in enumerate(h) if t in ("PID", "LWP", "SPID", "TID")]
     out = {}
+    pid = None
     for l in lines:
         if not l.strip():
             continue
         f = l.split()
         if not keys:
-            out[l] = l
-        elif len(f) > max(keys) and f[keys[0]] not in busy:
-            out[tuple(f[i] for i in keys)] = l
+            if "ps" not in f and "syskit" not in f:
+                out[l] = l	# not the row of a ps compared itself
+            continue
+        if len(f) <= max(keys):
+            continue
+        if f[keys[0]] != "-":
+            pid = f[keys[0]]
+        if pid is None or pid in busy:
+            continue
+        k = (pid,) + tuple(f[i] for i in keys[1:])
+        out[k] = out[k] + "\n" + l if k in out else l
     return out
 
 
@@ -183,6 +229,10 @@ def pattern(p):
 def alike(p, s, key):
     if p == s:
         return True
+    if "\n" in p or "\n" in s:	# a row of several lines, line by line
+        pl, sl = p.split("\n"), s.split("\n")
+        return len(pl) == len(sl) and all(
+            alike(x, y, key) for x, y in zip(pl, sl))
     if key in UNREADABLE and p.split()[:-1] == s.split()[:-1] and \
             p.split()[-1:] == ["0"] and s.split()[-1:] == ["-"]:
         return True
@@ -206,7 +256,13 @@ def rest(line, n):
 
 def near(vals, s, key):
     """s's fields lie within the procps values, field by field, up to
-    the first text field; the text from there is alike."""
+    the first text field; the text from there is alike.  A row of
+    several lines, line by line."""
+    if "\n" in s or any("\n" in v for v in vals):
+        sl = s.split("\n")
+        vl = [v.split("\n") for v in vals]
+        return all(len(v) == len(sl) for v in vl) and all(
+            near([v[j] for v in vl], x, key) for j, x in enumerate(sl))
     fs = [v.split() for v in vals]
     ss = s.split()
     for i, x in enumerate(ss):
@@ -241,10 +297,13 @@ def compare(args, key=None):
         rc, c = run(PROCPS, args)
         rd, d = run(SYSKIT, args)
         re_, e = run(PROCPS, args)
-        if rb != 0 and ra == 0:
+        if rb == 2 and ra == 0:
             return "refused (exit %d): %s" % (rb, " ".join(b)[:200])
         if rb != ra:
-            return "exit %d, procps %d" % (rb, ra)
+            # a process that comes and goes between the runs (another
+            # user's, one with a terminal) changes "none selected" (1)
+            why = "exit %d, procps %d" % (rb, ra)
+            continue
         if a[0] != b[0]:
             why = "headers differ: procps %r syskit %r" % (a[0], b[0])
             continue
@@ -253,6 +312,8 @@ def compare(args, key=None):
         for k in pa:
             if k not in pc or k not in pe:
                 continue		# not alive through the runs
+            if len({x[k].count("\n") for x in (pa, pc, pe)}) > 1:
+                continue		# a thread came or went
             if any(k in r and alike(pa[k], r[k], key) for r in (pb, pd)):
                 continue
             if not isinstance(k, tuple) and any(
@@ -290,7 +351,9 @@ def main():
         table = MISSING_OPTS
     only = os.environ.get("ONLY")
     if only:
-        cases = [c for c in cases if c[0] in only.split(",")]
+        # keys by commas; options (which hold commas) by semicolons
+        cases = [c for c in cases
+                 if c[0] in only.split("," if what == "keys" else ";")]
     for name, args, key in cases:
         why = compare(args, key)
         if why is None and name in table and \
@@ -303,7 +366,7 @@ def main():
             surprises += 1
         elif os.environ.get("VERBOSE"):
             print("%s: %s" % (name, "ok" if why is None else
-                              "missing: " + table[name]))
+                              "listed: " + table[name]))
     sys.exit(1 if surprises else 0)
 
 

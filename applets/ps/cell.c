@@ -177,7 +177,7 @@ args_text(struct ctx *c, const char *raw, size_t n, const char **out)
  * Untrusted text into the cell: the forest prefix (command columns), then
  * s escaped, cut to maxc cells.  Returns the cells.
  */
-static int
+int
 text_cell(struct ctx *c, char **outp, const char *s, size_t n, int maxc,
     int prefix, const char *more, size_t moren)
 {
@@ -357,14 +357,16 @@ int
 cell_time(struct ctx *c, const struct row *r, const struct kval *kv,
     char *p, char **outp, int maxc)
 {
-	return fmt_time(p, ticks(c, r) / (uint64_t)c->hz);
+	/* procps: the dead children's time (S, --cumulative) counts in
+	 * bsdtime and %CPU, never in time */
+	return fmt_time(p, (r->st.utime + r->st.stime) / (uint64_t)c->hz);
 }
 
 int
 cell_times(struct ctx *c, const struct row *r, const struct kval *kv,
     char *p, char **outp, int maxc)
 {
-	return fmt_u64(p, ticks(c, r) / (uint64_t)c->hz);
+	return fmt_u64(p, (r->st.utime + r->st.stime) / (uint64_t)c->hz);
 }
 
 int
@@ -551,8 +553,8 @@ cell_path(struct ctx *c, const struct row *r, const struct kval *kv,
 	return text_cell(c, outp, s, strlen(s), maxc, 0, NULL, 0);
 }
 
-/* procps: the cgroup lines that are not at "/", joined by commas; arg 1:
- * the last component only (cgname) */
+/* procps: the cgroup lines that are not at "/", joined by commas; arg 1
+ * (cgname): from after the first ":name=", else the same */
 int
 cell_cgroup(struct ctx *c, const struct row *r, const struct kval *kv,
     char *p, char **outp, int maxc)
@@ -578,12 +580,10 @@ cell_cgroup(struct ctx *c, const struct row *r, const struct kval *kv,
 	b[bn] = '\0';
 	if (bn == 0)
 		return -1;
-	if (kv->arg == 1) {
-		if ((name = strrchr(b, '/')) == NULL || name[1] == '\0')
-			return -1;
-		name++;
-		return text_cell(c, outp, name, strlen(name), maxc, 0, NULL, 0);
-	}
+	if (kv->arg == 1 && (name = strstr(b, ":name=")) != NULL &&
+	    name[6] != '\0')
+		return text_cell(c, outp, name + 6, bn - (size_t)(name + 6 - b),
+		    maxc, 0, NULL, 0);
 	return text_cell(c, outp, b, bn, maxc, 0, NULL, 0);
 }
 
@@ -652,11 +652,17 @@ cell(struct ctx *c, const struct row *r, const struct col *col, char *small,
 
 	*outp = small;
 	n = -1;
+	/* -m: a thread's key on the process's line, a process's key on a
+	 * thread's, are procps's pr_nop */
+	if ((c->mline == 1 && (col->k->just & J_TO)) ||
+	    (c->mline == 2 && (col->k->just & J_PO)))
+		goto dash;
 	if (STAT_OK(r, kv->stat))
 		n = (kv->cell != NULL ? kv->cell : cell_int)(c, r, kv, small,
 		    outp, maxc);
 	if (n >= 0)
 		return n;
+dash:
 	*outp = small;
 	small[0] = '-';
 	small[1] = '\0';
@@ -674,17 +680,20 @@ set_screen(struct ctx *c)
 	struct winsize ws;
 	const char *e;
 	uint64_t v;
-	int cols = 0, total = 0, normal = 0, i, fd;
+	int cols = 0, rows = 24, total = 0, normal = 0, i, fd;
 
 	/* procps: a size counts only with rows and columns */
 #define WS_OK(fd)	(ioctl((fd), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && \
 			 ws.ws_row > 0)
-	if (WS_OK(STDOUT_FILENO) || WS_OK(STDERR_FILENO) || WS_OK(STDIN_FILENO))
+	if (WS_OK(STDOUT_FILENO) || WS_OK(STDERR_FILENO) || WS_OK(STDIN_FILENO)) {
 		cols = ws.ws_col;
-	else if ((fd = open("/dev/tty", O_RDONLY | O_NOCTTY | O_NONBLOCK |
+		rows = ws.ws_row;
+	} else if ((fd = open("/dev/tty", O_RDONLY | O_NOCTTY | O_NONBLOCK |
 	    O_CLOEXEC)) >= 0) {
-		if (WS_OK(fd))
+		if (WS_OK(fd)) {
 			cols = ws.ws_col;
+			rows = ws.ws_row;
+		}
 		close(fd);
 	}
 #undef WS_OK
@@ -697,6 +706,15 @@ set_screen(struct ctx *c)
 		cols = (int)v;
 	if (c->o->cols > 0)
 		cols = c->o->cols;
+	if ((e = getenv("LINES")) != NULL && args_uint(e, 1, 131071, &v) == 0)
+		rows = (int)v;
+	if (c->o->rows > 0)
+		rows = c->o->rows;
+	c->screen_rows = rows;
+	/* procps: the header before the first row only, or every screenful;
+	 * none (and the count never reaches 0) without one */
+	c->hgap = c->o->headers ? rows - 1 : -1;
+	c->ltnh = header_wanted(c) ? 1 : -1;
 	if (c->o->wcount > 0 && cols < 132)
 		cols = 132;
 	if (c->o->wcount > 1)
@@ -733,8 +751,8 @@ line_put(struct buf *b, size_t *len, const char *s, size_t n)
 }
 
 /* One line: a row, or the header when r is NULL. */
-void
-print_line(struct ctx *c, const struct row *r)
+static void
+put_line(struct ctx *c, const struct row *r)
 {
 	static const char spaces[SPACE_MAX + 1] =
 	    "                                                                "
@@ -804,6 +822,39 @@ print_line(struct ctx *c, const struct row *r)
 	}
 	lb->p[len++] = '\n';
 	fwrite(lb->p, 1, len, stdout);
+}
+
+/*
+ * A row's line, after the header when one is due (procps's
+ * lines_to_next_header: the first row's, and with --headers every
+ * screenful's); r NULL: the header now.  With -m a thread comes after its
+ * process: the leader's row (read from the process's own directory, as
+ * procps reads it) gives the process's line, then its own.
+ */
+void
+print_line(struct ctx *c, const struct row *r)
+{
+	int m = r != NULL && (c->o->tf & TF_m) && r->thread;
+
+	if (r == NULL) {
+		put_line(c, NULL);
+		return;
+	}
+	if (m && r->tid == r->pid) {
+		if (--c->ltnh == 0) {
+			c->ltnh = c->hgap;
+			put_line(c, NULL);
+		}
+		c->mline = 1;
+		put_line(c, r);
+	}
+	if (--c->ltnh == 0) {
+		c->ltnh = c->hgap;
+		put_line(c, NULL);
+	}
+	c->mline = m ? 2 : 0;
+	put_line(c, r);
+	c->mline = 0;
 }
 
 int

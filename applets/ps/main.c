@@ -34,17 +34,24 @@ static const char usage[] =
     "Output:\n"
     "  -f, -F, -l, -j        full, extra full, long, jobs formats\n"
     "  -y                    with -l: RSS instead of ADDR, no F\n"
-    "  -M, Z                 the security label first\n"
+    "  -c                    scheduling class and priority (CLS PRI)\n"
+    "  -P                    the processor (PSR)\n"
+    "  -M, -Z, Z             the security label first\n"
     "  --context             PID, security label, command line\n"
-    "  u, j, l, s, v         BSD user, jobs, long, signal, memory formats\n"
+    "  u, j, l, s, v, X      BSD user, jobs, long, signal, memory, register\n"
+    "                        formats\n"
     "  -o, --format KEYS     these keys (KEY=HEADER, KEY:WIDTH); ps L lists them\n"
     "  -O KEYS               the default keys with these after PID\n"
     "  --sort [+-]KEY,...    order rows by these keys\n"
     "  -H, --forest          show the process tree\n"
     "  -L, -T                show threads (LWP, SPID columns)\n"
+    "  -m, m                 show threads after their process\n"
     "  -w, -ww               wider (132), unlimited output on a terminal\n"
     "  --cols N              the output width\n"
     "  --no-headers          no header line\n"
+    "  --headers             the header again every screenful\n"
+    "  --lines N             the screen height, for --headers\n"
+    "  --cumulative, S       CPU times with the dead children's\n"
     "  -D, --date-format F   strftime format for lstart\n"
     "  --sample DURATION     read the counters twice, DURATION apart: %CPU\n"
     "                        and C show the interval's use, as top does\n"
@@ -268,8 +275,7 @@ ps_main(int argc, char *argv[])
 	if (o.json) {
 		json_init(&c.j, stdout, 0);
 		json_arr(&c.j, NULL);
-	} else if (header_wanted(&c))
-		print_line(&c, NULL);
+	}
 	scan(&c, rs, 0);
 	if (rs != NULL && rs->n > 0) {
 		sort_rows(&c, rs);
@@ -281,11 +287,14 @@ ps_main(int argc, char *argv[])
 	}
 	if (o.json)
 		json_end(&c.j);
+	else if (c.printed == 0 && --c.ltnh == 0)
+		print_line(&c, NULL);	/* procps: the header alone */
 	rc = c.failed ? EXIT_NO : c.printed > 0 ? 0 : EXIT_NO;
 out:
 	if (c.procfd >= 0)
 		close(c.procfd);
 	ctx_free(&c);
+	extra_free(&c);
 	free(c.prefix);
 	free(c.samp);
 	free(rows.r);

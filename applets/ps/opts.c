@@ -259,6 +259,26 @@ key_width(const struct key *k, int pidwidth, const char *head, size_t headlen)
 }
 
 /*
+ * The format macros of procps's ps(1), which -o and PS_FORMAT take where a
+ * key goes: NULL when name is none.
+ */
+static const char *
+fmt_macro_find(const char *name, size_t n)
+{
+	static const char *const macros[][2] = {
+		{ "DefBSD", "pid,tname,stat,bsdtime,args" },
+		{ "DefSysV", "pid,tname,time,cmd" },
+	};
+	size_t i;
+
+	for (i = 0; i < nitems(macros); i++)
+		if (strlen(macros[i][0]) == n &&
+		    memcmp(macros[i][0], name, n) == 0)
+			return macros[i][1];
+	return NULL;
+}
+
+/*
  * A format list as procps reads it: items separated by commas or blanks
  * (one trailing separator allowed); KEY=HEADER renames a column (the
  * header ends at the next separator, so "pid=,comm=" empties both) and
@@ -267,7 +287,7 @@ key_width(const struct key *k, int pidwidth, const char *head, size_t headlen)
 int
 fmt_parse(struct fmt *f, const char *spec, int pidwidth)
 {
-	const char *p, *e, *eq, *colon;
+	const char *p, *e, *eq, *colon, *m;
 	const struct key *k;
 	size_t nlen, hlen, wl;
 	uint64_t w = 0;
@@ -303,7 +323,13 @@ fmt_parse(struct fmt *f, const char *spec, int pidwidth)
 				return perr("column widths must be unsigned decimal numbers");
 			nlen = (size_t)(colon - p);
 		}
-		if ((k = key_find(p, nlen)) == NULL)
+		if ((k = key_find(p, nlen)) == NULL &&
+		    (m = fmt_macro_find(p, nlen)) != NULL) {
+			if (fmt_parse(f, m, pidwidth) == -1)
+				return -1;
+			continue;	/* a header or width given is ignored */
+		}
+		if (k == NULL)
 			return perr("unknown format key: %.*s", (int)nlen, p);
 		hlen = eq != NULL ? (size_t)(e - eq - 1) : strlen(k->head);
 		width = key_width(k, pidwidth, eq != NULL ? eq + 1 : NULL, hlen);
@@ -373,6 +399,7 @@ static const struct option longopts[] = {
 	{ "forest", no_argument, NULL, O_FOREST },
 	{ "format", required_argument, NULL, 'o' },
 	{ "group", required_argument, NULL, 'g' },
+	{ "headers", no_argument, NULL, O_HEADERS },
 	{ "help", no_argument, NULL, O_HELP },
 	{ "json", no_argument, NULL, O_JSON },
 	{ "lines", required_argument, NULL, O_ROWS },
@@ -399,7 +426,7 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char shortopts[] = "+AaC:D:deFfG:g:HjLlMNO:o:p:q:s:Tt:U:u:Vwy";
+static const char shortopts[] = "+AaC:cD:deFfG:g:HjLlMmNO:o:Pp:q:s:Tt:U:u:VwyZ";
 
 /* Does the short option ch (SysV) or BSD letter take an argument? */
 static int
@@ -498,6 +525,8 @@ bsd_group(struct opts *o, struct argvec *a, char **argv, int argc, int *ip,
 			o->fm |= FM_M;
 			continue;
 		case 'v': o->ff |= FF_Bv; continue;
+		case 'X': o->ff |= FF_BX; continue;
+		case 'm': o->tf |= TF_m; continue;
 		case 'f': o->forest = 'b'; continue;
 		case 'w': o->wcount++; continue;
 		case 'c': o->bsd_c = 1; continue;
@@ -670,6 +699,9 @@ parse_pass(struct opts *o, struct parsed *pa, int argc, char **argv,
 		case 'C':
 			r = parse_list(o, SEL_COMM, optarg);
 			break;
+		case 'c':
+			o->fm |= FM_c;
+			break;
 		case 'D':
 			o->datefmt = optarg;
 			break;
@@ -745,7 +777,17 @@ parse_pass(struct opts *o, struct parsed *pa, int argc, char **argv,
 			o->fm |= FM_y;
 			break;
 		case 'M':
+		case 'Z':
 			o->fm |= FM_M;
+			break;
+		case 'm':
+			o->tf |= TF_m;
+			break;
+		case 'P':
+			o->fm |= FM_P;
+			break;
+		case O_HEADERS:
+			o->headers = 1;
 			break;
 		case O_CONTEXT:
 			o->context = 1;
@@ -755,7 +797,8 @@ parse_pass(struct opts *o, struct parsed *pa, int argc, char **argv,
 				o->cols = cols;
 			break;
 		case O_ROWS:
-			r = screen_arg(optarg, &cols);
+			if ((r = screen_arg(optarg, &cols)) == 0)
+				o->rows = cols;
 			break;
 		case O_CUMULATIVE:
 			o->cumulative = 1;
@@ -941,22 +984,30 @@ fmt_sysv(struct opts *o, struct fmt *f, int pidwidth)
 	if (ff & FF_Uf)
 		PUSH("stime");
 	if (fm & FM_F) {
-		PUSH("psr");
-		PUSH("rss");
+		if (!(fm & FM_P))
+			PUSH("psr");
+		if (!((ff & FF_Ul) && (fm & FM_y)))
+			PUSH("rss");
 	}
 	if (ff & FF_Ul)
 		PUSH("wchan");
 	if ((fm & FM_F) || (ff & FF_Ul))
 		PUSH("sz");
-	if (ff & FF_Ul) {
+	if (ff & FF_Ul)
 		PUSH((fm & FM_y) ? "rss" : "addr_1");
+	if (fm & FM_c) {		/* -c: the class and its priority */
+		PUSH("pri");
+		PUSH("class");
+	} else if (ff & FF_Ul) {
 		PUSH("ni");
 		PUSH("opri");
 	}
 	if ((tf & TF_L) && (ff & FF_Uf))
 		PUSH("nlwp");
-	if (ff & (FF_Uf | FF_Ul))
+	if ((ff & (FF_Uf | FF_Ul)) && !(fm & FM_c))
 		PUSH("c");
+	if (fm & FM_P)
+		PUSH("psr");
 	if (tf & TF_L)
 		PUSH("lwp");
 	if (fm & FM_j) {
@@ -988,7 +1039,8 @@ static int
 build_format(struct opts *o, struct parsed *pa, struct fmt *f, int pidwidth)
 {
 	const char *env, *macro = NULL;
-	unsigned bsdff = o->ff & (FF_Bu | FF_Bj | FF_Bl | FF_Bs | FF_Bv);
+	unsigned bsdff = o->ff & (FF_Bu | FF_Bj | FF_Bl | FF_Bs | FF_Bv |
+	    FF_BX);
 	int i;
 
 	for (i = 0; i < pa->nfmt; i++)
@@ -1036,6 +1088,8 @@ build_format(struct opts *o, struct parsed *pa, struct fmt *f, int pidwidth)
 		macro = "uid,pid,pending,blocked,ignored,caught,stat,tname,bsdtime,args";
 	else if (bsdff == FF_Bv)
 		macro = "pid,tname,stat,bsdtime,maj_flt,trs:5,drs,rss,%mem,args";
+	else if (bsdff == FF_BX)
+		macro = "pid,start_stack,esp,eip,timeout,alarm,stat,tname,bsdtime,args";
 	else
 		macro = "flags,uid,pid,ppid,priority,nice,vsz,rss,wchan,stat,tname,bsdtime,args";
 	if (fmt_macro(f, macro, pidwidth) == -1)
@@ -1062,6 +1116,63 @@ build_format(struct opts *o, struct parsed *pa, struct fmt *f, int pidwidth)
 
 /* Checks after a reading of the command line; an error here sends
  * procps (and us) to the BSD reading. */
+/*
+ * BSD O as procps reads it: a sort order of ps(1)'s obsolete one-letter
+ * keys when it is one ("O-P+p": by PPID descending, then by PID), else a
+ * format.  0: it was a sort order (o->bsdO is gone), 1: a format, -1 bad.
+ */
+static int
+bsd_O_sort(struct opts *o)
+{
+	static const char *const shortkeys[][2] = {
+		{ "C", "pcpu" }, { "G", "tpgid" }, { "J", "cstime" },
+		{ "M", "maj_flt" }, { "N", "cmaj_flt" }, { "P", "ppid" },
+		{ "R", "resident" }, { "S", "share" }, { "T", "start_time" },
+		{ "U", "uid" }, { "c", "cmd" }, { "f", "flags" }, { "g", "pgrp" },
+		{ "j", "cutime" }, { "k", "utime" }, { "m", "min_flt" },
+		{ "n", "cmin_flt" }, { "o", "session" }, { "p", "pid" },
+		{ "r", "rss" }, { "s", "size" }, { "t", "tty" }, { "u", "user" },
+		{ "v", "vsize" }, { "y", "priority" },
+	};
+	char spec[3 * 64], seen[128] = { 0 };
+	const char *p, *arg = o->bsdO;
+	size_t i, n = 0;
+	char dir = '+';
+
+	if (arg == NULL || o->sort.n > 0 || *arg == '\0' ||
+	    strspn(arg, "CGJKMNPRSTUcfgjkmnoprstuvy+-") != strlen(arg))
+		return 1;
+	for (p = arg; *p != '\0'; p++) {
+		if (*p == '+' || *p == '-') {
+			if (p[1] == '\0' || p[1] == '+' || p[1] == '-')
+				return 1;
+			continue;
+		}
+		if (seen[(unsigned char)*p]++ || (*p == 'P' && o->forest))
+			return 1;
+	}
+	for (p = arg; *p != '\0'; p++) {
+		if (*p == '+' || *p == '-') {
+			dir = *p;
+			continue;
+		}
+		for (i = 0; i < nitems(shortkeys); i++)
+			if (*shortkeys[i][0] == *p)
+				break;
+		/* K, and a key after the first without its own + or -:
+		 * procps 4.0.2 sorts by neither */
+		if (i < nitems(shortkeys) && dir != 0)
+			n += (size_t)snprintf(spec + n, sizeof(spec) - n,
+			    "%c%s,", dir, shortkeys[i][1]);
+		dir = 0;
+	}
+	o->bsdO = NULL;
+	if (n == 0 || spec[n - 1] != ',')
+		return 0;
+	spec[n - 1] = '\0';
+	return sort_parse(&o->sort, spec) == -1 ? -1 : 0;
+}
+
 static int
 finish_pass(struct opts *o, struct parsed *pa, int pidwidth, unsigned *bits)
 {
@@ -1072,6 +1183,8 @@ finish_pass(struct opts *o, struct parsed *pa, int pidwidth, unsigned *bits)
 		return perr("thread display conflicts with forest display");
 	if ((o->tf & TF_L) && (o->tf & TF_T))
 		return perr("-L and -T conflict");
+	if (bsd_O_sort(o) == -1)
+		return -1;
 	for (l = o->sel; l != NULL; l = l->next) {
 		if (l->type == SEL_QUICK)
 			quick++;

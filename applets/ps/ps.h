@@ -41,7 +41,8 @@
 #define F_STATM		0x2000
 #define F_NS		0x4000	/* the ns/ links */
 #define F_LOGINUID	0x8000
-#define F_ALL		0xffff
+#define F_AUTOGRP	0x10000	/* autogroup */
+#define F_ALL		0x1ffff
 
 /* Justification, as procps: right; left; left, cut to the column unless
  * last (UNLIM, WCHAN); user names cut with '+'. */
@@ -51,6 +52,10 @@
 #define J_USER		3
 #define J_WCHAN		4
 #define J_PIDMAX	0x10	/* width from pid_max's digits */
+/* procps's print flags for -m and m: a process-only key shows "-" on a
+ * thread's line, a thread-only key "-" on the process's */
+#define J_PO		0x20
+#define J_TO		0x40
 
 /* A key's value as JSON gives it (bytes, seconds, epoch seconds), and the
  * order --sort puts it in; V_NONE is "-" and null. */
@@ -87,7 +92,7 @@ typedef double	ksort_fn(struct ctx *, const struct row *,
  */
 struct kval {
 	uint64_t	 stat;		/* SF(n): the stat fields it shows */
-	unsigned short	 need;		/* F_* it reads */
+	unsigned	 need;		/* F_* it reads */
 	unsigned short	 flags;		/* KV_* */
 	int		 arg;		/* for a function that serves several */
 	const char	*jname;		/* JSON field; NULL: the key's name */
@@ -109,7 +114,7 @@ struct key {
 	unsigned char	 width;
 	unsigned char	 just;
 	const struct kval *v;
-	const char	*help;		/* NULL: an alias, not listed by ps L */
+	const char	*help;		/* what it shows; NULL: an alias */
 };
 
 extern const struct key keys[];
@@ -139,15 +144,19 @@ enum { NS_IPC, NS_MNT, NS_NET, NS_PID, NS_USER, NS_UTS, NS_CGROUP, NS_TIME };
 #define FF_Bl	0x10	/* l */
 #define FF_Bs	0x20	/* s: signals */
 #define FF_Bv	0x40	/* v: virtual memory */
+#define FF_BX	0x80	/* X: registers */
 #define FM_F	0x01	/* -F */
 #define FM_j	0x02	/* -j */
 #define FM_y	0x04	/* -y: with -l, RSS for ADDR and no F */
 #define FM_M	0x08	/* -M, Z: the security label first */
+#define FM_c	0x10	/* -c: CLS and PRI for -l's NI and PRI */
+#define FM_P	0x20	/* -P: PSR */
 
 /* thread flags */
 #define TF_L	0x01	/* -L */
 #define TF_T	0x02	/* -T */
 #define TF_H	0x04	/* BSD H: threads as processes */
+#define TF_m	0x08	/* -m, m: threads after their process */
 
 enum sel {
 	SEL_PID, SEL_QUICK, SEL_PPID, SEL_EUID, SEL_RUID, SEL_EGID, SEL_RGID,
@@ -194,6 +203,8 @@ struct opts {
 	int		 unix_f;		/* -f: comm shows args */
 	int		 bsd_c, bsd_e, numeric, cumulative;
 	int		 noheader;
+	int		 headers;		/* --headers: every screenful */
+	int		 rows;			/* --rows, --lines */
 	int		 wcount, cols;
 	struct fmt	 fmt;			/* -o, --format */
 	int		 have_o;
@@ -250,6 +261,7 @@ struct row {
 	int		 fds, oom, oomadj;
 	uint64_t	 ns[8];			/* NS_* inode numbers, 0: none */
 	int64_t		 loginuid;
+	int		 agid, agnice;		/* autogroup: -1 and 0 unread */
 	double		 spcpu;			/* --sample %cpu, < 0: none */
 	int		 index;			/* read order, for stable sorts */
 	int		 dirfd;			/* while reading: its directory, or -1 */
@@ -303,6 +315,13 @@ struct ctx {
 	struct tm	 nowtm;
 	/* the screen */
 	int		 active_cols;
+	int		 screen_rows;
+	int		 hgap, ltnh;		/* procps's header_gap and
+						 * lines_to_next_header */
+	int		 mline;			/* -m: 1 a process's line, 2 a
+						 * thread's, 0 neither */
+	/* extra.c: what several rows share */
+	struct extra	*extra;
 	/* caches */
 	struct uname_ent users[256], groups[64];
 	int		 tty_nr_cached;
@@ -367,6 +386,8 @@ int64_t	 sub_sat(int64_t a, int64_t b);
 int	 fmt_u64(char *p, uint64_t v);
 int	 fmt_i64(char *p, int64_t v);
 char	*buf_need(struct buf *b, size_t n);
+int	 text_cell(struct ctx *c, char **outp, const char *s, size_t n,
+	    int maxc, int prefix, const char *more, size_t moren);
 int	 cell(struct ctx *c, const struct row *r, const struct col *col,
 	    char *small, char **outp, int maxc);
 void	 set_screen(struct ctx *c);
@@ -379,6 +400,14 @@ kcell_fn cell_int, cell_kib, cell_user, cell_tty, cell_stat, cell_state,
 	 cell_comm, cell_args, cell_path, cell_cgroup, cell_env, cell_label,
 	 cell_container, cell_wchan, cell_sig, cell_supgid, cell_supgrp,
 	 cell_hex, cell_fname, cell_cp, cell_sgi_p, cell_lim;
+
+/* extra.c: keys beyond the files read.c reads */
+struct extra;
+int	 parse_autogroup(const char *s, size_t n, void *out);
+void	 extra_free(struct ctx *c);
+kcell_fn cell_agid, cell_agnice, cell_cuc, cell_cuu, cell_lxc, cell_sd,
+	 cell_test;
+kget_fn	 get_ag, get_util3, get_numa;
 
 /* json.c */
 void	 json_row(struct ctx *c, const struct row *r);

@@ -645,6 +645,8 @@ read_more(struct ctx *c, struct row *r, unsigned need)
 	if (want & F_LOGINUID)
 		PARSED(F_LOGINUID, "loginuid", B_MISC, parse_loginuid,
 		    &r->loginuid);
+	if (want & F_AUTOGRP)
+		PARSED(F_AUTOGRP, "autogroup", B_MISC, parse_autogroup, r);
 	if ((want & F_NS) && read_ns(c, r) == -1)
 		return -1;
 #undef PARSED

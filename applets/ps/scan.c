@@ -250,10 +250,13 @@ add_pid(int dfd, const char *name, unsigned type, void *arg)
  * Calls fn for each numeric entry of the directory fd (closed first, so
  * that reading the processes has its descriptor), in numeric order: /proc
  * lists pids so, a copied tree (a fixture, a container's /proc) may not.
- * -1 with errno when the directory cannot be read.
+ * lead > 0 (a task directory's thread group leader) comes first, as the
+ * kernel lists a task directory and procps shows it, also when the thread
+ * ids have wrapped below it.  -1 with errno when the directory cannot be
+ * read.
  */
 static int
-each_pid_dir(struct ctx *c, struct rows *rs, int fd, int first,
+each_pid_dir(struct ctx *c, struct rows *rs, int fd, int first, int lead,
     void (*fn)(struct ctx *, struct rows *, int, int, void *), void *arg)
 {
 	struct pidlist l;
@@ -269,6 +272,12 @@ each_pid_dir(struct ctx *c, struct rows *rs, int fd, int first,
 	close(fd);
 	if (!l.sorted)
 		qsort(l.v, l.n, sizeof(*l.v), cmp_int);
+	for (i = 0; lead > 0 && i < l.n; i++)
+		if (l.v[i] == lead) {
+			memmove(l.v + 1, l.v, i * sizeof(*l.v));
+			l.v[0] = lead;
+			break;
+		}
 	for (i = 0; i < l.n; i++)
 		fn(c, rs, l.v[i], first, arg);
 	if (l.v != l.small)
@@ -443,9 +452,21 @@ scan_threads(struct ctx *c, struct rows *rs, struct row *r, int dirfd,
 		fd = openat(c->procfd, rel, O_RDONLY | O_DIRECTORY |
 		    O_CLOEXEC);
 	}
-	if ((fd < 0 || each_pid_dir(c, rs, fd, first, scan_task, &ta) < 0) &&
+	if ((fd < 0 || each_pid_dir(c, rs, fd, first, r->pid, scan_task, &ta) < 0) &&
 	    errno != ENOENT && errno != ESRCH)
 		read_error(c, &proc, "task", errno);
+}
+
+/* LIBPROC_HIDE_KERNEL set (to anything): kthreadd and its children are
+ * not there, for every selection, as libproc2 leaves them out. */
+static int
+kernel_hidden(const struct row *r)
+{
+	static int hide = -1;
+
+	if (hide < 0)
+		hide = getenv("LIBPROC_HIDE_KERNEL") != NULL;
+	return hide && (r->pid == 2 || r->st.ppid == 2);
 }
 
 /* Read, select and show (or keep) one process, or its threads. */
@@ -466,7 +487,7 @@ scan_pid(struct ctx *c, struct rows *rs, int pid, int first)
 			return;
 		r->dirfd = dirfd;
 	}
-	ok = read_stat(c, r) == 0 && want(c, r) > 0;
+	ok = read_stat(c, r) == 0 && !kernel_hidden(r) && want(c, r) > 0;
 	if (ok && threads)
 		scan_threads(c, rs, r, dirfd, first);
 	else if (ok && !first)
@@ -495,7 +516,7 @@ scan(struct ctx *c, struct rows *rs, int first)
 		return;
 	}
 	if ((fd = openat(c->procfd, ".", O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) < 0 || each_pid_dir(c, rs, fd, first, scan_one,
+	    O_CLOEXEC)) < 0 || each_pid_dir(c, rs, fd, first, 0, scan_one,
 	    NULL) < 0)
 		sys_error(c, NULL, errno);
 }
