@@ -6,6 +6,8 @@
 #include "ps.h"
 
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/vfs.h>
 
 #include "../../lib/fs.h"
 
@@ -26,7 +28,7 @@ listed(struct ctx *c, struct row *r)
 
 			if (isuid != uidpass)
 				continue;
-			if (isuid) {
+			if (isuid && !(l->type == SEL_EUID && r->owner >= 0)) {
 				if (read_more(c, r, F_STATUS) < 0)
 					return -1;
 				if (!(r->have & F_STATUS))
@@ -52,7 +54,8 @@ listed(struct ctx *c, struct row *r)
 				    tty_minor(r->st.tty_nr));
 				break;
 			case SEL_EUID:
-				v = r->ss.uid[1];
+				v = r->owner >= 0 ? (uint64_t)r->owner :
+				    r->ss.uid[1];
 				break;
 			case SEL_RUID:
 				v = r->ss.uid[0];
@@ -98,9 +101,10 @@ want(struct ctx *c, struct row *r)
 
 		/* the euid matters only when the bits differ on it */
 		if (((c->selbits >> idx) & 1) != ((c->selbits >> (idx | 1)) & 1)) {
-			if (read_more(c, r, F_STATUS) < 0)
+			if (r->owner < 0 && read_more(c, r, F_STATUS) < 0)
 				return -1;
-			if ((r->have & F_STATUS) && r->ss.uid[1] == c->euid)
+			if (r->owner >= 0 ? r->owner == c->euid :
+			    (r->have & F_STATUS) && r->ss.uid[1] == c->euid)
 				idx |= 1;
 		}
 		ok = (c->selbits >> idx) & 1;
@@ -480,11 +484,71 @@ scan_pid(struct ctx *c, struct rows *rs, int pid, int first)
 		finish_row(c, rs, r, first);
 }
 
+/* Does kv need status for anything but the effective uid? */
+static int
+status_beyond_euid(const struct kval *kv)
+{
+	const struct key *euid = key_find("euid", 4), *euser =
+	    key_find("euser", 5);
+
+	if (!(kv->need & F_STATUS))
+		return 0;
+	return (euid == NULL || kv != euid->v) &&
+	    (euser == NULL || kv != euser->v);
+}
+
+/*
+ * What to read, once the options are known.  The effective uid (user,
+ * uid) is the owner of /proc/PID (read.c, read_owner): when the keys need
+ * status for nothing else, one fstat replaces reading and parsing it, and
+ * rss comes from statm as without status.  Only on procfs: a copied tree's
+ * owners are whoever copied it.
+ *
+ * The files are read by path, as the floor reads them (bench/procfloor.c):
+ * a directory fd per process costs an open and a close more (2.7 µs a
+ * process in bench/ps.sh's machine, more than parsing a row), for one
+ * guarantee only, that a pid reused between two reads of a row (the pid
+ * space wrapped meanwhile) cannot mix two processes' files, which procps,
+ * BusyBox and psutil do not give either.  Threads (-L, -T, H) keep their
+ * directories.
+ */
+static void
+plan_reads(struct ctx *c)
+{
+	const struct opts *o = c->o;
+	unsigned statm = 0;
+	struct statfs sf;
+	int i;
+
+	if (o->tf == 0)
+		c->use_dirfd = 0;
+	if (!(c->need & F_STATUS) || c->owner_euid)
+		return;
+	if (o->json && !o->have_o && o->O == NULL && o->bsdO == NULL)
+		return;		/* psutil's fields: status for many */
+	for (i = 0; i < c->fmt.n; i++) {
+		if (status_beyond_euid(c->fmt.c[i].k->v))
+			return;
+		statm |= c->fmt.c[i].k->v->need & F_STATM;
+	}
+	for (i = 0; i < o->sort.n; i++) {
+		if (status_beyond_euid(o->sort.k[i].k->v))
+			return;
+		statm |= o->sort.k[i].k->v->need & F_STATM;
+	}
+	if (fstatfs(c->procfd, &sf) != 0 || sf.f_type != PROC_SUPER_MAGIC)
+		return;
+	c->owner_euid = 1;
+	c->need = (c->need & ~(unsigned)F_STATUS) | statm;
+}
+
 void
 scan(struct ctx *c, struct rows *rs, int first)
 {
 	const struct sel_list *l;
 	int fd, i;
+
+	plan_reads(c);
 
 	for (l = c->o->sel; l != NULL; l = l->next) {
 		if (l->type != SEL_QUICK)
