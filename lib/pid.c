@@ -441,16 +441,14 @@ static int
 status_hex(const char *v, const char *le, uint64_t *out)
 {
 	uint64_t u = 0;
-	int n = 0, d;
+	unsigned d;
+	int n = 0;
 
 	while (v < le && is_blank(*v))
 		v++;
 	for (; v < le && !is_blank(*v); v++, n++) {
-		if (*v >= '0' && *v <= '9')
-			d = *v - '0';
-		else if (*v >= 'a' && *v <= 'f')
-			d = *v - 'a' + 10;
-		else
+		if ((d = (unsigned)(unsigned char)*v - '0') > 9 &&
+		    (d = (unsigned)(unsigned char)*v - 'a' + 10) - 10 > 5)
 			return -1;
 		if (n == 16)
 			return -1;

@@ -801,3 +801,43 @@ NODUMP=$(dirname "$SYSKIT_BIN")/nodump
 	procps_same -u 1 -o pid,user
 	procps_same aux
 }
+
+# `-e -o pid,user,args` (pid, args and the effective user alone, every
+# process, streamed) reads stat only where the command line is empty, for
+# the [comm] that args shows then: kernel threads and zombies.
+@test "psperf: pid,user,args reads stat only for an empty command line, shown as procps" {
+	need_procps
+	command -v strace >/dev/null || skip "no strace (tests/deps/psperf.debian)"
+	local z="" i tr=$BATS_TEST_TMPDIR/trace
+	# a zombie: sleep 0's parent is the exec'd sleep 30, which never waits
+	sh -c 'sleep 0 & exec sleep 30' 3>&- &
+	KIDS+=("$!")
+	for i in $(seq 200); do
+		z=$(cat "/proc/$!/task/$!/children" 2>/dev/null) || true
+		z=${z%% *}
+		[ -n "$z" ] && [ "$(cut -d' ' -f3 "/proc/$z/stat" 2>/dev/null)" = Z ] && break
+		z=""
+		sleep 0.02
+	done
+	[ -n "$z" ]
+	run ps -e -o pid,user,args
+	assert_success
+	assert_line --regexp "^ *$z +$(id -un) +\[sleep\] <defunct>\$"
+	assert_line --regexp "^ *$! +$(id -un) +sleep 30\$"
+	assert_line --regexp '^ *2 +root +\[kthreadd\]$'
+	procps_same -e -o pid,user,args
+	procps_same -e -o pid,args
+	procps_same -A -o args,uid,pid
+	# which stat files it opened: the zombie's and kthreadd's, not sleep 30's
+	strace -f -e trace=openat,open -o "$tr" "$SYSKIT_BIN" ps -e -o pid,user,args >/dev/null
+	run grep -c "\"$z/stat\"" "$tr"
+	assert_output 1
+	run grep -c '"2/stat"' "$tr"
+	assert_output 1
+	run grep -c "\"$!/stat\"" "$tr"
+	assert_output 0
+	# a key that needs stat reads it for every process
+	strace -f -e trace=openat,open -o "$tr" "$SYSKIT_BIN" ps -e -o pid,user,args,ppid >/dev/null
+	run grep -c "\"$!/stat\"" "$tr"
+	assert_output 1
+}

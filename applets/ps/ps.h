@@ -324,6 +324,7 @@ struct ctx {
 	int		 said_err, said_bad;	/* a read error, a malformed file */
 	struct arena	 arena;
 	int		 owner_euid;		/* the euid from /proc/PID's owner */
+	int		 stat_lazy;		/* stat only for args' [comm] */
 };
 
 /* collected rows, for --sort and --forest */

@@ -658,11 +658,6 @@ read_more(struct ctx *c, struct row *r, unsigned need)
 }
 
 /*
- * Read stat: 0, or -1 when the process is gone or its stat is not a stat
- * line (said: the row cannot be shown without one).  A field that does
- * not parse is marked in r->st.bad (said), and its keys show "-".
- */
-/*
  * The effective uid as the owner of the row's directory in /proc: the
  * kernel gives a pid's (or a task's) directory, mode 0555, its task's euid
  * whether the task is dumpable or not (pid_getattr and task_dump_owner in
@@ -690,6 +685,14 @@ read_owner(struct ctx *c, struct row *r)
 	return 0;
 }
 
+/*
+ * Read stat: 0, or -1 when the process is gone or its stat is not a stat
+ * line (said: the row cannot be shown without one).  A field that does
+ * not parse is marked in r->st.bad (said), and its keys show "-".  With
+ * c->owner_euid, the owner of the row's directory first; with
+ * c->stat_lazy, the command line first, and stat only when it is empty
+ * (r->st is then zero but for the pid: no key shown reads it).
+ */
 int
 read_stat(struct ctx *c, struct row *r)
 {
@@ -699,6 +702,18 @@ read_stat(struct ctx *c, struct row *r)
 		if (errno != ENOENT && errno != ESRCH)
 			read_error(c, r, "", errno);
 		return -1;
+	}
+	if (c->stat_lazy) {
+		/* the keys need stat only for the [comm] of an empty
+		 * command line (scan.c, plan_reads) */
+		if (read_more(c, r, F_CMDLINE) < 0)
+			return -1;
+		if ((r->have & F_CMDLINE) && r->cmdlen > 0 &&
+		    !(r->cmdlen == 1 && r->cmdline[0] == '\0')) {
+			memset(&r->st, 0, sizeof(r->st));
+			r->st.pid = r->pid;
+			return 0;
+		}
 	}
 	if ((n = rd(c, r, "stat", B_STAT)) < 0) {
 		rd_failed(c, r, "stat");

@@ -484,25 +484,54 @@ scan_pid(struct ctx *c, struct rows *rs, int pid, int first)
 		finish_row(c, rs, r, first);
 }
 
-/* Does kv need status for anything but the effective uid? */
+/* Is kv the effective uid's or user's (what the owner of /proc/PID is)? */
 static int
-status_beyond_euid(const struct kval *kv)
+is_euid(const struct kval *kv)
 {
 	const struct key *euid = key_find("euid", 4), *euser =
 	    key_find("euser", 5);
 
-	if (!(kv->need & F_STATUS))
+	return (euid != NULL && kv == euid->v) ||
+	    (euser != NULL && kv == euser->v);
+}
+
+/*
+ * Can the keys do without stat but for an empty command line?  pid (the
+ * directory's name), args (the command line; [comm] from stat when that
+ * is empty) and the effective uid (the owner), every process (-e, no
+ * selection by what stat says), streamed as read.
+ */
+static int
+stat_spare(const struct ctx *c)
+{
+	const struct opts *o = c->o;
+	const struct key *pid = key_find("pid", 3), *args =
+	    key_find("args", 4);
+	const struct kval *kv;
+	int i;
+
+	if (!o->all || o->sel != NULL || o->negate || o->running ||
+	    o->have_match || o->tf != 0 || o->forest || o->sort.n != 0 ||
+	    o->sample > 0 || o->json || o->bsd_c || pid == NULL ||
+	    args == NULL)
 		return 0;
-	return (euid == NULL || kv != euid->v) &&
-	    (euser == NULL || kv != euser->v);
+	for (i = 0; i < c->fmt.n; i++) {
+		kv = c->fmt.c[i].k->v;
+		if (kv != pid->v && kv != args->v &&
+		    !(c->owner_euid && is_euid(kv)))
+			return 0;
+	}
+	return 1;
 }
 
 /*
  * What to read, once the options are known.  The effective uid (user,
  * uid) is the owner of /proc/PID (read.c, read_owner): when the keys need
  * status for nothing else, one fstat replaces reading and parsing it, and
- * rss comes from statm as without status.  Only on procfs: a copied tree's
- * owners are whoever copied it.
+ * rss comes from statm as without status.  When the keys are pid, args
+ * and the user alone, stat is read only for the [comm] of an empty
+ * command line (read.c, read_stat).  Only on procfs: a copied tree's
+ * owners are whoever copied it, and its stat files are what a test checks.
  *
  * The files are read by path, as the floor reads them (bench/procfloor.c):
  * a directory fd per process costs an open and a close more (2.7 µs a
@@ -516,30 +545,32 @@ static void
 plan_reads(struct ctx *c)
 {
 	const struct opts *o = c->o;
-	unsigned statm = 0;
+	const struct kval *kv;
+	unsigned statm = 0, beyond = 0;
 	struct statfs sf;
 	int i;
 
 	if (o->tf == 0)
 		c->use_dirfd = 0;
-	if (!(c->need & F_STATUS) || c->owner_euid)
-		return;
-	if (o->json && !o->have_o && o->O == NULL && o->bsdO == NULL)
-		return;		/* psutil's fields: status for many */
-	for (i = 0; i < c->fmt.n; i++) {
-		if (status_beyond_euid(c->fmt.c[i].k->v))
-			return;
-		statm |= c->fmt.c[i].k->v->need & F_STATM;
-	}
-	for (i = 0; i < o->sort.n; i++) {
-		if (status_beyond_euid(o->sort.k[i].k->v))
-			return;
-		statm |= o->sort.k[i].k->v->need & F_STATM;
-	}
 	if (fstatfs(c->procfd, &sf) != 0 || sf.f_type != PROC_SUPER_MAGIC)
 		return;
-	c->owner_euid = 1;
-	c->need = (c->need & ~(unsigned)F_STATUS) | statm;
+	/* psutil's fields (--json without a format) need status for many */
+	if ((c->need & F_STATUS) &&
+	    !(o->json && !o->have_o && o->O == NULL && o->bsdO == NULL)) {
+		for (i = 0; i < c->fmt.n + o->sort.n; i++) {
+			kv = i < c->fmt.n ? c->fmt.c[i].k->v :
+			    o->sort.k[i - c->fmt.n].k->v;
+			if ((kv->need & F_STATUS) && !is_euid(kv))
+				beyond = 1;
+			statm |= kv->need & F_STATM;
+		}
+		if (!beyond) {
+			c->owner_euid = 1;
+			c->need = (c->need & ~(unsigned)F_STATUS) | statm;
+		}
+	}
+	if (stat_spare(c))
+		c->stat_lazy = 1;
 }
 
 void
