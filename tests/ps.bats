@@ -815,7 +815,9 @@ NODUMP=$(dirname "$SYSKIT_BIN")/nodump
 	for i in $(seq 200); do
 		z=$(cat "/proc/$!/task/$!/children" 2>/dev/null) || true
 		z=${z%% *}
-		[ -n "$z" ] && [ "$(cut -d' ' -f3 "/proc/$z/stat" 2>/dev/null)" = Z ] && break
+		if [ -n "$z" ] && [ "$(cut -d' ' -f3 "/proc/$z/stat" 2>/dev/null)" = Z ]; then
+			break
+		fi
 		z=""
 		sleep 0.02
 	done
