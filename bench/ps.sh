@@ -142,12 +142,21 @@ start_holder() {
 } >"$OUT/meta.env"
 
 
+nprocs() { ls -f /proc | grep -c '^[0-9]'; }
+# hfp: hf, with the number of processes before and after the group: other
+# work on the machine may start or end processes meanwhile
+hfp() {
+	local grp=$1
+	echo "procs_${grp}_before=$(nprocs)" >>"$OUT/meta.env"
+	hf "$@"
+	echo "procs_${grp}_after=$(nprocs)" >>"$OUT/meta.env"
+}
 TOYAUX="toybox ps -A -o USER,PID,%CPU,%MEM,VSZ,RSS,TTY,STAT,STIME,TIME,ARGS"
 last=${NS##* }
 for n in $NS; do
 	say "starting $n sleeping processes"
 	start_holder "$n"
-	procs=$(ls -f /proc | grep -c '^[0-9]')
+	procs=$(nprocs)
 	echo "procs_$n=$procs" >>"$OUT/meta.env"
 	slow=$RUNS
 	[ "$n" = "$last" ] && slow=$SLOW_RUNS
@@ -182,19 +191,19 @@ for n in $NS; do
 		# shellcheck disable=SC2086
 		${e#*|} >/dev/null || die "fails: ${e#*|}"
 	done
-	hf "$n-floor" "$RUNS" "$WARMUP" "${FLOOR[@]}"
-	hf "$n-stat" "$RUNS" "$WARMUP" "${STAT[@]}"
-	hf "$n-rss" "$slow" "$WARMUP" "${RSS[@]}"
-	hf "$n-user" "$slow" "$WARMUP" "${UARGS[@]}"
-	hf "$n-aux" "$slow" "$WARMUP" "${AUX[@]}"
-	hf "$n-forest" "$slow" "$WARMUP" "${FOREST[@]}"
-	hf "$n-json" "$SLOW_RUNS" "$WARMUP" "${JSON[@]}"
+	hfp "$n-floor" "$RUNS" "$WARMUP" "${FLOOR[@]}"
+	hfp "$n-stat" "$RUNS" "$WARMUP" "${STAT[@]}"
+	hfp "$n-rss" "$slow" "$WARMUP" "${RSS[@]}"
+	hfp "$n-user" "$slow" "$WARMUP" "${UARGS[@]}"
+	hfp "$n-aux" "$slow" "$WARMUP" "${AUX[@]}"
+	hfp "$n-forest" "$slow" "$WARMUP" "${FOREST[@]}"
+	hfp "$n-json" "$SLOW_RUNS" "$WARMUP" "${JSON[@]}"
 	# system calls of each command (strace -c -f): name, calls in all
 	if command -v strace >/dev/null; then
 		for e in "${RSS[@]}" "${UARGS[@]}" "${AUX[@]}"; do
 			# shellcheck disable=SC2086
 			strace -c -f -o "$OUT/strace.tmp" ${e#*|} >/dev/null 2>&1 || die "fails under strace: ${e#*|}"
-			printf '%s\t%s\n' "${e%%|*}" "$(awk '$NF == "total" { print $4 }' "$OUT/strace.tmp")"
+			printf '%s\t%s\t%s\n' "${e%%|*}" "$(awk '$NF == "total" { print $4 }' "$OUT/strace.tmp")" "$(nprocs)"
 		done >"$OUT/$n-syscalls.tsv"
 	fi
 	# peak RSS of each command: the largest of three runs
@@ -235,13 +244,22 @@ def peaks(n):                    # command name -> peak RSS, KiB (largest of 3 r
     return d
 
 def syscalls(n):                 # command name -> system calls of one run (strace -c -f)
+    """command name -> (system calls, processes on the machine just after)"""
     d, p = {}, os.path.join(out, "%s-syscalls.tsv" % n)
     if os.path.exists(p):
         for line in open(p):
-            name, _, k = line.rstrip("\n").rpartition("\t")
-            if k.isdigit():
-                d[name] = int(k)
+            f = line.rstrip("\n").split("\t")
+            if len(f) == 3 and f[1].isdigit() and f[2].isdigit():
+                d[f[0]] = (int(f[1]), int(f[2]))
     return d
+
+def drift(n, grp):
+    """The process count's change during a group, as a fraction."""
+    a, b = meta.get("procs_%s-%s_before" % (n, grp)), meta.get("procs_%s-%s_after" % (n, grp))
+    if not a or not b:
+        return None, None, 0.0
+    a, b = int(a), int(b)
+    return a, b, abs(b - a) / float(min(a, b))
 
 def load_note(meta):
     """A sentence when the machine was busy before the run, else None."""
@@ -270,7 +288,7 @@ if load_note(meta):
 w("")
 w("N sleeping processes are forked by a holder in their own session (bench/ps.sh) and the whole /proc is listed. "
   "The figure is **CPU time (user + system) per process listed**: hyperfine's mean user + system time over the "
-  "number of processes on the machine. *floor* is bench/procfloor.c: readdir /proc, then open, read and close "
+  "number of processes on the machine (the mean of the counts before and after the command's group). *floor* is bench/procfloor.c: readdir /proc, then open, read and close "
   "the named /proc/PID files once per process, nothing else (*floor* alone: stat). Ratios are of those CPU "
   "times; *peer / syskit* above 1 means syskit uses less CPU (each peer against the glibc build; the static "
   "build's own ratios are in the goals). *peak RSS* is the largest maximum resident set of three runs "
@@ -281,15 +299,17 @@ goals = []
 notes = []
 for n in ns:
     procs = int(meta["procs_%s" % n])
-    per = lambda r: cpu(r) / procs * 1e6
+    def gprocs(grp):             # the group's mean count of processes (the round's without one)
+        a, b, _ = drift(n, grp)
+        return (a + b) / 2.0 if a else procs
     g = {k: load(n, k) for k in ("floor", "stat", "rss", "user", "aux", "forest", "json")}
     pk = peaks(n)
     sc = syscalls(n)
     # system calls per process listed, "?" without strace
-    spp = lambda name: ("%.2f" % (sc[name] / procs)) if name in sc else "?"
-    usr = lambda grp, name: g[grp][name]["user"] / procs * 1e6
-    sys_ = lambda grp, name: g[grp][name]["system"] / procs * 1e6
-    s = lambda grp, name: per(g[grp][name])
+    spp = lambda name: ("%.2f" % (sc[name][0] / float(sc[name][1]))) if name in sc else "?"
+    usr = lambda grp, name: g[grp][name]["user"] / gprocs(grp) * 1e6
+    sys_ = lambda grp, name: g[grp][name]["system"] / gprocs(grp) * 1e6
+    s = lambda grp, name: cpu(g[grp][name]) / gprocs(grp) * 1e6
     has = lambda grp, name: name in g[grp]
     w("### N = %s (%d processes listed: the %s and %d others)" % (n, procs, n, procs - int(n)))
     w("")
@@ -306,9 +326,9 @@ for n in ns:
     floor = s("stat", "floor")
     def row(grp, name, base=None):
         r = g[grp][name]
-        peer = "" if base is None or not has(grp, base) else "%.2fx" % (per(r) / s(grp, base))
+        peer = "" if base is None or not has(grp, base) else "%.2fx" % (s(grp, name) / s(grp, base))
         w("| %s | %.2f | %.1f ± %.1f | %d | %.2f | %s | %s |" % (
-            name, per(r), r["mean"] * 1e3, r["stddev"] * 1e3, len(r["times"]), per(r) / floor, peer,
+            name, s(grp, name), r["mean"] * 1e3, r["stddev"] * 1e3, len(r["times"]), s(grp, name) / floor, peer,
             pk.get(name, "")))
     for name in g["stat"]:
         row("stat", name)
@@ -321,6 +341,16 @@ for n in ns:
             ours = name.startswith("syskit") or name.startswith("static") or name.startswith("floor")
             row(grp, name, None if ours else mine)
     w("")
+    moved = []
+    for grp in ("floor", "stat", "rss", "user", "aux", "forest", "json"):
+        a, b, f = drift(n, grp)
+        if f > 0.02:
+            moved.append("%s %d → %d" % (grp, a, b))
+    if moved:
+        w("**The number of processes changed while groups ran** (other work on the machine): %s. A group's "
+          "figures divide by the mean of its counts before and after, but its commands ran one after the other, "
+          "so those groups' ratios carry that change too." % "; ".join(moved))
+        w("")
     rss, stat_only = s("rss", "syskit -o pid,rss,comm"), s("stat", "syskit -o pid,ppid,vsz,comm")
     bb_rss = s("rss", BBS + " -o pid,rss,comm")
     pp_rss = s("rss", "procps -o pid,rss,comm")
@@ -373,7 +403,7 @@ for n in ns:
             "listing is %.2fx the stat floor and %.2fx the stat + statm floor. %s prints stat's estimate and costs "
             "%.2fx the stat floor: a ps that reads stat and statm, even at their floor, uses %.2fx its CPU. "
             "syskit's stat-only listing is %.2fx the floor and %.2fx faster than procps's rss listing. "
-            "System calls per process (strace -c -f): syskit %s, the stat + statm floor %s, %s %s."
+            "System calls per process (strace -c -f, over the count of processes just after): syskit %s, the stat + statm floor %s, %s %s."
             % (n, fl["statm"] - base, fl["stat statm"] / fl["stat"], rss / floor, rss / rss_floor, BBS,
                bb_rss / floor, rss_floor / bb_rss, stat_only / floor, pp_rss / stat_only,
                spp("syskit -o pid,rss,comm"), spp("floor stat+statm"), BBS, spp(BBS + " -o pid,rss,comm")))
