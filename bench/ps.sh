@@ -37,6 +37,8 @@ mkdir -p "$OUT"
 command -v hyperfine >/dev/null || apt_install hyperfine
 command -v toybox >/dev/null || apt_install toybox
 [ -x /usr/bin/ps ] || apt_install procps
+[ -x /usr/bin/time ] || apt_install time
+command -v strace >/dev/null || apt_install strace
 if [ ! -x "$PY" ] || ! "$PY" -c 'import psutil' 2>/dev/null; then
 	apt_install python3 python3-psutil
 fi
@@ -140,12 +142,21 @@ start_holder() {
 } >"$OUT/meta.env"
 
 
+nprocs() { ls -f /proc | grep -c '^[0-9]'; }
+# hfp: hf, with the number of processes before and after the group: other
+# work on the machine may start or end processes meanwhile
+hfp() {
+	local grp=$1
+	echo "procs_${grp}_before=$(nprocs)" >>"$OUT/meta.env"
+	hf "$@"
+	echo "procs_${grp}_after=$(nprocs)" >>"$OUT/meta.env"
+}
 TOYAUX="toybox ps -A -o USER,PID,%CPU,%MEM,VSZ,RSS,TTY,STAT,STIME,TIME,ARGS"
 last=${NS##* }
 for n in $NS; do
 	say "starting $n sleeping processes"
 	start_holder "$n"
-	procs=$(ls -f /proc | grep -c '^[0-9]')
+	procs=$(nprocs)
 	echo "procs_$n=$procs" >>"$OUT/meta.env"
 	slow=$RUNS
 	[ "$n" = "$last" ] && slow=$SLOW_RUNS
@@ -157,15 +168,16 @@ for n in $NS; do
 	STAT=("floor|$F" "syskit -o pid,ppid,vsz,comm|$S ps -e -o pid,ppid,vsz,comm"
 	    "syskit -e|$S ps -e")
 	[ "$HAVE_STATIC" = 1 ] && STAT+=("static -o pid,ppid,vsz,comm|$T ps -e -o pid,ppid,vsz,comm")
-	RSS=("floor|$F" "syskit -o pid,ppid,rss,comm|$S ps -e -o pid,ppid,rss,comm")
-	[ "$HAVE_STATIC" = 1 ] && RSS+=("static -o pid,ppid,rss,comm|$T ps -e -o pid,ppid,rss,comm")
-	RSS+=("busybox-static -o pid,ppid,rss,comm|$BB ps -o pid,ppid,rss,comm")
-	[ -n "$BB_DYN" ] && RSS+=("busybox (dynamic) -o pid,ppid,rss,comm|$BB_DYN ps -o pid,ppid,rss,comm")
-	RSS+=("toybox -o pid,ppid,rss,comm|toybox ps -e -o pid,ppid,rss,comm"
-	    "procps -o pid,ppid,rss,comm|/usr/bin/ps -e -o pid,ppid,rss,comm")
+	RSS=("floor|$F" "floor stat+statm|$F stat statm"
+	    "syskit -o pid,rss,comm|$S ps -e -o pid,rss,comm")
+	[ "$HAVE_STATIC" = 1 ] && RSS+=("static -o pid,rss,comm|$T ps -e -o pid,rss,comm")
+	RSS+=("busybox-static -o pid,rss,comm|$BB ps -o pid,rss,comm")
+	[ -n "$BB_DYN" ] && RSS+=("busybox (dynamic) -o pid,rss,comm|$BB_DYN ps -o pid,rss,comm")
+	RSS+=("toybox -o pid,rss,comm|toybox ps -e -o pid,rss,comm"
+	    "procps -o pid,rss,comm|/usr/bin/ps -e -o pid,rss,comm")
 	# BusyBox's default columns are PID USER TIME COMMAND; -o pid,user,args
 	# is the same listing without TIME
-	UARGS=("syskit -o pid,user,args|$S ps -e -o pid,user,args")
+	UARGS=("floor stat+cmdline|$F stat cmdline" "syskit -o pid,user,args|$S ps -e -o pid,user,args")
 	[ "$HAVE_STATIC" = 1 ] && UARGS+=("static -o pid,user,args|$T ps -e -o pid,user,args")
 	UARGS+=("busybox-static -o pid,user,args|$BB ps -o pid,user,args")
 	[ -n "$BB_DYN" ] && UARGS+=("busybox (dynamic) -o pid,user,args|$BB_DYN ps -o pid,user,args")
@@ -179,13 +191,29 @@ for n in $NS; do
 		# shellcheck disable=SC2086
 		${e#*|} >/dev/null || die "fails: ${e#*|}"
 	done
-	hf "$n-floor" "$RUNS" "$WARMUP" "${FLOOR[@]}"
-	hf "$n-stat" "$RUNS" "$WARMUP" "${STAT[@]}"
-	hf "$n-rss" "$slow" "$WARMUP" "${RSS[@]}"
-	hf "$n-user" "$slow" "$WARMUP" "${UARGS[@]}"
-	hf "$n-aux" "$slow" "$WARMUP" "${AUX[@]}"
-	hf "$n-forest" "$slow" "$WARMUP" "${FOREST[@]}"
-	hf "$n-json" "$SLOW_RUNS" "$WARMUP" "${JSON[@]}"
+	hfp "$n-floor" "$RUNS" "$WARMUP" "${FLOOR[@]}"
+	hfp "$n-stat" "$RUNS" "$WARMUP" "${STAT[@]}"
+	hfp "$n-rss" "$slow" "$WARMUP" "${RSS[@]}"
+	hfp "$n-user" "$slow" "$WARMUP" "${UARGS[@]}"
+	hfp "$n-aux" "$slow" "$WARMUP" "${AUX[@]}"
+	hfp "$n-forest" "$slow" "$WARMUP" "${FOREST[@]}"
+	hfp "$n-json" "$SLOW_RUNS" "$WARMUP" "${JSON[@]}"
+	# system calls of each command (strace -c -f): name, calls in all
+	if command -v strace >/dev/null; then
+		for e in "${RSS[@]}" "${UARGS[@]}" "${AUX[@]}"; do
+			# shellcheck disable=SC2086
+			strace -c -f -o "$OUT/strace.tmp" ${e#*|} >/dev/null 2>&1 || die "fails under strace: ${e#*|}"
+			printf '%s\t%s\t%s\n' "${e%%|*}" "$(awk '$NF == "total" { print $4 }' "$OUT/strace.tmp")" "$(nprocs)"
+		done >"$OUT/$n-syscalls.tsv"
+	fi
+	# peak RSS of each command: the largest of three runs
+	for e in "${FLOOR[@]}" "${STAT[@]}" "${RSS[@]}" "${UARGS[@]}" "${AUX[@]}" "${FOREST[@]}" "${JSON[@]}"; do
+		for _ in 1 2 3; do
+			# shellcheck disable=SC2086
+			/usr/bin/time -f "%M" -o "$OUT/peak.tmp" ${e#*|} >/dev/null 2>&1 || die "fails: ${e#*|}"
+			printf '%s\t%s\n' "${e%%|*}" "$(cat "$OUT/peak.tmp")"
+		done
+	done >"$OUT/$n-peak.tsv"
 	cleanup
 done
 
@@ -207,6 +235,31 @@ def load(n, group):
 
 def cpu(r):                      # mean user + system, seconds
     return r["user"] + r["system"]
+
+def peaks(n):                    # command name -> peak RSS, KiB (largest of 3 runs)
+    d = {}
+    for line in open(os.path.join(out, "%s-peak.tsv" % n)):
+        name, _, kib = line.rstrip("\n").rpartition("\t")
+        d[name] = max(d.get(name, 0), int(kib))
+    return d
+
+def syscalls(n):                 # command name -> system calls of one run (strace -c -f)
+    """command name -> (system calls, processes on the machine just after)"""
+    d, p = {}, os.path.join(out, "%s-syscalls.tsv" % n)
+    if os.path.exists(p):
+        for line in open(p):
+            f = line.rstrip("\n").split("\t")
+            if len(f) == 3 and f[1].isdigit() and f[2].isdigit():
+                d[f[0]] = (int(f[1]), int(f[2]))
+    return d
+
+def drift(n, grp):
+    """The process count's change during a group, as a fraction."""
+    a, b = meta.get("procs_%s-%s_before" % (n, grp)), meta.get("procs_%s-%s_after" % (n, grp))
+    if not a or not b:
+        return None, None, 0.0
+    a, b = int(a), int(b)
+    return a, b, abs(b - a) / float(min(a, b))
 
 def load_note(meta):
     """A sentence when the machine was busy before the run, else None."""
@@ -235,18 +288,28 @@ if load_note(meta):
 w("")
 w("N sleeping processes are forked by a holder in their own session (bench/ps.sh) and the whole /proc is listed. "
   "The figure is **CPU time (user + system) per process listed**: hyperfine's mean user + system time over the "
-  "number of processes on the machine. *floor* is bench/procfloor.c: readdir /proc, then open, read and close "
+  "number of processes on the machine (the mean of the counts before and after the command's group). *floor* is bench/procfloor.c: readdir /proc, then open, read and close "
   "the named /proc/PID files once per process, nothing else (*floor* alone: stat). Ratios are of those CPU "
-  "times; *peer / syskit* above 1 means syskit uses less CPU. BusyBox rows name their build; busybox-static "
-  "is the main peer.")
+  "times; *peer / syskit* above 1 means syskit uses less CPU (each peer against the glibc build; the static "
+  "build's own ratios are in the goals). *peak RSS* is the largest maximum resident set of three runs "
+  "(/usr/bin/time %M). BusyBox rows name their build; busybox-static (the BusyBox containers ship) is the "
+  "main peer, a dynamic BusyBox only a second reference.")
 w("")
 goals = []
 notes = []
 for n in ns:
     procs = int(meta["procs_%s" % n])
-    per = lambda r: cpu(r) / procs * 1e6
+    def gprocs(grp):             # the group's mean count of processes (the round's without one)
+        a, b, _ = drift(n, grp)
+        return (a + b) / 2.0 if a else procs
     g = {k: load(n, k) for k in ("floor", "stat", "rss", "user", "aux", "forest", "json")}
-    s = lambda grp, name: per(g[grp][name])
+    pk = peaks(n)
+    sc = syscalls(n)
+    # system calls per process listed, "?" without strace
+    spp = lambda name: ("%.2f" % (sc[name][0] / float(sc[name][1]))) if name in sc else "?"
+    usr = lambda grp, name: g[grp][name]["user"] / gprocs(grp) * 1e6
+    sys_ = lambda grp, name: g[grp][name]["system"] / gprocs(grp) * 1e6
+    s = lambda grp, name: cpu(g[grp][name]) / gprocs(grp) * 1e6
     has = lambda grp, name: name in g[grp]
     w("### N = %s (%d processes listed: the %s and %d others)" % (n, procs, n, procs - int(n)))
     w("")
@@ -258,17 +321,18 @@ for n in ns:
           base, ", ".join("%s %.2f" % (k, fl[k] - base)
                           for k in ("stat", "status", "cmdline", "statm"))))
     w("")
-    w("| command | CPU µs / process | wall ms, mean ± σ | runs | vs floor (stat) | peer / syskit |")
-    w("|---|---:|---:|---:|---:|---:|")
+    w("| command | CPU µs / process | wall ms, mean ± σ | runs | vs floor (stat) | peer / syskit | peak RSS KiB |")
+    w("|---|---:|---:|---:|---:|---:|---:|")
     floor = s("stat", "floor")
     def row(grp, name, base=None):
         r = g[grp][name]
-        peer = "" if base is None or not has(grp, base) else "%.2fx" % (per(r) / s(grp, base))
-        w("| %s | %.2f | %.1f ± %.1f | %d | %.2f | %s |" % (
-            name, per(r), r["mean"] * 1e3, r["stddev"] * 1e3, len(r["times"]), per(r) / floor, peer))
+        peer = "" if base is None or not has(grp, base) else "%.2fx" % (s(grp, name) / s(grp, base))
+        w("| %s | %.2f | %.1f ± %.1f | %d | %.2f | %s | %s |" % (
+            name, s(grp, name), r["mean"] * 1e3, r["stddev"] * 1e3, len(r["times"]), s(grp, name) / floor, peer,
+            pk.get(name, "")))
     for name in g["stat"]:
         row("stat", name)
-    for grp, mine in (("rss", "syskit -o pid,ppid,rss,comm"), ("user", "syskit -o pid,user,args"),
+    for grp, mine in (("rss", "syskit -o pid,rss,comm"), ("user", "syskit -o pid,user,args"),
                       ("aux", "syskit aux"), ("forest", "syskit -ef --forest"),
                       ("json", "syskit --json")):
         for name in g[grp]:
@@ -277,29 +341,51 @@ for n in ns:
             ours = name.startswith("syskit") or name.startswith("static") or name.startswith("floor")
             row(grp, name, None if ours else mine)
     w("")
-    rss, stat_only = s("rss", "syskit -o pid,ppid,rss,comm"), s("stat", "syskit -o pid,ppid,vsz,comm")
-    bb_rss = s("rss", BBS + " -o pid,ppid,rss,comm")
-    pp_rss = s("rss", "procps -o pid,ppid,rss,comm")
+    moved = []
+    for grp in ("floor", "stat", "rss", "user", "aux", "forest", "json"):
+        a, b, f = drift(n, grp)
+        if f > 0.02:
+            moved.append("%s %d → %d" % (grp, a, b))
+    if moved:
+        w("**The number of processes changed while groups ran** (other work on the machine): %s. A group's "
+          "figures divide by the mean of its counts before and after, but its commands ran one after the other, "
+          "so those groups' ratios carry that change too." % "; ".join(moved))
+        w("")
+    rss, stat_only = s("rss", "syskit -o pid,rss,comm"), s("stat", "syskit -o pid,ppid,vsz,comm")
+    bb_rss = s("rss", BBS + " -o pid,rss,comm")
+    pp_rss = s("rss", "procps -o pid,rss,comm")
+    rss_floor = s("rss", "floor stat+statm")
+    bb_user, user_floor = s("user", BBS + " -o pid,user,args"), s("user", "floor stat+cmdline")
     aux_floor = s("aux", "floor stat+status+cmdline")
     aux, pp_aux = s("aux", "syskit aux"), s("aux", "procps aux")
     goals.append((n, "stat-only formats ≤ 1.25x floor: `-e -o pid,ppid,vsz,comm`", stat_only / floor, "≤ 1.25", stat_only / floor <= 1.25))
     r = s("stat", "syskit -e") / floor
     goals.append((n, "stat-only formats ≤ 1.25x floor: `-e` (PID TTY TIME CMD)", r, "≤ 1.25", r <= 1.25))
     r = rss / floor
-    goals.append((n, "`-e -o pid,ppid,rss,comm` ≤ 1.25x floor (rss needs statm, see below)", r, "≤ 1.25", r <= 1.25))
+    goals.append((n, "`-e -o pid,rss,comm` ≤ 1.25x floor (rss needs statm, see below)", r, "≤ 1.25", r <= 1.25))
+    r = rss / rss_floor
+    goals.append((n, "`-e -o pid,rss,comm` ≤ 1.05x the floor of the files it reads (stat, statm)", r, "≤ 1.05", r <= 1.05))
+    # busybox-static / syskit: within 1.2x (≥ 0.83) for the glibc build, less CPU (> 1) for the static one
+    for what, grp, ours, bb in (("`-e -o pid,rss,comm` (exact rss)", "rss", "pid,rss,comm", bb_rss),
+                                ("`-e -o pid,user,args`", "user", "pid,user,args", bb_user)):
+        r = bb / s(grp, "syskit -o " + ours)
+        goals.append((n, what + ": busybox-static / glibc build, within 1.2x", r, "≥ 0.83", r >= 1 / 1.2))
+        if has(grp, "static -o " + ours):
+            r = bb / s(grp, "static -o " + ours)
+            goals.append((n, what + ": busybox-static / static build, less CPU", r, "> 1", r > 1))
     r = bb_rss / rss
-    goals.append((n, "`-o pid,ppid,rss,comm` 2x faster than busybox-static", r, "≥ 2", r >= 2))
+    goals.append((n, "`-o pid,rss,comm` 2x faster than busybox-static", r, "≥ 2", r >= 2))
     r = pp_rss / rss
-    goals.append((n, "`-o pid,ppid,rss,comm` 4x faster than procps", r, "≥ 4", r >= 4))
-    r = s("rss", "toybox -o pid,ppid,rss,comm") / rss
-    goals.append((n, "`-o pid,ppid,rss,comm` faster than toybox", r, "> 1", r > 1))
-    r = s("user", BBS + " -o pid,user,args") / s("user", "syskit -o pid,user,args")
-    goals.append((n, "`-e -o pid,user,args` less CPU than busybox-static (glibc build)", r, "> 1", r > 1))
-    if has("user", "static -o pid,user,args"):
-        r = s("user", BBS + " -o pid,user,args") / s("user", "static -o pid,user,args")
-        goals.append((n, "`-e -o pid,user,args` less CPU than busybox-static (static build)", r, "> 1", r > 1))
+    goals.append((n, "`-o pid,rss,comm` 4x faster than procps", r, "≥ 4", r >= 4))
+    r = s("rss", "toybox -o pid,rss,comm") / rss
+    goals.append((n, "`-o pid,rss,comm` faster than toybox", r, "> 1", r > 1))
+    r = s("user", "syskit -o pid,user,args") / user_floor
+    goals.append((n, "`-e -o pid,user,args` ≤ 1.05x the floor of stat + cmdline (the user is one stat more)", r, "≤ 1.05", r <= 1.05))
     r = aux / aux_floor
     goals.append((n, "`ps aux` ≤ 1.05x the floor of the files it reads (stat, status, cmdline)", r, "≤ 1.05", r <= 1.05))
+    if has("aux", "static aux"):
+        r = s("aux", "static aux") / aux_floor
+        goals.append((n, "`ps aux`, static build, ≤ 1.05x that floor", r, "≤ 1.05", r <= 1.05))
     r = pp_aux / aux
     goals.append((n, "`ps aux` 3x faster than procps", r, "≥ 3", r >= 3))
     r = s("aux", "toybox aux") / aux
@@ -314,21 +400,44 @@ for n in ns:
             "the kernel's per-CPU counter estimate and can differ from the exact count that procps (status VmRSS) and "
             "psutil (statm) show; syskit shows the exact count (tests/ps.bats compares it with procps). statm costs "
             "%.2f µs per process in this run (the floor of stat + statm is %.2fx the floor of stat), and syskit's rss "
-            "listing is %.2fx the stat floor. %s prints stat's estimate and costs %.2fx the stat floor: a ps that "
-            "reads stat and statm, even at their floor, uses %.2fx its CPU. syskit's stat-only listing is %.2fx the "
-            "floor and %.2fx faster than procps's rss listing."
-            % (n, fl["statm"] - base, fl["stat statm"] / fl["stat"], rss / floor, BBS, bb_rss / floor,
-               fl["stat statm"] / bb_rss, stat_only / floor, pp_rss / stat_only))
+            "listing is %.2fx the stat floor and %.2fx the stat + statm floor. %s prints stat's estimate and costs "
+            "%.2fx the stat floor: a ps that reads stat and statm, even at their floor, uses %.2fx its CPU. "
+            "syskit's stat-only listing is %.2fx the floor and %.2fx faster than procps's rss listing. "
+            "System calls per process (strace -c -f, over the count of processes just after): syskit %s, the stat + statm floor %s, %s %s."
+            % (n, fl["statm"] - base, fl["stat statm"] / fl["stat"], rss / floor, rss / rss_floor, BBS,
+               bb_rss / floor, rss_floor / bb_rss, stat_only / floor, pp_rss / stat_only,
+               spp("syskit -o pid,rss,comm"), spp("floor stat+statm"), BBS, spp(BBS + " -o pid,rss,comm")))
         notes.append(
-            "`ps aux` needs stat, status (user, the L flag, VmRSS) and cmdline: reading those three costs %.2f µs per "
+            "`-o pid,user,args` reads cmdline and the owner of /proc/PID (one stat: the kernel gives a pid's "
+            "directory its task's euid, dumpable or not), and stat only where the command line is empty (a kernel "
+            "thread, a zombie: args shows [comm] then); %s reads stat, cmdline and the owner for every process. "
+            "The floor of stat + cmdline is %.2f µs per process; syskit takes %.2f µs (%.2fx), the static build %s, "
+            "%s %.2f µs. System calls per process (strace -c -f): syskit %s, the static build %s, %s %s, "
+            "the stat + cmdline floor %s."
+            % (BBS, user_floor, s("user", "syskit -o pid,user,args"),
+               s("user", "syskit -o pid,user,args") / user_floor,
+               ("%.2f µs" % s("user", "static -o pid,user,args")) if has("user", "static -o pid,user,args") else "not run",
+               BBS, bb_user, spp("syskit -o pid,user,args"), spp("static -o pid,user,args"), BBS,
+               spp(BBS + " -o pid,user,args"), spp("floor stat+cmdline")))
+        notes.append(
+            "`ps aux` needs stat, status (the L flag's VmLck, VmRSS) and cmdline: reading those three costs %.2f µs per "
             "process in this run (the floor of all three; stat %.2f + status %.2f + cmdline %.2f µs above a listing "
             "of %.2f µs, measured one by one), whoever reads them. procps aux takes %.2f µs, %.2fx that floor, so "
             "even a ps at the floor would be %.2fx faster than procps%s. syskit aux takes %.2f µs, %.2fx the floor "
-            "(%+.2f µs per process)."
+            "(%+.2f µs per process: user %+.2f, system %+.2f against the floor's)%s. System calls per process "
+            "(strace -c -f): syskit %s, the static build %s, the floor %s."
             % (aux_floor, fl["stat"] - base, fl["status"] - base, fl["cmdline"] - base, base,
                pp_aux, pp_aux / aux_floor, pp_aux / aux_floor,
                "" if pp_aux / aux_floor >= 3 else ", short of 3x, without dropping status",
-               aux, aux / aux_floor, aux - aux_floor))
+               aux, aux / aux_floor, aux - aux_floor,
+               usr("aux", "syskit aux") - usr("aux", "floor stat+status+cmdline"),
+               sys_("aux", "syskit aux") - sys_("aux", "floor stat+status+cmdline"),
+               ("; the static build %.2f µs, %.2fx (user %+.2f, system %+.2f)"
+                % (s("aux", "static aux"), s("aux", "static aux") / aux_floor,
+                   usr("aux", "static aux") - usr("aux", "floor stat+status+cmdline"),
+                   sys_("aux", "static aux") - sys_("aux", "floor stat+status+cmdline")))
+               if has("aux", "static aux") else "",
+               spp("syskit aux"), spp("static aux"), spp("floor stat+status+cmdline")))
 w("### Goals")
 w("")
 w("| N | goal | measured | target | verdict |")

@@ -84,6 +84,31 @@ fail:
 	return -1;
 }
 
+/* proc_int.h's parse_u64 (digits only, at least one, no overflow), with
+ * the overflow test against constants: a division per digit was a fifth
+ * of parsing a stat line. */
+static inline int
+dec_u64(const char *s, const char *e, uint64_t *out)
+{
+	uint64_t v = 0;
+	unsigned d;
+
+	if (s >= e)
+		return -1;
+	for (; s < e; s++) {
+		d = (unsigned)(unsigned char)*s - '0';
+		if (d > 9)
+			return -1;
+		if (v >= UINT64_MAX / 10 &&
+		    (v > UINT64_MAX / 10 || d > UINT64_MAX % 10))
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+#define parse_u64	dec_u64
+
 /* An optionally negative decimal over [s, e) into the bits of *out. */
 static int
 parse_signed(const char *s, const char *e, int64_t *out)
@@ -130,6 +155,8 @@ stat_signed(int n)
 #define STAT_KEPT	(UINT64_C(0x1ffff) << 4 | UINT64_C(0x1ff) << 22 | \
 			 UINT64_C(0xf) << 39)
 
+static int stat_store(struct pid_stat *, int, int64_t, uint64_t);
+
 /* A field after the state, numbered as in proc(5): -1 when it does not
  * parse as its type. */
 static int
@@ -145,6 +172,14 @@ stat_field(struct pid_stat *ps, int n, const char *s, const char *e)
 			return -1;
 	} else if (parse_u64(s, e, &u) == -1)
 		return -1;
+	return stat_store(ps, n, v, u);
+}
+
+/* Field n's value (v if the field is signed, else u) into ps: -1 when it
+ * is out of the range of its member. */
+static int
+stat_store(struct pid_stat *ps, int n, int64_t v, uint64_t u)
+{
 	switch (n) {
 	case 4: return to_int(v, &ps->ppid);
 	case 5: return to_int(v, &ps->pgrp);
@@ -184,24 +219,67 @@ stat_field(struct pid_stat *ps, int n, const char *s, const char *e)
 	return 0;
 }
 
+/*
+ * The line as every kernel writes it after the name: " S", then fields of
+ * an optional '-' and digits (at most 2^64 - 1), one space apart, and a newline at
+ * the end (or none).  Parsed in one pass, as the general loop of
+ * proc_pid_stat_parse would; -1 for any other line, which that loop then
+ * parses (more spaces, tabs, CRs, text, long numbers).
+ */
+static int
+stat_fast(const char *p, const char *end, struct pid_stat *ps)
+{
+	const char *ds;
+	uint64_t u;
+	unsigned d;
+	int field, neg;
+
+	if (end - p < 3 || p[0] != ' ' || p[2] != ' ' || is_space(p[1]))
+		return -1;
+	ps->state = p[1];
+	p += 3;
+	for (field = 4;; field++) {
+		neg = p < end && *p == '-';
+		p += neg;
+		for (ds = p, u = 0; p < end &&
+		    (d = (unsigned)(unsigned char)*p - '0') <= 9; p++)
+			if (__builtin_mul_overflow(u, 10, &u) ||
+			    __builtin_add_overflow(u, d, &u))
+				return -1;
+		if (p == ds)
+			return -1;
+		if (field < 64 && ((STAT_KEPT >> field) & 1)) {
+			/* parse_signed's range; parse_u64 takes no sign */
+			if (stat_signed(field) ? u > (uint64_t)INT64_MAX ||
+			    stat_store(ps, field, neg ? -(int64_t)u :
+			    (int64_t)u, 0) == -1 :
+			    neg || stat_store(ps, field, 0, u) == -1)
+				ps->bad |= UINT64_C(1) << field;
+		}
+		if (p == end || (*p == '\n' && p + 1 == end))
+			break;
+		if (*p != ' ' || ++p == end)
+			return -1;
+	}
+	ps->nfields = field - 2;
+	return 0;
+}
+
 int
 proc_pid_stat_parse(const char *buf, size_t len, struct pid_stat *ps)
 {
 	const char *end = buf + len, *lp, *rp, *p, *ts, *te, *s, *e;
 	size_t n;
 	int64_t pid;
-	int field;
+	int field, nl;
 
 	memset(ps, 0, sizeof(*ps));
 	ps->processor = -1;
 	if ((lp = memchr(buf, '(', len)) == NULL)
 		goto bad;
 	/* the last ')': no field after the name holds one */
-	for (rp = end; rp > lp && rp[-1] != ')'; rp--)
-		;
-	if (rp == lp)
+	if ((rp = memrchr(lp + 1, ')', (size_t)(end - lp - 1))) == NULL)
 		goto bad;
-	rp--;
 	s = buf;
 	e = lp;
 	while (s < e && is_space(*s))
@@ -218,7 +296,23 @@ proc_pid_stat_parse(const char *buf, size_t len, struct pid_stat *ps)
 	p = rp + 1;
 	if (p < end && *p == '\n')	/* a line ending right after the name */
 		goto bad;
-	for (field = 3; next_tok(&p, end, &ts, &te); field++) {
+	if (stat_fast(p, end, ps) == 0)
+		goto done;
+	/* not the common line: from the state again, field by field */
+	memset(&ps->state, 0, sizeof(*ps) - offsetof(struct pid_stat, state));
+	ps->processor = -1;
+	/* next_tok's blank-separated tokens; one holding a newline ends the
+	 * line (after it is taken, its trailing newlines and CRs cut) */
+	for (field = 3;; field++) {
+		nl = 0;
+		while (p < end && is_blank(*p))
+			p++;
+		if (p >= end)
+			break;
+		ts = p;
+		for (; p < end && !is_blank(*p); p++)
+			nl |= *p == '\n';
+		te = p;
 		while (te > ts && (te[-1] == '\n' || te[-1] == '\r'))
 			te--;
 		if (ts == te)
@@ -230,9 +324,10 @@ proc_pid_stat_parse(const char *buf, size_t len, struct pid_stat *ps)
 		} else if (stat_field(ps, field, ts, te) == -1 && field < 64)
 			ps->bad |= UINT64_C(1) << field;
 		ps->nfields++;
-		if (memchr(ts, '\n', (size_t)(p - ts)) != NULL)
+		if (nl)
 			break;
 	}
+done:
 	/* state through rss (fields 3..24) are in every kernel's line */
 	if (ps->nfields < 22)
 		goto bad;
@@ -346,16 +441,14 @@ static int
 status_hex(const char *v, const char *le, uint64_t *out)
 {
 	uint64_t u = 0;
-	int n = 0, d;
+	unsigned d;
+	int n = 0;
 
 	while (v < le && is_blank(*v))
 		v++;
 	for (; v < le && !is_blank(*v); v++, n++) {
-		if (*v >= '0' && *v <= '9')
-			d = *v - '0';
-		else if (*v >= 'a' && *v <= 'f')
-			d = *v - 'a' + 10;
-		else
+		if ((d = (unsigned)(unsigned char)*v - '0') > 9 &&
+		    (d = (unsigned)(unsigned char)*v - 'a' + 10) - 10 > 5)
 			return -1;
 		if (n == 16)
 			return -1;
@@ -378,84 +471,116 @@ proc_pid_status_parse(const char *buf, size_t len, struct pid_status *st)
 			continue;
 		v = colon + 1;
 #define KEY(k)	tok_eq(ls, colon, k)
-		if (KEY("Name")) {
-			if (v < le && *v == '\t')
-				v++;
-			status_name(st->name, sizeof(st->name), v, le);
-			st->has |= PST_NAME;
-		} else if (KEY("State")) {
-			while (v < le && is_blank(*v))
-				v++;
-			st->state = v < le ? *v : '\0';
-		} else if (KEY("Tgid"))
-			bad |= status_int(v, le, &st->tgid);
-		else if (KEY("Pid"))
-			bad |= status_int(v, le, &st->pid);
-		else if (KEY("PPid")) {
-			bad |= status_int(v, le, &st->ppid);
-			st->has |= PST_PPID;
-		} else if (KEY("Uid")) {
-			bad |= status_u32s(v, le, st->uid, 4);
-			st->has |= PST_UID;
-		} else if (KEY("Gid")) {
-			bad |= status_u32s(v, le, st->gid, 4);
-			st->has |= PST_GID;
-		} else if (KEY("VmSize")) {
-			bad |= status_kb(v, le, &st->vm_size);
-			st->has |= PST_VMSIZE;
-		} else if (KEY("VmLck")) {
-			bad |= status_kb(v, le, &st->vm_lck);
-			st->has |= PST_VMLCK;
-		} else if (KEY("VmRSS")) {
-			bad |= status_kb(v, le, &st->vm_rss);
-			st->has |= PST_VMRSS;
-		} else if (KEY("RssAnon"))
-			bad |= status_kb(v, le, &st->rss_anon);
-		else if (KEY("RssFile")) {
-			bad |= status_kb(v, le, &st->rss_file);
-			st->has |= PST_RSSFILE;
-		} else if (KEY("RssShmem")) {
-			bad |= status_kb(v, le, &st->rss_shmem);
-			st->has |= PST_RSSSHMEM;
-		} else if (KEY("VmSwap")) {
-			bad |= status_kb(v, le, &st->vm_swap);
-			st->has |= PST_VMSWAP;
-		} else if (KEY("Threads")) {
-			bad |= status_int(v, le, &st->threads);
-			st->has |= PST_THREADS;
-		} else if (KEY("voluntary_ctxt_switches")) {
-			bad |= status_num(v, le, &u);
-			st->vol_ctxt = u;
-			st->has |= PST_CTXT;
-		} else if (KEY("nonvoluntary_ctxt_switches")) {
-			bad |= status_num(v, le, &u);
-			st->nonvol_ctxt = u;
-		} else if (KEY("VmData")) {
-			bad |= status_kb(v, le, &st->vm_data);
-			st->has |= PST_VMDATA;
-		} else if (KEY("VmStk"))
-			bad |= status_kb(v, le, &st->vm_stk);
-		else if (KEY("VmExe"))
-			bad |= status_kb(v, le, &st->vm_exe);
-		else if (KEY("SigPnd"))
-			bad |= status_hex(v, le, &st->sig_pnd);
-		else if (KEY("ShdPnd"))
-			bad |= status_hex(v, le, &st->shd_pnd);
-		else if (KEY("SigBlk")) {
-			bad |= status_hex(v, le, &st->sig_blk);
-			st->has |= PST_SIG;
-		} else if (KEY("SigIgn"))
-			bad |= status_hex(v, le, &st->sig_ign);
-		else if (KEY("SigCgt"))
-			bad |= status_hex(v, le, &st->sig_cgt);
-		else if (KEY("Groups")) {
-			while (v < le && is_blank(*v))
-				v++;
-			st->groups = v;
-			st->groupslen = (size_t)(le - v);
-			while (st->groupslen > 0 && is_blank(v[st->groupslen - 1]))
-				st->groupslen--;
-			st->has |= PST_GROUPS;
+		/* by the key's first letter: a line goes past a handful of
+		 * keys, not all of them */
+		switch (*ls) {
+		case 'N':
+			if (KEY("Name")) {
+				if (v < le && *v == '\t')
+					v++;
+				status_name(st->name, sizeof(st->name), v, le);
+				st->has |= PST_NAME;
+			}
+			break;
+		case 'S':
+			if (KEY("State")) {
+				while (v < le && is_blank(*v))
+					v++;
+				st->state = v < le ? *v : '\0';
+			} else if (KEY("SigPnd"))
+				bad |= status_hex(v, le, &st->sig_pnd);
+			else if (KEY("ShdPnd"))
+				bad |= status_hex(v, le, &st->shd_pnd);
+			else if (KEY("SigBlk")) {
+				bad |= status_hex(v, le, &st->sig_blk);
+				st->has |= PST_SIG;
+			} else if (KEY("SigIgn"))
+				bad |= status_hex(v, le, &st->sig_ign);
+			else if (KEY("SigCgt"))
+				bad |= status_hex(v, le, &st->sig_cgt);
+			break;
+		case 'T':
+			if (KEY("Tgid"))
+				bad |= status_int(v, le, &st->tgid);
+			else if (KEY("Threads")) {
+				bad |= status_int(v, le, &st->threads);
+				st->has |= PST_THREADS;
+			}
+			break;
+		case 'P':
+			if (KEY("Pid"))
+				bad |= status_int(v, le, &st->pid);
+			else if (KEY("PPid")) {
+				bad |= status_int(v, le, &st->ppid);
+				st->has |= PST_PPID;
+			}
+			break;
+		case 'U':
+			if (KEY("Uid")) {
+				bad |= status_u32s(v, le, st->uid, 4);
+				st->has |= PST_UID;
+			}
+			break;
+		case 'G':
+			if (KEY("Gid")) {
+				bad |= status_u32s(v, le, st->gid, 4);
+				st->has |= PST_GID;
+			} else if (KEY("Groups")) {
+				while (v < le && is_blank(*v))
+					v++;
+				st->groups = v;
+				st->groupslen = (size_t)(le - v);
+				while (st->groupslen > 0 &&
+				    is_blank(v[st->groupslen - 1]))
+					st->groupslen--;
+				st->has |= PST_GROUPS;
+			}
+			break;
+		case 'V':
+			if (KEY("VmSize")) {
+				bad |= status_kb(v, le, &st->vm_size);
+				st->has |= PST_VMSIZE;
+			} else if (KEY("VmLck")) {
+				bad |= status_kb(v, le, &st->vm_lck);
+				st->has |= PST_VMLCK;
+			} else if (KEY("VmRSS")) {
+				bad |= status_kb(v, le, &st->vm_rss);
+				st->has |= PST_VMRSS;
+			} else if (KEY("VmSwap")) {
+				bad |= status_kb(v, le, &st->vm_swap);
+				st->has |= PST_VMSWAP;
+			} else if (KEY("VmData")) {
+				bad |= status_kb(v, le, &st->vm_data);
+				st->has |= PST_VMDATA;
+			} else if (KEY("VmStk"))
+				bad |= status_kb(v, le, &st->vm_stk);
+			else if (KEY("VmExe"))
+				bad |= status_kb(v, le, &st->vm_exe);
+			break;
+		case 'R':
+			if (KEY("RssAnon"))
+				bad |= status_kb(v, le, &st->rss_anon);
+			else if (KEY("RssFile")) {
+				bad |= status_kb(v, le, &st->rss_file);
+				st->has |= PST_RSSFILE;
+			} else if (KEY("RssShmem")) {
+				bad |= status_kb(v, le, &st->rss_shmem);
+				st->has |= PST_RSSSHMEM;
+			}
+			break;
+		case 'v':
+			if (KEY("voluntary_ctxt_switches")) {
+				bad |= status_num(v, le, &u);
+				st->vol_ctxt = u;
+				st->has |= PST_CTXT;
+			}
+			break;
+		case 'n':
+			if (KEY("nonvoluntary_ctxt_switches")) {
+				bad |= status_num(v, le, &u);
+				st->nonvol_ctxt = u;
+			}
+			break;
 		}
 #undef KEY
 		if (bad)

@@ -804,3 +804,100 @@ fx() {
 	run ps -p 1 O ppid
 	assert_line --index 0 "  PID  PPID S TTY          TIME COMMAND"
 }
+
+# ---- psperf (issue 14): the effective uid from the owner of /proc/PID ----
+# `user` and `uid` alone are read from the owner of the process's /proc
+# directory (one stat) instead of its status file.  The kernel gives that
+# directory the task's euid even when the task is not dumpable, while the
+# files in it then belong to root: these tests hold a non-dumpable process
+# of two other users (ruid nobody, euid 1) and compare with procps.
+
+NODUMP=$(dirname "$SYSKIT_BIN")/nodump
+
+@test "psperf: a non-dumpable process of other users: user, uid, ruser as procps" {
+	[ "$(id -u)" = 0 ] || skip "needs root to run a process as other users"
+	[ -x "$NODUMP" ] || skip "no $NODUMP (make builds it)"
+	need_procps
+	local f euser
+	euser=$(getent passwd 1 | cut -d: -f1)
+	[ -n "$euser" ] || euser=1
+	spawn "$NODUMP" 65534 1 1 65534
+	# not dumpable: its files are root's, its directory its euid's
+	run stat -c %u "/proc/$PID/status"
+	assert_output 0
+	run stat -c %u "/proc/$PID"
+	assert_output 1
+	run grep '^Uid:' "/proc/$PID/status"
+	assert_output --regexp $'^Uid:\t65534\t1\t1\t1$'
+	run ps -o pid=,user=,uid= -p "$PID"
+	assert_success
+	assert_output --regexp "^ *$PID $euser +1\$"
+	# the owner alone, with the status keys beside it, sorted by it
+	for f in pid,user pid,uid,user,comm pid,user,args pid,user,ruser,euid,ruid,args \
+	    pid,user,rss,comm; do
+		run ps -o "$f" -p "$PID"
+		assert_success
+		assert_output "$(procps -o "$f" -p "$PID")"
+	done
+	run ps -o pid,user --sort=user -p "$PID"
+	assert_output "$(procps -o pid,user --sort=user -p "$PID")"
+	# selected by its euid (-u), not by its ruid
+	run ps -u 1 -o pid=,user=
+	assert_line --regexp "^ *$PID $euser\$"
+	run ps -u 65534 -o pid=
+	local got=" $(echo $output) "
+	[[ $got != *" $PID "* ]]
+}
+
+@test "psperf: every process's user and uid from the owner equal procps's (-e, aux, -u)" {
+	[ "$(id -u)" = 0 ] || skip "needs root to run a process as other users"
+	[ -x "$NODUMP" ] || skip "no $NODUMP (make builds it)"
+	spawn "$NODUMP" 65534 1 1 65534
+	procps_same -e -o pid,user,args
+	procps_same -e -o pid,uid,user,rss,comm
+	procps_same -e -o pid,euser,ruser,euid
+	procps_same -u 1 -o pid,user
+	procps_same aux
+}
+
+# `-e -o pid,user,args` (pid, args and the effective user alone, every
+# process, streamed) reads stat only where the command line is empty, for
+# the [comm] that args shows then: kernel threads and zombies.
+@test "psperf: pid,user,args reads stat only for an empty command line, shown as procps" {
+	need_procps
+	command -v strace >/dev/null || skip "no strace (tests/deps/psperf.debian)"
+	local z="" i tr=$BATS_TEST_TMPDIR/trace
+	# a zombie: sleep 0's parent is the exec'd sleep 30, which never waits
+	sh -c 'sleep 0 & exec sleep 30' 3>&- &
+	KIDS+=("$!")
+	for i in $(seq 200); do
+		z=$(cat "/proc/$!/task/$!/children" 2>/dev/null) || true
+		z=${z%% *}
+		if [ -n "$z" ] && [ "$(cut -d' ' -f3 "/proc/$z/stat" 2>/dev/null)" = Z ]; then
+			break
+		fi
+		z=""
+		sleep 0.02
+	done
+	[ -n "$z" ]
+	run ps -e -o pid,user,args
+	assert_success
+	assert_line --regexp "^ *$z +$(id -un) +\[sleep\] <defunct>\$"
+	assert_line --regexp "^ *$! +$(id -un) +sleep 30\$"
+	assert_line --regexp '^ *2 +root +\[kthreadd\]$'
+	procps_same -e -o pid,user,args
+	procps_same -e -o pid,args
+	procps_same -A -o args,uid,pid
+	# which stat files it opened: the zombie's and kthreadd's, not sleep 30's
+	strace -f -e trace=openat,open -o "$tr" "$SYSKIT_BIN" ps -e -o pid,user,args >/dev/null
+	run grep -c "\"$z/stat\"" "$tr"
+	assert_output 1
+	run grep -c '"2/stat"' "$tr"
+	assert_output 1
+	run grep -c "\"$!/stat\"" "$tr"
+	assert_output 0
+	# a key that needs stat reads it for every process
+	strace -f -e trace=openat,open -o "$tr" "$SYSKIT_BIN" ps -e -o pid,user,args,ppid >/dev/null
+	run grep -c "\"$!/stat\"" "$tr"
+	assert_output 1
+}

@@ -267,6 +267,7 @@ struct row {
 	int		 dirfd;			/* while reading: its directory, or -1 */
 	int		 thread;		/* a task of -L, -T, H */
 	unsigned	 tried;			/* F_* read or tried */
+	int64_t		 owner;			/* euid: /proc/PID's owner, -1 unread */
 };
 
 /* A reused read buffer per file kind, so a row's strings stay valid. */
@@ -341,6 +342,8 @@ struct ctx {
 	int		 failed;
 	int		 said_err, said_bad;	/* a read error, a malformed file */
 	struct arena	 arena;
+	int		 owner_euid;		/* the euid from /proc/PID's owner */
+	int		 stat_lazy;		/* stat only for args' [comm] */
 };
 
 /* collected rows, for --sort and --forest */

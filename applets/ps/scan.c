@@ -6,6 +6,8 @@
 #include "ps.h"
 
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/vfs.h>
 
 #include "../../lib/fs.h"
 
@@ -26,7 +28,7 @@ listed(struct ctx *c, struct row *r)
 
 			if (isuid != uidpass)
 				continue;
-			if (isuid) {
+			if (isuid && !(l->type == SEL_EUID && r->owner >= 0)) {
 				if (read_more(c, r, F_STATUS) < 0)
 					return -1;
 				if (!(r->have & F_STATUS))
@@ -52,7 +54,8 @@ listed(struct ctx *c, struct row *r)
 				    tty_minor(r->st.tty_nr));
 				break;
 			case SEL_EUID:
-				v = r->ss.uid[1];
+				v = r->owner >= 0 ? (uint64_t)r->owner :
+				    r->ss.uid[1];
 				break;
 			case SEL_RUID:
 				v = r->ss.uid[0];
@@ -98,9 +101,10 @@ want(struct ctx *c, struct row *r)
 
 		/* the euid matters only when the bits differ on it */
 		if (((c->selbits >> idx) & 1) != ((c->selbits >> (idx | 1)) & 1)) {
-			if (read_more(c, r, F_STATUS) < 0)
+			if (r->owner < 0 && read_more(c, r, F_STATUS) < 0)
 				return -1;
-			if ((r->have & F_STATUS) && r->ss.uid[1] == c->euid)
+			if (r->owner >= 0 ? r->owner == c->euid :
+			    (r->have & F_STATUS) && r->ss.uid[1] == c->euid)
 				idx |= 1;
 		}
 		ok = (c->selbits >> idx) & 1;
@@ -501,11 +505,102 @@ scan_pid(struct ctx *c, struct rows *rs, int pid, int first)
 		finish_row(c, rs, r, first);
 }
 
+/* Is kv the effective uid's or user's (what the owner of /proc/PID is)? */
+static int
+is_euid(const struct kval *kv)
+{
+	const struct key *euid = key_find("euid", 4), *euser =
+	    key_find("euser", 5);
+
+	return (euid != NULL && kv == euid->v) ||
+	    (euser != NULL && kv == euser->v);
+}
+
+/*
+ * Can the keys do without stat but for an empty command line?  pid (the
+ * directory's name), args (the command line; [comm] from stat when that
+ * is empty) and the effective uid (the owner), every process (-e, no
+ * selection by what stat says), streamed as read.
+ */
+static int
+stat_spare(const struct ctx *c)
+{
+	const struct opts *o = c->o;
+	const struct key *pid = key_find("pid", 3), *args =
+	    key_find("args", 4);
+	const struct kval *kv;
+	int i;
+
+	if (!o->all || o->sel != NULL || o->negate || o->running ||
+	    o->have_match || o->tf != 0 || o->forest || o->sort.n != 0 ||
+	    o->sample > 0 || o->json || o->bsd_c || pid == NULL ||
+	    args == NULL)
+		return 0;
+	for (i = 0; i < c->fmt.n; i++) {
+		kv = c->fmt.c[i].k->v;
+		if (kv != pid->v && kv != args->v &&
+		    !(c->owner_euid && is_euid(kv)))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * What to read, once the options are known.  The effective uid (user,
+ * uid) is the owner of /proc/PID (read.c, read_owner): when the keys need
+ * status for nothing else, one fstat replaces reading and parsing it, and
+ * rss comes from statm as without status.  When the keys are pid, args
+ * and the user alone, stat is read only for the [comm] of an empty
+ * command line (read.c, read_stat).  Only on procfs: a copied tree's
+ * owners are whoever copied it, and its stat files are what a test checks.
+ *
+ * The files are read by path, as the floor reads them (bench/procfloor.c):
+ * a directory fd per process costs an open and a close more (2.7 µs a
+ * process in bench/ps.sh's machine, more than parsing a row), for one
+ * guarantee only, that a pid reused between two reads of a row (the pid
+ * space wrapped meanwhile) cannot mix two processes' files, which procps,
+ * BusyBox and psutil do not give either.  Threads (-L, -T, H) keep their
+ * directories.
+ */
+static void
+plan_reads(struct ctx *c)
+{
+	const struct opts *o = c->o;
+	const struct kval *kv;
+	unsigned statm = 0, beyond = 0;
+	struct statfs sf;
+	int i;
+
+	if (o->tf == 0)
+		c->use_dirfd = 0;
+	if (fstatfs(c->procfd, &sf) != 0 || sf.f_type != PROC_SUPER_MAGIC)
+		return;
+	/* psutil's fields (--json without a format) need status for many */
+	if ((c->need & F_STATUS) &&
+	    !(o->json && !o->have_o && o->O == NULL && o->bsdO == NULL)) {
+		for (i = 0; i < c->fmt.n + o->sort.n; i++) {
+			kv = i < c->fmt.n ? c->fmt.c[i].k->v :
+			    o->sort.k[i - c->fmt.n].k->v;
+			if ((kv->need & F_STATUS) && !is_euid(kv))
+				beyond = 1;
+			statm |= kv->need & F_STATM;
+		}
+		if (!beyond) {
+			c->owner_euid = 1;
+			c->need = (c->need & ~(unsigned)F_STATUS) | statm;
+		}
+	}
+	if (stat_spare(c))
+		c->stat_lazy = 1;
+}
+
 void
 scan(struct ctx *c, struct rows *rs, int first)
 {
 	const struct sel_list *l;
 	int fd, i;
+
+	plan_reads(c);
 
 	for (l = c->o->sel; l != NULL; l = l->next) {
 		if (l->type != SEL_QUICK)
