@@ -908,3 +908,41 @@ pipe_status() {
 	assert_failure 126
 	run -127 syskit run -t 10 -- no_such
 }
+
+# ---- issue 14: the capture's memory and its spill ----
+
+@test "issue 14: --capture holds what fits in memory and opens no file; past --capture-limit it spills, byte-exact" {
+	local d=$BATS_TEST_TMPDIR rc
+	head -c 300000 /dev/urandom >"$d/small"
+	head -c 5000000 /dev/urandom >"$d/big"
+	mkdir "$d/tmp"
+	# under the limit: TMPDIR names no directory, and no temp file, memfd
+	# or O_TMPFILE is ever opened
+	rc=0
+	TMPDIR=$d/none strace -f -qq -o "$d/trace" -e trace=open,openat,memfd_create \
+	    syskit run --capture --capture-limit 1M -- sh -c "cat $d/small; exit 3" \
+	    >"$d/out" 2>"$d/err" || rc=$?
+	assert_equal "$rc" 3
+	cmp "$d/small" "$d/out"
+	assert_equal "$(cat "$d/err")" ""
+	run grep -E 'O_TMPFILE|memfd_create|/none|syskit\.' "$d/trace"
+	assert_failure 1
+	# past the limit: the rest goes to an unlinked O_TMPFILE in TMPDIR
+	rc=0
+	TMPDIR=$d/tmp strace -f -qq -o "$d/trace" -e trace=open,openat \
+	    syskit run --capture --capture-limit 1M -- sh -c "cat $d/big; exit 3" \
+	    >"$d/out" 2>"$d/err" || rc=$?
+	assert_equal "$rc" 3
+	cmp "$d/big" "$d/out"
+	assert_equal "$(cat "$d/err")" ""
+	run grep -c "\"$d/tmp\", .*O_TMPFILE" "$d/trace"
+	assert_output 1
+	assert_equal "$(ls -A "$d/tmp")" ""
+	# and it is the spill that needs TMPDIR: without one, bytes are lost
+	rc=0
+	TMPDIR=$d/none syskit run --capture --capture-limit 1M -- sh -c "cat $d/big; exit 3" \
+	    >"$d/out" 2>"$d/err" || rc=$?
+	assert_equal "$rc" 3
+	run cat "$d/err"
+	assert_output --partial 'bytes of output were lost'
+}
