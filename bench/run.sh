@@ -10,11 +10,13 @@
 #      opinion that has no hyperfine in it;
 #   2. throughput: `syskit run --capture -- head -c 1G /dev/zero` and
 #      `--tee FILE` against cat (to /dev/null, and to a file: the same job
-#      as the capture's spill) and tee(1) on the same stream.
+#      as the capture's spill) and tee(1) on the same stream, wall and CPU;
+#   3. timestamps: `syskit run --timestamps -- seq 1000000` (both builds)
+#      against busybox-static's ts and moreutils' ts on the same lines.
 #
 # Usage, from anywhere:  bench/run.sh
 # Knobs: RUNS=1000 WARMUP=50 (start cost), TRUNS=5 (throughput runs),
-# SIZE=1G, LOOP=2000 ROUNDS=10 (the loop), NO_SPLICE=1 (leave RESULTS.md),
+# TS_LINES=1000000 TS_RUNS=5 (timestamps), SIZE=1G, LOOP=2000 ROUNDS=10 (the loop), NO_SPLICE=1 (leave RESULTS.md),
 # REPORT_ONLY=1 (no measuring: the report again from build/bench/run-*).
 # Output: build/bench/run-*.json (hyperfine), build/bench/run-loop.tsv,
 # build/bench/run.md, spliced between the run markers of bench/RESULTS.md.
@@ -27,10 +29,12 @@ TRUNS=${TRUNS:-5}
 SIZE=${SIZE:-1G}
 LOOP=${LOOP:-2000}
 ROUNDS=${ROUNDS:-10}
+TS_LINES=${TS_LINES:-1000000}
+TS_RUNS=${TS_RUNS:-5}
 
 cd "$(dirname "$0")/.." || exit 1
 . bench/common.sh
-[ -f Makefile ] && [ -f applets/run.c ] || die "$PWD is not the syskit repo"
+[ -f Makefile ] && [ -f applets/run/run.c ] || die "$PWD is not the syskit repo"
 OUT=build/bench
 mkdir -p "$OUT"
 need hyperfine hyperfine
@@ -56,7 +60,10 @@ trap 'exit 130' INT TERM
 	echo "have_static=$HAVE_STATIC"
 	echo "size=$SIZE"
 	echo "tmpfs=$(stat -f -c %T "$TMP")"
-	echo "runs=RUNS=$RUNS WARMUP=$WARMUP TRUNS=$TRUNS LOOP=$LOOP ROUNDS=$ROUNDS"
+	echo "runs=RUNS=$RUNS WARMUP=$WARMUP TRUNS=$TRUNS TS_RUNS=$TS_RUNS LOOP=$LOOP ROUNDS=$ROUNDS"
+	echo "ts_lines=$TS_LINES"
+	command -v ts >/dev/null && [ "$(readlink -f "$(command -v ts)")" != "$(readlink -f "$BB")" ] &&
+	    echo "moreutils=moreutils $(dpkg-query -W -f='${Version}' moreutils 2>/dev/null || echo '?')"
 } >"$OUT/run-meta.env"
 
 # ---- 1. the cost of a start ----
@@ -91,6 +98,19 @@ THRU=(-n "cat >/dev/null" "head -c $SIZE /dev/zero | cat >/dev/null"
 hyperfine --shell=bash --warmup 1 --runs "$TRUNS" --prepare "sync; rm -f $TMP/*.out $TMP/run.tee; sync" \
     --export-json "$OUT/run-thru.json" "${THRU[@]}" >/dev/null 2>"$OUT/run-thru.log" ||
     { tail -n 20 "$OUT/run-thru.log"; die "hyperfine failed"; }
+
+# ---- 3. timestamps ----
+say "timestamps: $TS_LINES lines, $TS_RUNS runs"
+TSG=(-n "syskit run --timestamps (glibc)" "$S run --timestamps -- seq $TS_LINES >/dev/null")
+[ "$HAVE_STATIC" = 1 ] &&
+    TSG+=(-n "syskit run --timestamps (static)" "$T run --timestamps -- seq $TS_LINES >/dev/null")
+TSG+=(-n "busybox-static ts" "seq $TS_LINES | $BB ts >/dev/null")
+grep -q '^moreutils=' "$OUT/run-meta.env" &&
+    TSG+=(-n "moreutils ts" "seq $TS_LINES | ts >/dev/null")
+TSG+=(-n "seq alone" "seq $TS_LINES >/dev/null")
+hyperfine --shell=bash --warmup 1 --runs "$TS_RUNS" --export-json "$OUT/run-ts.json" \
+    "${TSG[@]}" >/dev/null 2>"$OUT/run-ts.log" ||
+    { tail -n 20 "$OUT/run-ts.log"; die "hyperfine failed"; }
 
 fi	# REPORT_ONLY
 
@@ -217,24 +237,60 @@ w("BusyBox's timeout execs the command in its own process and leaves a "
 w("")
 w("### Throughput (%s through a pipe)" % size)
 w("")
-w("| command | wall s, mean ± σ | MiB/s | / `cat >/dev/null` | / `cat >file` | / `tee file` |")
-w("|---|---:|---:|---:|---:|---:|")
+w("| command | wall s, mean ± σ | MiB/s | / `cat >/dev/null` | / `cat >file` | / `tee file` | CPU s | CPU / `cat >file` CPU |")
+w("|---|---:|---:|---:|---:|---:|---:|---:|")
 c0 = thru["cat >/dev/null"]["mean"]
 c1 = thru["cat >file"]["mean"]
 t1 = thru["tee file >/dev/null"]["mean"]
+cc1 = cpu(thru["cat >file"])
 for n, r in thru.items():
-    w("| `%s` | %.3f ± %.3f | %.0f | %.2f | %.2f | %.2f |" % (
+    w("| `%s` | %.3f ± %.3f | %.0f | %.2f | %.2f | %.2f | %.3f | %.2f |" % (
         n, r["mean"], r["stddev"] or 0, nbytes / r["mean"] / (1 << 20),
-        c0 / r["mean"], c1 / r["mean"], t1 / r["mean"]))
+        c0 / r["mean"], c1 / r["mean"], t1 / r["mean"], cpu(r), cpu(r) / cc1))
 w("")
-w("(Throughput ratios are of speed: above 1 is faster than the peer.)")
+w("(Throughput ratios are of speed: above 1 is faster than the peer; the CPU ratio is of "
+  "user + system time, the producer `head` included in both, and below 1 is cheaper.)")
 w("")
+qc = cpu(thru["syskit run --capture"]) / cc1
+goals.append(("`syskit run --capture` of %s (%s) ≤ 1.1× the CPU of `cat >file`" % (size,
+              "past the 16M held in memory by default, the rest in a file" if nbytes > 16 * (1 << 20)
+              else "all of it held in memory: under the default --capture-limit"),
+              "%.2f×" % qc, "**met**" if qc <= 1.1 else "**missed**"))
 for n, peers in (("syskit run --capture", (("cat >/dev/null", c0), ("cat >file", c1))),
                  ("syskit run --tee file >/dev/null", (("cat >/dev/null", c0), ("tee file >/dev/null", t1)))):
     for p, pt in peers:
         q = pt / thru[n]["mean"]
         goals.append(("`%s` ≥ 90%% of `%s`'s throughput" % (n, p), "%.0f%%" % (q * 100),
                       "**met**" if q >= 0.9 else "**missed**"))
+tsr = {r["command"]: r for r in json.load(open(os.path.join(out, "run-ts.json")))["results"]}
+w("### Timestamps (%s lines of `seq`)" % meta["ts_lines"])
+w("")
+w("hyperfine through bash, %s runs; CPU = user + system of the whole pipeline (seq included: "
+  "the last row is seq alone). syskit writes ISO 8601 UTC with microseconds; both ts write "
+  "their default `%%b %%d %%H:%%M:%%S`." % meta["runs"].split("TS_RUNS=")[1].split()[0])
+w("")
+w("| command | wall s, median | CPU s | CPU minus seq s |")
+w("|---|---:|---:|---:|")
+seq_cpu = cpu(tsr["seq alone"])
+for n, r in tsr.items():
+    w("| `%s` | %.3f | %.3f | %s |" % (n, r["median"], cpu(r),
+                                       "" if n == "seq alone" else "%.3f" % (cpu(r) - seq_cpu)))
+w("")
+TG, TSS, BTS = "syskit run --timestamps (glibc)", "syskit run --timestamps (static)", "busybox-static ts"
+if TSS in tsr:
+    q = cpu(tsr[TSS]) / cpu(tsr[TG])
+    goals.append(("`%s` ≤ 1.2× the CPU of the glibc build" % TSS, "%.2f×" % q,
+                  "**met**" if q <= 1.2 else "**missed**"))
+    q = cpu(tsr[TSS]) / cpu(tsr[BTS])
+    goals.append(("`%s` uses less CPU than `%s`" % (TSS, BTS), "%.2f×" % q,
+                  "**met**" if q < 1 else "**missed**"))
+q = cpu(tsr[TG]) / cpu(tsr[BTS])
+goals.append(("`%s` ≤ 1.2× the CPU of `%s`" % (TG, BTS), "%.2f×" % q,
+              "**met**" if q <= 1.2 else "**missed**"))
+if "moreutils ts" in tsr:
+    q = cpu(tsr[TG]) / cpu(tsr["moreutils ts"])
+    goals.append(("`%s` against `moreutils ts` (CPU)" % TG, "%.2f×" % q,
+                  "**met**" if q < 1 else "**missed**"))
 w("### Goals")
 w("")
 w("| goal | measured | verdict |")

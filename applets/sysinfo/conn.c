@@ -133,22 +133,55 @@ rows_put(struct rows *r, int col, const char *s)
 		r->w[col] = n;
 }
 
+/* v's decimal digits, ending at end; returns the first. */
+static char *
+digits(char *end, uint64_t v)
+{
+	do
+		*--end = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return end;
+}
+
+/* An inet address as sock_addr writes it, without printf (musl's made
+ * the static build's conn slower than ss): "a.b.c.d:port", "[v6]:port".
+ * The address is lib/sockdiag's numeric text: nothing to escape. */
+static const char *
+inet_addr_text(char *buf, size_t len, const struct sockent *s, int remote)
+{
+	const char *a = remote ? s->raddr : s->laddr;
+	size_t n = strlen(a), k = 0;
+	char num[24], *d;
+
+	if (n + 10 > len)
+		return "";
+	if (s->family == AF_INET6)
+		buf[k++] = '[';
+	memcpy(buf + k, a, n);
+	k += n;
+	if (s->family == AF_INET6)
+		buf[k++] = ']';
+	buf[k++] = ':';
+	d = digits(num + sizeof(num), remote ? s->rport : s->lport);
+	n = (size_t)(num + sizeof(num) - d);
+	memcpy(buf + k, d, n);
+	buf[k + n] = '\0';
+	return buf;
+}
+
 static int
 each_row(const struct sockent *s, void *arg)
 {
 	struct rows *r = arg;
-	char a[300];
+	char a[300], num[24];
 
+	num[sizeof(num) - 1] = '\0';
 	rows_put(r, 0, sock_proto(s));
-	sock_addr(a, sizeof(a), s, 0);
-	rows_put(r, 1, out_vis(a, sizeof(a), a, strlen(a)));
-	sock_addr(a, sizeof(a), s, 1);
-	rows_put(r, 2, out_vis(a, sizeof(a), a, strlen(a)));
+	rows_put(r, 1, inet_addr_text(a, sizeof(a), s, 0));
+	rows_put(r, 2, inet_addr_text(a, sizeof(a), s, 1));
 	rows_put(r, 3, sock_state_name(s->state));
-	snprintf(a, sizeof(a), "%u", s->uid);
-	rows_put(r, 4, a);
-	snprintf(a, sizeof(a), "%llu", (unsigned long long)s->inode);
-	rows_put(r, 5, a);
+	rows_put(r, 4, digits(num + sizeof(num) - 1, s->uid));
+	rows_put(r, 5, digits(num + sizeof(num) - 1, s->inode));
 	return 0;
 }
 
