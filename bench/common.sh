@@ -165,7 +165,11 @@ bb_version() {
 # dynamically linked BusyBox, a second reference only: $BUSYBOX_DYNAMIC if
 # set, else the Debian package busybox's binary when that is installed
 # (it conflicts with busybox-static, so usually there is none: BB_DYN="").
-# BB_VERSION and BB_DYN_VERSION are their version lines.
+# BB_VERSION and BB_DYN_VERSION are their version lines.  Every row that
+# times a BusyBox names its build: "busybox-static APPLET" for BB (the peer
+# every goal is measured against), "busybox (dynamic) APPLET" for BB_DYN (a
+# second reference, never a goal); BB_LABEL and BB_DYN_LABEL are those
+# prefixes, and BB_BUILDS the line a report prints about both.
 bench_busybox() {
 	local f
 	if ! dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'install ok installed'; then
@@ -189,6 +193,9 @@ bench_busybox() {
 	else
 		BB_DYN_VERSION=
 	fi
+	BB_LABEL=busybox-static
+	BB_DYN_LABEL="busybox (dynamic)"
+	BB_BUILDS="$BB_LABEL: $BB_VERSION, $BB (static); $BB_DYN_LABEL: ${BB_DYN:+$BB_DYN_VERSION, $BB_DYN}${BB_DYN:-none on this machine}"
 }
 
 # bench_meta: the lines every report starts from, as key=value: date,
