@@ -911,6 +911,19 @@ pipe_status() {
 
 # ---- issue 14: the capture's memory and its spill ----
 
+# capture_traced TMPDIR FILE: `syskit run --capture --capture-limit 1M` of a
+# command that prints FILE and fails (exit 3), under strace (its opens and
+# memfds in $d/trace); its stdout must be FILE's bytes, its stderr empty.
+capture_traced() {
+	local rc=0
+	TMPDIR=$1 strace -f -qq -o "$d/trace" -e trace=open,openat,memfd_create \
+	    syskit run --capture --capture-limit 1M -- sh -c "cat $2; exit 3" \
+	    >"$d/out" 2>"$d/err" || rc=$?
+	assert_equal "$rc" 3
+	cmp "$2" "$d/out"
+	assert_equal "$(cat "$d/err")" ""
+}
+
 @test "issue 14: --capture holds what fits in memory and opens no file; past --capture-limit it spills, byte-exact" {
 	local d=$BATS_TEST_TMPDIR rc
 	head -c 300000 /dev/urandom >"$d/small"
@@ -918,23 +931,11 @@ pipe_status() {
 	mkdir "$d/tmp"
 	# under the limit: TMPDIR names no directory, and no temp file, memfd
 	# or O_TMPFILE is ever opened
-	rc=0
-	TMPDIR=$d/none strace -f -qq -o "$d/trace" -e trace=open,openat,memfd_create \
-	    syskit run --capture --capture-limit 1M -- sh -c "cat $d/small; exit 3" \
-	    >"$d/out" 2>"$d/err" || rc=$?
-	assert_equal "$rc" 3
-	cmp "$d/small" "$d/out"
-	assert_equal "$(cat "$d/err")" ""
+	capture_traced "$d/none" "$d/small"
 	run grep -E 'O_TMPFILE|memfd_create|/none|syskit\.' "$d/trace"
 	assert_failure 1
 	# past the limit: the rest goes to an unlinked O_TMPFILE in TMPDIR
-	rc=0
-	TMPDIR=$d/tmp strace -f -qq -o "$d/trace" -e trace=open,openat \
-	    syskit run --capture --capture-limit 1M -- sh -c "cat $d/big; exit 3" \
-	    >"$d/out" 2>"$d/err" || rc=$?
-	assert_equal "$rc" 3
-	cmp "$d/big" "$d/out"
-	assert_equal "$(cat "$d/err")" ""
+	capture_traced "$d/tmp" "$d/big"
 	run grep -c "\"$d/tmp\", .*O_TMPFILE" "$d/trace"
 	assert_output 1
 	assert_equal "$(ls -A "$d/tmp")" ""
