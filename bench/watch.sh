@@ -18,9 +18,9 @@
 #      while the files are made, so its queue holds them all
 #      (max_queued_events raised for it, restored after), then let go:
 #      the time until it has reported them all;
-#   4. periodic: `watch -n P -- sh -c 'echo x >>F'` for PDUR seconds, both
+#   4. periodic: `watch -n P -- /bin/sh -c 'echo x >>F'` for PDUR seconds, both
 #      builds, against busybox-static's `watch -n P` (which runs its
-#      command through sh -c too): CPU per run of the command.
+#      command through /bin/sh -c too): CPU per run of the command.
 #
 # Usage, from anywhere:  bench/watch.sh
 # Knobs: ROUNDS=200 (latency), SETUP_RUNS=3, PERIOD=0.02 PDUR=10 PRUNS=3
@@ -263,8 +263,8 @@ periodic() {
 	say "periodic $name: $t s CPU, $n runs (last of $PRUNS)"
 }
 : >"$OUT/watch-periodic.txt"
-periodic "syskit watch -n (glibc)" "$S" watch -n "$PERIOD" -- sh -c "echo x >>$TMP/per.out"
-[ -n "$ST" ] && periodic "syskit watch -n (static)" "$ST" watch -n "$PERIOD" -- sh -c "echo x >>$TMP/per.out"
+periodic "syskit watch -n (glibc)" "$S" watch -n "$PERIOD" -- /bin/sh -c "echo x >>$TMP/per.out"
+[ -n "$ST" ] && periodic "syskit watch -n (static)" "$ST" watch -n "$PERIOD" -- /bin/sh -c "echo x >>$TMP/per.out"
 periodic "busybox-static watch -n" "$BB" watch -n "$PERIOD" -t "echo x >>$TMP/per.out"
 [ -n "$BB_DYN" ] && periodic "busybox (dynamic) watch -n" "$BB_DYN" watch -n "$PERIOD" -t "echo x >>$TMP/per.out"
 echo "$BB_VERSION (busybox-static, $BB)" >"$OUT/watch-bb.txt"
@@ -318,9 +318,10 @@ for l in open(out + "/watch-periodic.txt").read().splitlines():
         per.setdefault(n, []).append(float(t) / int(c))
 bbv = open(out + "/watch-bb.txt").read().strip()
 print()
-print("Periodic: the command `sh -c 'echo x >>FILE'` every %s s for %s s, %s runs each; CPU (user + system"
+print("Periodic: the command `/bin/sh -c 'echo x >>FILE'` every %s s for %s s, %s runs each; CPU (user + system"
       " of the watcher and every command it ran, /usr/bin/time) per run of the command, the median over the runs."
-      " BusyBox is %s; its watch runs the command through `sh -c` as well, so both pay for one sh per run."
+      " BusyBox is %s; its watch runs its command through `/bin/sh -c` (system(3)), so syskit is given"
+      " /bin/sh by its full path too: both pay for one sh per run, and no PATH search."
       % (period, pdur, pruns, bbv))
 print()
 print("| watcher | CPU ms per run of the command | / busybox-static | goal |")
