@@ -947,3 +947,47 @@ capture_traced() {
 	run cat "$d/err"
 	assert_output --partial 'bytes of output were lost'
 }
+
+# ---- issue 14: libbsd only for the pidfile ----
+
+@test "issue 14: only a pidfile loads libbsd; without it --pidfile fails in one line, the rest works" {
+	local d=$BATS_TEST_TMPDIR lib pid
+	if ! LC_ALL=C readelf -l "$SYSKIT_BIN" | grep -q 'program interpreter'; then
+		# the static build links libbsd in: nothing to load
+		run syskit run --daemon --pidfile "$d/s.pid" -- sleep 30
+		assert_success
+		run syskit run --stop "$d/s.pid"
+		assert_success
+		return 0
+	fi
+	# a start that opens no pidfile maps no libbsd
+	syskit run -- sleep 30 &
+	pid=$!
+	sleep 0.2
+	run grep -c libbsd "/proc/$pid/maps"
+	assert_output 0
+	kill "$pid"
+	wait "$pid" || true
+	# with libbsd hidden (a private mount namespace): --pidfile says why,
+	# exit 1, no pidfile; everything else still runs
+	lib=$(readlink -f /lib/x86_64-linux-gnu/libbsd.so.0 2>/dev/null ||
+	    readlink -f /usr/lib/libbsd.so.0)
+	[ -f "$lib" ] || skip "no libbsd.so.0 on this machine"
+	run unshare -m sh -c "mount --bind /dev/null '$lib' &&
+	    exec '$SYSKIT_BIN' run --daemon --pidfile '$d/x.pid' -- sleep 30"
+	assert_failure 1
+	assert_output --regexp "^syskit run: cannot open $d/x.pid: libbsd: .*libbsd.so.0"
+	assert_equal "${#lines[@]}" 1
+	assert_file_not_exists "$d/x.pid"
+	run unshare -m sh -c "mount --bind /dev/null '$lib' && exec '$SYSKIT_BIN' run -- echo fine"
+	assert_success
+	assert_output fine
+	# and with it, the daemon's supervisor has it loaded
+	run syskit run --daemon --pidfile "$d/y.pid" -- sleep 30
+	assert_success
+	pid=$(cat "$d/y.pid")
+	run grep -c libbsd "/proc/$(cut -d' ' -f4 "/proc/$pid/stat")/maps"
+	refute_output 0
+	run syskit run --stop "$d/y.pid"
+	assert_success
+}
