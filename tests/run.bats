@@ -527,6 +527,24 @@ lines() {
 	assert_equal "$output" "$(printf '[out] x\n[out] \n[out] y')"
 }
 
+@test "issue 14: --prefix and --timestamps copy lines of every length byte-exact" {
+	local d="$BATS_TEST_TMPDIR"
+	# lengths 0..140 around the short-copy paths (bytes, 4, 8, words,
+	# 64), the 16-byte newline scan, then a few long ones
+	awk 'BEGIN { for (n = 0; n <= 140; n++) { s = ""
+		for (i = 0; i < n; i++) s = s sprintf("%c", 33 + (n + i) % 90)
+		print s }
+		for (n = 1000; n <= 70000; n *= 4) { s = "z"
+		while (length(s) < n) s = s s
+		print substr(s, 1, n) } }' >"$d/in"
+	sed 's/^/[out] /' "$d/in" >"$d/want"
+	syskit run --prefix -- cat "$d/in" >"$d/got"
+	cmp "$d/want" "$d/got"
+	syskit run --timestamps --prefix -- cat "$d/in" >"$d/ts"
+	sed -E 's/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{6}Z //' "$d/ts" >"$d/got"
+	cmp "$d/want" "$d/got"
+}
+
 @test "a closed output ends the command with SIGPIPE, through run too" {
 	run bash -c 'syskit run -- yes | head -n 2'
 	assert_success
