@@ -70,6 +70,40 @@ hf() {
 	    >"$OUT/$group.txt" 2>&1 || { cat "$OUT/$group.txt"; die "hyperfine $group failed"; }
 }
 
+# rss_of FILE RUNS "name|command"...: the peak RSS (KiB, /usr/bin/time %M)
+# of each command (run without a shell, stdout to /dev/null), the median of
+# RUNS runs, appended to FILE as "name <tab> KiB".  %M is the largest of the
+# process and the children it waited for: a command's child counts too.
+rss_of() {
+	local file=$1 runs=$2 e i
+	shift 2
+	for e in "$@"; do
+		for i in $(seq "$runs"); do
+			# shellcheck disable=SC2086
+			/usr/bin/time -f '%M' -o "$file.one" ${e#*|} >/dev/null 2>&1 ||
+			    die "fails: ${e#*|}"
+			tail -n 1 "$file.one"
+		done | sort -n | awk -v name="${e%%|*}" '{ v[NR] = $1 }
+		    END { printf "%s\t%d\n", name, v[int((NR + 1) / 2)] }' >>"$file"
+	done
+	rm -f "$file.one"
+}
+
+# rss_sh FILE RUNS NAME SCRIPT: as rss_of for one bash SCRIPT that runs the
+# process to measure as `$TIME CMD` (TIME is /usr/bin/time writing where
+# rss_sh reads), so that only that process (and its children) counts, not
+# the rest of a pipeline.
+rss_sh() {
+	local file=$1 runs=$2 name=$3 script=$4 i
+	for i in $(seq "$runs"); do
+		TIME="/usr/bin/time -f %M -o $file.one" bash -c "$script" >/dev/null 2>&1 ||
+		    die "fails: $script"
+		tail -n 1 "$file.one"
+	done | sort -n | awk -v name="$name" '{ v[NR] = $1 }
+	    END { printf "%s\t%d\n", name, v[int((NR + 1) / 2)] }' >>"$file"
+	rm -f "$file.one"
+}
+
 # bench_cc OUTPUT SOURCE [FLAG ...]: compile a C helper of bench/ with the
 # flags syskit's objects get (Makefile: -std=gnu11 -O2 -g -D_GNU_SOURCE).
 bench_cc() {

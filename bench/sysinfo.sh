@@ -206,21 +206,6 @@ CONN=("glibc sysinfo conn|$S sysinfo conn" "glibc sysinfo conn --kind tcp|$S sys
     "static sysinfo conn --pids|$T sysinfo conn --pids")
 CONN+=("ss -tuna|/usr/bin/ss -tuna" "ss -tan|/usr/bin/ss -tan" "ss -tunap|/usr/bin/ss -tunap")
 
-# rss_of "name|command"...: the peak RSS (KiB, /usr/bin/time %M) of each, the
-# median of RSS_RUNS runs, appended to rss.tsv as "name <tab> KiB"
-rss_of() {
-	local e i
-	for e in "$@"; do
-		for i in $(seq "$RSS_RUNS"); do
-			# shellcheck disable=SC2086
-			/usr/bin/time -f '%M' -o "$OUT/rss.one" ${e#*|} >/dev/null 2>&1 ||
-			    die "fails: ${e#*|}"
-			tail -n 1 "$OUT/rss.one"
-		done | sort -n | awk -v name="${e%%|*}" '{ v[NR] = $1 }
-		    END { printf "%s\t%d\n", name, v[int((NR + 1) / 2)] }' >>"$OUT/rss.tsv"
-	done
-}
-
 # Every command must work before it is timed (hyperfine stops at a failure).
 for e in "${FULL[@]}" "${SMALL[@]}" "${CONN[@]}"; do
 	# shellcheck disable=SC2086
@@ -233,7 +218,7 @@ hf full "$RUNS" "$WARMUP" "${FULL[@]}"
 hf full-psutil "$SLOW_RUNS" 3 "psutil (sysinfo --json equivalent)|$PY $OUT/psutil_full.py"
 hf small "$RUNS" "$WARMUP" "${SMALL[@]}"
 say "peak RSS: $RSS_RUNS runs each"
-rss_of "${FULL[@]}" "${SMALL[@]:${#FLOORS[@]}}"
+rss_of "$OUT/rss.tsv" "$RSS_RUNS" "${FULL[@]}" "${SMALL[@]:${#FLOORS[@]}}"
 
 # ---- the fork/exec timer (no hyperfine): interleaved rounds ----
 say "fork/exec timer: $LOOP runs per command in $ROUNDS rounds"
@@ -246,7 +231,7 @@ say "opening $CONNS loopback TCP connections"
 start_holder
 echo "sockets_held=$(cut -d' ' -f2 "$OUT/sockhold.ready")" >>"$OUT/meta.env"
 hf conn "$CONN_RUNS" 5 "${CONN[@]}"
-rss_of "${CONN[@]}"
+rss_of "$OUT/rss.tsv" "$RSS_RUNS" "${CONN[@]}"
 hf conn-psutil "$SLOW_RUNS" 3 \
     "psutil net_connections(inet)|$PY -c 'import psutil; psutil.net_connections(kind=\"inet\")'"
 
