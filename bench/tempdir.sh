@@ -115,6 +115,8 @@ entries+=("busybox-static mktemp -d|$BB mktemp -d -p $TMP/mk" "mktemp -d|mktemp 
 [ -z "$BB_DYN" ] || entries+=("busybox (dynamic) mktemp -d|$BB_DYN mktemp -d -p $TMP/mk")
 mkdir -p "$TMP/mk"
 hf mktemp "$TRUE_RUNS" "$WARMUP" "${entries[@]}"
+: >"$OUT/rss.tsv"
+rss_of "$OUT/rss.tsv" 5 "${entries[@]}"
 rm -rf "$TMP/mk"
 
 # ---- the report ----
@@ -138,6 +140,7 @@ def med(a, b):
     return "%.2f" % (a["median"] / b["median"])
 
 rm, tr, mk = load("rm.json"), load("true.json"), load("mktemp.json")
+rss = dict(l.rstrip("\n").split("\t") for l in open(os.path.join(out, "rss.tsv")))
 p = print
 p("Measured %s on %s CPUs (%s), kernel %s; load average %s before." %
   (meta["date"], meta["nproc"], meta["cpu"], meta["kernel"], meta["loadavg"]))
@@ -171,10 +174,11 @@ for k in tr:
     p("| %s / sh (mktemp -d; true; rm -rf) | %s | %s | |" % (k, ratio(tr[k], sh), med(tr[k], sh)))
 p("")
 p("mktemp -d's job (create a directory, print its path), CPU = user + system; "
-  "busybox-static is the main peer: the static build below it, the glibc build within 1.2× of it.")
+  "busybox-static is the main peer: the static build below it, the glibc build within 1.2× of it. "
+  "Peak RSS: `/usr/bin/time %M`, the median of 5 runs.")
 p("")
-p("| syskit | peer | syskit / peer (CPU) | wall mean | wall median | goal |")
-p("|---|---|---:|---:|---:|---|")
+p("| syskit | peer | syskit / peer (CPU) | wall mean | wall median | goal | peak RSS KiB, syskit / peer |")
+p("|---|---|---:|---:|---:|---|---:|")
 BB = "busybox-static mktemp -d"
 for k in ("syskit tempdir (glibc)", "syskit tempdir (static)"):
     if k not in mk:
@@ -188,7 +192,8 @@ for k in ("syskit tempdir (glibc)", "syskit tempdir (static)"):
             t = 1.0 if "static" in k else 1.2
             ok = q < t if t == 1.0 else q <= t
             goal = "%s: %s" % ("< 1" if t == 1.0 else "≤ 1.2", "met" if ok else "missed")
-        p("| %s | %s | %.2f | %s | %s | %s |" % (k, peer, q, ratio(mk[k], mk[peer]), med(mk[k], mk[peer]), goal))
+        p("| %s | %s | %.2f | %s | %s | %s | %s / %s |" % (k, peer, q, ratio(mk[k], mk[peer]), med(mk[k], mk[peer]), goal,
+                                                rss.get(k, "?"), rss.get(peer, "?")))
 PYEOF
 cat "$OUT/tempdir.md"
 splice_results tempdir "$OUT/tempdir.md"
