@@ -17,10 +17,10 @@ ifeq ($(WERROR),1)
 WARN	+= -Werror
 endif
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(EXTRA_CFLAGS) -D_GNU_SOURCE -MMD -MP
-# libbsd after libc and --as-needed: it is loaded only for what libc lacks
-# (strtonum, pidfile_*, ...), not for reallocarray, so a process that uses
-# none of it does not pay for loading it at every start.
-LDLIBS	?= -Wl,--as-needed -lc -lbsd -lm
+# No libbsd in the dynamic link: lib/pidfh loads it with dlopen for run
+# --daemon, its one user, so that no other start pays for mapping libbsd and
+# libmd (docs/DESIGN.md, libbsd).  The static build links it (PIDFH_LINKED).
+LDLIBS	?= -Wl,--as-needed -lc -lm
 ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_LDFLAGS)
 
 LIB_SRCS = $(sort $(wildcard lib/*.c))
@@ -61,7 +61,7 @@ asan:
 MUSL	?= build/musl/prefix
 static:
 	$(MAKE) O=build/static CC=musl-gcc CFLAGS="-Os" \
-	    EXTRA_CFLAGS="-isystem $(MUSL)/include" \
+	    EXTRA_CFLAGS="-isystem $(MUSL)/include -DPIDFH_LINKED" \
 	    EXTRA_LDFLAGS="-static -s -L$(MUSL)/lib" LDLIBS="-lbsd -lmd -lm" all
 
 FUZZ_SECONDS ?= 20

@@ -70,6 +70,40 @@ hf() {
 	    >"$OUT/$group.txt" 2>&1 || { cat "$OUT/$group.txt"; die "hyperfine $group failed"; }
 }
 
+# rss_of FILE RUNS "name|command"...: the peak RSS (KiB, /usr/bin/time %M)
+# of each command (run without a shell, stdout to /dev/null), the median of
+# RUNS runs, appended to FILE as "name <tab> KiB".  %M is the largest of the
+# process and the children it waited for: a command's child counts too.
+rss_of() {
+	local file=$1 runs=$2 e i
+	shift 2
+	for e in "$@"; do
+		for i in $(seq "$runs"); do
+			# shellcheck disable=SC2086
+			/usr/bin/time -f '%M' -o "$file.one" ${e#*|} >/dev/null 2>&1 ||
+			    die "fails: ${e#*|}"
+			tail -n 1 "$file.one"
+		done | sort -n | awk -v name="${e%%|*}" '{ v[NR] = $1 }
+		    END { printf "%s\t%d\n", name, v[int((NR + 1) / 2)] }' >>"$file"
+	done
+	rm -f "$file.one"
+}
+
+# rss_sh FILE RUNS NAME SCRIPT: as rss_of for one bash SCRIPT that runs the
+# process to measure as `$TIME CMD` (TIME is /usr/bin/time writing where
+# rss_sh reads), so that only that process (and its children) counts, not
+# the rest of a pipeline.
+rss_sh() {
+	local file=$1 runs=$2 name=$3 script=$4 i
+	for i in $(seq "$runs"); do
+		TIME="/usr/bin/time -f %M -o $file.one" bash -c "$script" >/dev/null 2>&1 ||
+		    die "fails: $script"
+		tail -n 1 "$file.one"
+	done | sort -n | awk -v name="$name" '{ v[NR] = $1 }
+	    END { printf "%s\t%d\n", name, v[int((NR + 1) / 2)] }' >>"$file"
+	rm -f "$file.one"
+}
+
 # bench_cc OUTPUT SOURCE [FLAG ...]: compile a C helper of bench/ with the
 # flags syskit's objects get (Makefile: -std=gnu11 -O2 -g -D_GNU_SOURCE).
 bench_cc() {
@@ -165,7 +199,11 @@ bb_version() {
 # dynamically linked BusyBox, a second reference only: $BUSYBOX_DYNAMIC if
 # set, else the Debian package busybox's binary when that is installed
 # (it conflicts with busybox-static, so usually there is none: BB_DYN="").
-# BB_VERSION and BB_DYN_VERSION are their version lines.
+# BB_VERSION and BB_DYN_VERSION are their version lines.  Every row that
+# times a BusyBox names its build: "busybox-static APPLET" for BB (the peer
+# every goal is measured against), "busybox (dynamic) APPLET" for BB_DYN (a
+# second reference, never a goal); BB_LABEL and BB_DYN_LABEL are those
+# prefixes, and BB_BUILDS the line a report prints about both.
 bench_busybox() {
 	local f
 	if ! dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'install ok installed'; then
@@ -189,6 +227,9 @@ bench_busybox() {
 	else
 		BB_DYN_VERSION=
 	fi
+	BB_LABEL=busybox-static
+	BB_DYN_LABEL="busybox (dynamic)"
+	BB_BUILDS="$BB_LABEL: $BB_VERSION, $BB (static); $BB_DYN_LABEL: ${BB_DYN:+$BB_DYN_VERSION, $BB_DYN}${BB_DYN:-none on this machine}"
 }
 
 # bench_meta: the lines every report starts from, as key=value: date,

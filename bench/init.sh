@@ -9,6 +9,9 @@
 #      forwarded signal);
 #   3. the floor of each: unshare with the command alone (no burst: the
 #      namespace's start and end; the ping cannot run without an init).
+# Both syskit builds (glibc, and the static musl one where build/musl is).
+# BusyBox has no PID-1 init of this kind (its init reads /etc/inittab and
+# runs no command), so tini is the one peer.
 #
 # Usage, from anywhere (as root):  bench/init.sh
 # Knobs: N=10000 (zombies), SIGS=10000 (signals), RUNS=10 WARMUP=2,
@@ -45,15 +48,17 @@ NS="unshare --pid --fork --mount-proc"
 	echo "runs=N=$N SIGS=$SIGS RUNS=$RUNS WARMUP=$WARMUP"
 } >"$OUT/meta.env"
 
-hf reap "$RUNS" "$WARMUP" \
-	"syskit|$NS $S run --init -- $Z -w $N" \
-	"tini|$NS $TINI -- $Z -w $N"
-hf signals "$RUNS" "$WARMUP" \
-	"syskit|$NS $S run --init -- $Z -p $SIGS" \
-	"tini|$NS $TINI -g -- $Z -p $SIGS"
-hf floor "$RUNS" "$WARMUP" \
-	"syskit|$NS $S run --init -- true" \
-	"tini|$NS $TINI -- true"
+# group NAME ARGS TINI_ARGS: syskit (both builds) and tini as PID 1
+group() {
+	local g=$1 a=$2 ta=$3 e=()
+	e+=("syskit|$NS $S run --init -- $a")
+	[ "$HAVE_STATIC" = 1 ] && e+=("syskit static|$NS $T run --init -- $a")
+	e+=("tini|$NS $TINI $ta -- $a")
+	hf "$g" "$RUNS" "$WARMUP" "${e[@]}"
+}
+group reap "$Z -w $N" ""
+group signals "$Z -p $SIGS" "-g"
+group floor "true" ""
 
 "$PY" - "$OUT" "$N" "$SIGS" >"$OUT/init.md" <<'PYEOF'
 import json, sys
@@ -69,17 +74,22 @@ w("Measured %s at %s on %s CPUs (%s, kernel %s), load average before the run %s;
 w("Both as PID 1 of a new PID namespace (`unshare --pid --fork --mount-proc`); hyperfine -N, medians.")
 w("A ratio above 1: syskit took longer than tini.")
 w("")
-w("| job | syskit median ms | tini median ms | syskit / tini | floor syskit / tini ms | per item, syskit / tini µs (median minus floor) |")
-w("|---|---|---|---|---|---|")
+w("| job | build | syskit median ms | tini median ms | syskit / tini | syskit / tini CPU | floor syskit / tini ms | per item, syskit / tini µs (median minus floor) |")
+w("|---|---|---|---|---|---|---|---|")
 fl = res("floor")
+def cpu(r):
+    return r["user"] + r["system"]
 for group, what, count in (("reap", "reap %d zombies in a burst" % n, n),
                            ("signals", "forward %d signals (round trip)" % sigs, sigs)):
     r = res(group)
-    s, t = r["syskit"]["median"], r["tini"]["median"]
-    fs, ft = fl["syskit"]["median"], fl["tini"]["median"]
-    w("| %s | %.1f | %.1f | %.2f | %.1f / %.1f | %.2f / %.2f |" % (
-        what, s * 1e3, t * 1e3, s / t, fs * 1e3, ft * 1e3,
-        (s - fs) / count * 1e6, (t - ft) / count * 1e6))
+    for k, build in (("syskit", "glibc"), ("syskit static", "static")):
+        if k not in r:
+            continue
+        s, t = r[k]["median"], r["tini"]["median"]
+        fs, ft = fl[k]["median"], fl["tini"]["median"]
+        w("| %s | %s | %.1f | %.1f | %.2f | %.2f | %.1f / %.1f | %.2f / %.2f |" % (
+            what, build, s * 1e3, t * 1e3, s / t, cpu(r[k]) / cpu(r["tini"]), fs * 1e3, ft * 1e3,
+            (s - fs) / count * 1e6, (t - ft) / count * 1e6))
 PYEOF
 cat "$OUT/init.md"
 splice_results init "$OUT/init.md"

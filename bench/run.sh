@@ -10,11 +10,17 @@
 #      opinion that has no hyperfine in it;
 #   2. throughput: `syskit run --capture -- head -c 1G /dev/zero` and
 #      `--tee FILE` against cat (to /dev/null, and to a file: the same job
-#      as the capture's spill) and tee(1) on the same stream.
+#      as the capture's spill, and to a file then removed, as the capture's
+#      temp file is) and tee(1) on the same stream, wall and CPU;
+#   3. timestamps: `syskit run --timestamps -- seq 1000000` (both builds)
+#      against busybox-static's ts and moreutils' ts on the same lines;
+#   4. the peak RSS of each (/usr/bin/time %M, the median of RSS_RUNS).
 #
 # Usage, from anywhere:  bench/run.sh
 # Knobs: RUNS=1000 WARMUP=50 (start cost), TRUNS=5 (throughput runs),
-# SIZE=1G, LOOP=2000 ROUNDS=10 (the loop), NO_SPLICE=1 (leave RESULTS.md),
+# TS_LINES=1000000 TS_RUNS=10 MU_RUNS=2 (timestamps; moreutils' ts, which
+# takes seconds, in a group of its own), SIZE=1G, LOOP=2000 ROUNDS=10 (the
+# loop), RSS_RUNS=5, NO_SPLICE=1 (leave RESULTS.md),
 # REPORT_ONLY=1 (no measuring: the report again from build/bench/run-*).
 # Output: build/bench/run-*.json (hyperfine), build/bench/run-loop.tsv,
 # build/bench/run.md, spliced between the run markers of bench/RESULTS.md.
@@ -27,10 +33,14 @@ TRUNS=${TRUNS:-5}
 SIZE=${SIZE:-1G}
 LOOP=${LOOP:-2000}
 ROUNDS=${ROUNDS:-10}
+TS_LINES=${TS_LINES:-1000000}
+TS_RUNS=${TS_RUNS:-10}
+MU_RUNS=${MU_RUNS:-2}
+RSS_RUNS=${RSS_RUNS:-5}
 
 cd "$(dirname "$0")/.." || exit 1
 . bench/common.sh
-[ -f Makefile ] && [ -f applets/run.c ] || die "$PWD is not the syskit repo"
+[ -f Makefile ] && [ -f applets/run/run.c ] || die "$PWD is not the syskit repo"
 OUT=build/bench
 mkdir -p "$OUT"
 need hyperfine hyperfine
@@ -56,7 +66,10 @@ trap 'exit 130' INT TERM
 	echo "have_static=$HAVE_STATIC"
 	echo "size=$SIZE"
 	echo "tmpfs=$(stat -f -c %T "$TMP")"
-	echo "runs=RUNS=$RUNS WARMUP=$WARMUP TRUNS=$TRUNS LOOP=$LOOP ROUNDS=$ROUNDS"
+	echo "runs=RUNS=$RUNS WARMUP=$WARMUP TRUNS=$TRUNS TS_RUNS=$TS_RUNS MU_RUNS=$MU_RUNS RSS_RUNS=$RSS_RUNS LOOP=$LOOP ROUNDS=$ROUNDS"
+	echo "ts_lines=$TS_LINES"
+	command -v ts >/dev/null && [ "$(readlink -f "$(command -v ts)")" != "$(readlink -f "$BB")" ] &&
+	    echo "moreutils=moreutils $(dpkg-query -W -f='${Version}' moreutils 2>/dev/null || echo '?')"
 } >"$OUT/run-meta.env"
 
 # ---- 1. the cost of a start ----
@@ -85,12 +98,43 @@ forkexec_rounds "$OUT/run-loop.tsv" "$ROUNDS" $(( (LOOP + ROUNDS - 1) / ROUNDS )
 say "throughput: $SIZE through each, $TRUNS runs (sync before each)"
 THRU=(-n "cat >/dev/null" "head -c $SIZE /dev/zero | cat >/dev/null"
     -n "cat >file" "head -c $SIZE /dev/zero | cat >$TMP/cat.out"
+    -n "cat >file; rm file" "head -c $SIZE /dev/zero | cat >$TMP/catrm.out; rm $TMP/catrm.out"
     -n "tee file >/dev/null" "head -c $SIZE /dev/zero | tee $TMP/tee.out >/dev/null"
     -n "syskit run --capture" "TMPDIR=$TMP $S run --capture -- head -c $SIZE /dev/zero"
     -n "syskit run --tee file >/dev/null" "$S run --tee $TMP/run.tee -- head -c $SIZE /dev/zero >/dev/null")
 hyperfine --shell=bash --warmup 1 --runs "$TRUNS" --prepare "sync; rm -f $TMP/*.out $TMP/run.tee; sync" \
     --export-json "$OUT/run-thru.json" "${THRU[@]}" >/dev/null 2>"$OUT/run-thru.log" ||
     { tail -n 20 "$OUT/run-thru.log"; die "hyperfine failed"; }
+
+# ---- 3. timestamps ----
+say "timestamps: $TS_LINES lines, $TS_RUNS runs"
+TSG=(-n "syskit run --timestamps (glibc)" "$S run --timestamps -- seq $TS_LINES >/dev/null")
+[ "$HAVE_STATIC" = 1 ] &&
+    TSG+=(-n "syskit run --timestamps (static)" "$T run --timestamps -- seq $TS_LINES >/dev/null")
+TSG+=(-n "busybox-static ts" "seq $TS_LINES | $BB ts >/dev/null")
+TSG+=(-n "seq alone" "seq $TS_LINES >/dev/null")
+hyperfine --shell=bash --warmup 1 --runs "$TS_RUNS" --export-json "$OUT/run-ts.json" \
+    "${TSG[@]}" >/dev/null 2>"$OUT/run-ts.log" ||
+    { tail -n 20 "$OUT/run-ts.log"; die "hyperfine failed"; }
+rm -f "$OUT/run-mu.json"
+if grep -q '^moreutils=' "$OUT/run-meta.env"; then
+	hyperfine --shell=bash --runs "$MU_RUNS" --export-json "$OUT/run-mu.json" \
+	    -n "moreutils ts" "seq $TS_LINES | ts >/dev/null" >/dev/null 2>"$OUT/run-mu.log" ||
+	    { tail -n 20 "$OUT/run-mu.log"; die "hyperfine failed"; }
+fi
+
+# ---- 4. peak RSS ----
+say "peak RSS: $RSS_RUNS runs each"
+: >"$OUT/run-rss.tsv"
+rss_of "$OUT/run-rss.tsv" "$RSS_RUNS" "${STARTS[@]}"
+rss_sh "$OUT/run-rss.tsv" "$RSS_RUNS" "syskit run --timestamps (glibc)" "\$TIME $S run --timestamps -- seq $TS_LINES"
+[ "$HAVE_STATIC" = 1 ] &&
+    rss_sh "$OUT/run-rss.tsv" "$RSS_RUNS" "syskit run --timestamps (static)" "\$TIME $T run --timestamps -- seq $TS_LINES"
+rss_sh "$OUT/run-rss.tsv" "$RSS_RUNS" "busybox-static ts" "seq $TS_LINES | \$TIME $BB ts"
+rss_sh "$OUT/run-rss.tsv" "$RSS_RUNS" "seq alone" "\$TIME seq $TS_LINES"
+rss_sh "$OUT/run-rss.tsv" 3 "cat >file" "head -c $SIZE /dev/zero | \$TIME cat >$TMP/cat.out; rm $TMP/cat.out"
+rss_sh "$OUT/run-rss.tsv" 3 "syskit run --capture" "TMPDIR=$TMP \$TIME $S run --capture -- head -c $SIZE /dev/zero"
+rss_sh "$OUT/run-rss.tsv" 3 "head -c $SIZE /dev/zero" "\$TIME head -c $SIZE /dev/zero"
 
 fi	# REPORT_ONLY
 
@@ -102,6 +146,13 @@ out = sys.argv[1]
 meta = dict(l.rstrip("\n").split("=", 1) for l in open(os.path.join(out, "run-meta.env")) if "=" in l)
 start = {r["command"]: r for r in json.load(open(os.path.join(out, "run-start.json")))["results"]}
 thru = {r["command"]: r for r in json.load(open(os.path.join(out, "run-thru.json")))["results"]}
+rss = {}
+if os.path.exists(os.path.join(out, "run-rss.tsv")):
+    for line in open(os.path.join(out, "run-rss.tsv")):
+        k, v = line.rstrip("\n").split("\t")
+        rss[k] = int(v)
+def kib(n):
+    return str(rss[n]) if n in rss else ""
 loop = {}
 for line in open(os.path.join(out, "run-loop.tsv")):
     name, _, n, wall, _, _ = line.rstrip("\n").split("\t")
@@ -155,16 +206,16 @@ w("Method. Start cost: hyperfine `-N` (no shell), mean ± σ and median of wall 
 w("")
 w("### Starting a command")
 w("")
-w("| command | wall ms, mean ± σ | median | CPU ms | loop ms | added wall vs `true` (loop) |")
-w("|---|---:|---:|---:|---:|---:|")
+w("| command | wall ms, mean ± σ | median | CPU ms | loop ms | added wall vs `true` (loop) | peak RSS KiB |")
+w("|---|---:|---:|---:|---:|---:|---:|")
 t_true = start["true"]["mean"]
 for n, r in start.items():
     lm = lmed(n)
     add = "" if n == "true" else "%+.3f (%+.3f)" % ((r["mean"] - t_true) * 1000,
                                                  ((lm - lmed("true")) * 1000) if lm else float("nan"))
-    w("| `%s` | %s ± %s | %s | %s | %s | %s |" % (n, ms(r["mean"]), ms(r["stddev"] or 0),
+    w("| `%s` | %s ± %s | %s | %s | %s | %s | %s |" % (n, ms(r["mean"]), ms(r["stddev"] or 0),
                                                  ms(r["median"]), ms(cpu(r)),
-                                                 ms(lm) if lm else "", add))
+                                                 ms(lm) if lm else "", add, kib(n)))
 w("")
 goals = []
 to = start["timeout 10 true"]
@@ -190,10 +241,10 @@ for n in ("syskit run -- true (glibc)", "syskit run -- true (static)"):
     w("| %s | %.2f ± %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%s %.2f | %.2f |"
       % (n, q, s, qm, ql, qc, qb, qbl, qd, qe, qt))
     if n.endswith("(static)"):
-        goals.append(("`%s` uses less CPU than `%s`" % (n, BBS), "%.2f× (loop wall %.2f×)" % (qb, qbl),
+        goals.append(("`%s` uses less CPU than `%s`" % (n, BBS), "%.2f× (loop wall %.2f×); peak RSS %s / %s KiB" % (qb, qbl, kib(n), kib(BBS)),
                       "**met**" if qb < 1 else "**missed**"))
     else:
-        goals.append(("`%s` ≤ 1.2× the CPU of `%s`" % (n, BBS), "%.2f× (loop wall %.2f×)" % (qb, qbl),
+        goals.append(("`%s` ≤ 1.2× the CPU of `%s`" % (n, BBS), "%.2f× (loop wall %.2f×); peak RSS %s / %s KiB" % (qb, qbl, kib(n), kib(BBS)),
                       "**met**" if qb <= 1.2 else "**missed**"))
     goals.append(("`%s` ≤ 1.2× the cost of `timeout 10 true` (wall)" % n,
                   "%.2f× (median %.2f, loop %.2f)" % (q, qm, ql),
@@ -213,28 +264,83 @@ w("BusyBox's timeout execs the command in its own process and leaves a "
   "the command is gone; the watcher's CPU is in none of these figures, and "
   "its start is in the wall time only as far as it overlaps. The "
   "busybox-static rows are %s; BusyBox rows name their build everywhere in "
-  "this file." % meta["busybox"])
+  "this file. The peak RSS is the largest of the process and the `true` it "
+  "waited for (`/usr/bin/time %%M`, the median of %s runs)." % (meta["busybox"], meta["runs"].split("RSS_RUNS=")[1].split()[0]))
 w("")
 w("### Throughput (%s through a pipe)" % size)
 w("")
-w("| command | wall s, mean ± σ | MiB/s | / `cat >/dev/null` | / `cat >file` | / `tee file` |")
-w("|---|---:|---:|---:|---:|---:|")
+CRM = "cat >file; rm file"
+w("| command | wall s, mean ± σ | MiB/s | / `cat >/dev/null` | / `cat >file` | / `tee file` | CPU s | CPU / `cat >file` CPU | CPU / `cat >file; rm file` CPU | peak RSS KiB |")
+w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 c0 = thru["cat >/dev/null"]["mean"]
 c1 = thru["cat >file"]["mean"]
 t1 = thru["tee file >/dev/null"]["mean"]
+cc1 = cpu(thru["cat >file"])
 for n, r in thru.items():
-    w("| `%s` | %.3f ± %.3f | %.0f | %.2f | %.2f | %.2f |" % (
+    w("| `%s` | %.3f ± %.3f | %.0f | %.2f | %.2f | %.2f | %.3f | %.2f | %.2f | %s |" % (
         n, r["mean"], r["stddev"] or 0, nbytes / r["mean"] / (1 << 20),
-        c0 / r["mean"], c1 / r["mean"], t1 / r["mean"]))
+        c0 / r["mean"], c1 / r["mean"], t1 / r["mean"], cpu(r), cpu(r) / cc1,
+        cpu(r) / cpu(thru[CRM]), kib(n)))
 w("")
-w("(Throughput ratios are of speed: above 1 is faster than the peer.)")
+w("(Throughput ratios are of speed: above 1 is faster than the peer; the CPU ratio is of "
+  "user + system time, the producer `head` included in both, and below 1 is cheaper. "
+  "Peak RSS: of `cat` alone, and of `syskit run` with the `head` it waited for (`head` alone: %s KiB); "
+  "the other rows have none.)" % kib("head -c %s /dev/zero" % size))
 w("")
+w("The capture's spill is an unlinked temp file (O_TMPFILE): when syskit closes it, the kernel "
+  "frees its pages and blocks, and that system time is syskit's. `cat >file` leaves its file behind "
+  "(the `rm` before the next run is not timed); `cat >file; rm file` pays for the removal as the "
+  "capture does, so it is the like-for-like peer of the two.")
+w("")
+qc = cpu(thru["syskit run --capture"]) / cc1
+what = ("past the 16M held in memory by default, the rest in a file" if nbytes > 16 * (1 << 20)
+        else "all of it held in memory: under the default --capture-limit")
+goals.append(("`syskit run --capture` of %s (%s) ≤ 1.1× the CPU of `cat >file`" % (size, what),
+              "%.2f×" % qc, "**met**" if qc <= 1.1 else "**missed**"))
+qc = cpu(thru["syskit run --capture"]) / cpu(thru[CRM])
+goals.append(("`syskit run --capture` of %s ≤ 1.1× the CPU of `cat >file; rm file`" % size,
+              "%.2f×" % qc, "**met**" if qc <= 1.1 else "**missed**"))
 for n, peers in (("syskit run --capture", (("cat >/dev/null", c0), ("cat >file", c1))),
                  ("syskit run --tee file >/dev/null", (("cat >/dev/null", c0), ("tee file >/dev/null", t1)))):
     for p, pt in peers:
         q = pt / thru[n]["mean"]
         goals.append(("`%s` ≥ 90%% of `%s`'s throughput" % (n, p), "%.0f%%" % (q * 100),
                       "**met**" if q >= 0.9 else "**missed**"))
+tsr = {r["command"]: r for r in json.load(open(os.path.join(out, "run-ts.json")))["results"]}
+if os.path.exists(os.path.join(out, "run-mu.json")):
+    for r in json.load(open(os.path.join(out, "run-mu.json")))["results"]:
+        tsr[r["command"]] = r
+w("### Timestamps (%s lines of `seq`)" % meta["ts_lines"])
+w("")
+w("hyperfine through bash, %s runs (moreutils ts: %s, in a group of its own); CPU = user + system of the whole pipeline (seq included: "
+  "the row *seq alone* is seq by itself). syskit writes ISO 8601 UTC with microseconds; both ts write "
+  "their default `%%b %%d %%H:%%M:%%S`. Peak RSS: of syskit run with the seq it waited for, of ts alone, of seq alone."
+  % (meta["runs"].split("TS_RUNS=")[1].split()[0], meta["runs"].split("MU_RUNS=")[1].split()[0]))
+w("")
+w("| command | wall s, median | CPU s | CPU minus seq s | peak RSS KiB |")
+w("|---|---:|---:|---:|---:|")
+seq_cpu = cpu(tsr["seq alone"])
+for n, r in tsr.items():
+    w("| `%s` | %.3f | %.3f | %s | %s |" % (n, r["median"], cpu(r),
+                                       "" if n == "seq alone" else "%.3f" % (cpu(r) - seq_cpu), kib(n)))
+w("")
+TG, TSS, BTS = "syskit run --timestamps (glibc)", "syskit run --timestamps (static)", "busybox-static ts"
+if TSS in tsr:
+    q = cpu(tsr[TSS]) / cpu(tsr[TG])
+    qo = (cpu(tsr[TSS]) - seq_cpu) / (cpu(tsr[TG]) - seq_cpu)
+    goals.append(("`%s` ≤ 1.2× the CPU of the glibc build" % TSS,
+                  "%.2f× (syskit's own, seq's CPU taken off both: %.2f×)" % (q, qo),
+                  "**met**" if q <= 1.2 else "**missed**"))
+    q = cpu(tsr[TSS]) / cpu(tsr[BTS])
+    goals.append(("`%s` uses less CPU than `%s`" % (TSS, BTS), "%.2f×" % q,
+                  "**met**" if q < 1 else "**missed**"))
+q = cpu(tsr[TG]) / cpu(tsr[BTS])
+goals.append(("`%s` ≤ 1.2× the CPU of `%s`" % (TG, BTS), "%.2f×" % q,
+              "**met**" if q <= 1.2 else "**missed**"))
+if "moreutils ts" in tsr:
+    q = cpu(tsr[TG]) / cpu(tsr["moreutils ts"])
+    goals.append(("`%s` against `moreutils ts` (CPU)" % TG, "%.2f×" % q,
+                  "**met**" if q < 1 else "**missed**"))
 w("### Goals")
 w("")
 w("| goal | measured | verdict |")

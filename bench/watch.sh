@@ -17,16 +17,23 @@
 #      against inotifywait -m --format: the watcher is stopped (SIGSTOP)
 #      while the files are made, so its queue holds them all
 #      (max_queued_events raised for it, restored after), then let go:
-#      the time until it has reported them all.
+#      the time until it has reported them all;
+#   4. periodic: `watch -n P -- /bin/sh -c 'echo x >>F'` for PDUR seconds, both
+#      builds, against busybox-static's `watch -n P` (which runs its
+#      command through /bin/sh -c too): CPU per run of the command.
 #
 # Usage, from anywhere:  bench/watch.sh
-# Knobs: ROUNDS=200 (latency), SETUP_RUNS=3, NO_SPLICE=1 (leave RESULTS.md).
+# Knobs: ROUNDS=200 (latency), SETUP_RUNS=3, PERIOD=0.02 PDUR=10 PRUNS=3
+# (periodic), NO_SPLICE=1 (leave RESULTS.md).
 # Output: build/bench/watch.md, spliced between the watch markers of
 # bench/RESULTS.md.  Needs root for the throughput part (the sysctl).
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-200}
 SETUP_RUNS=${SETUP_RUNS:-3}
+PERIOD=${PERIOD:-0.02}
+PDUR=${PDUR:-10}
+PRUNS=${PRUNS:-3}
 
 cd "$(dirname "$0")/.." || exit 1
 . bench/common.sh
@@ -35,6 +42,8 @@ OUT=build/bench
 mkdir -p "$OUT"
 need inotifywait inotify-tools
 need entr entr
+[ -x /usr/bin/time ] || apt_install time
+bench_busybox
 $PY -c 'import watchdog' 2>/dev/null || apt_install python3-watchdog
 
 say "building syskit"
@@ -42,6 +51,12 @@ make -j2 >"$OUT/watch-make.log" 2>&1 || { tail -n 30 "$OUT/watch-make.log"; die 
 mkdir -p "$OUT/watch-bin"
 cp build/syskit build/wlat "$OUT/watch-bin/"
 S=$PWD/$OUT/watch-bin/syskit
+ST=
+if [ -f build/musl/prefix/lib/libbsd.a ] && make -j2 static >>"$OUT/watch-make.log" 2>&1; then
+	mkdir -p "$OUT/watch-bin/static"
+	cp build/static/syskit "$OUT/watch-bin/static/"
+	ST=$PWD/$OUT/watch-bin/static/syskit
+fi
 W=$PWD/$OUT/watch-bin/wlat
 
 # tmpfs, so that the disk is not what is measured
@@ -229,11 +244,48 @@ tput "syskit --json" "$S" watch --json "$TMP/tp"
 tput "inotifywait -m --format" inotifywait -m -e create,modify --format '%w%f %e' "$TMP/tp"
 echo "$QEV_OLD" >"$QEV"
 
+# ---- 4. periodic ----
+
+# periodic NAME CMD...: CMD runs `sh -c 'echo x >>FILE'` every $PERIOD s
+# (FILE is $TMP/per.out); PRUNS runs of PDUR seconds under timeout: CPU of
+# the whole tree (/usr/bin/time: the watcher and every command it waited
+# for) and the runs of the command; "NAME cpu_s runs" per run
+periodic() {
+	local name=$1 i n t
+	shift
+	for i in $(seq "$PRUNS"); do
+		rm -f "$TMP/per.out"
+		# timeout runs the watcher: %M is the largest of timeout, the
+		# watcher and its commands; the watcher's own is in /proc
+		/usr/bin/time -f '%U %S' -o "$TMP/per.time" timeout "$PDUR" "$@" >/dev/null 2>&1 &
+		r=0 k=
+		while kill -0 $! 2>/dev/null; do	# the watcher's VmHWM, last seen
+			if [ -z "$k" ] && to=$(pgrep -n -P $!); then
+				k=$(pgrep -n -P "$to" || true)
+			fi
+			v=$(awk '/^VmHWM:/ { print $2 }' "/proc/${k:-0}/status" 2>/dev/null || true)
+			r=${v:-$r}
+			sleep 0.5
+		done
+		wait $! || true
+		n=$(wc -l <"$TMP/per.out")
+		t=$(awk 'END { print $1 + $2 }' "$TMP/per.time")
+		echo "$name $t $n ${r:-0}" >>"$OUT/watch-periodic.txt"
+	done
+	say "periodic $name: $t s CPU, $n runs (last of $PRUNS)"
+}
+: >"$OUT/watch-periodic.txt"
+periodic "syskit watch -n (glibc)" "$S" watch -n "$PERIOD" -- /bin/sh -c "echo x >>$TMP/per.out"
+[ -n "$ST" ] && periodic "syskit watch -n (static)" "$ST" watch -n "$PERIOD" -- /bin/sh -c "echo x >>$TMP/per.out"
+periodic "busybox-static watch -n" "$BB" watch -n "$PERIOD" -t "echo x >>$TMP/per.out"
+[ -n "$BB_DYN" ] && periodic "busybox (dynamic) watch -n" "$BB_DYN" watch -n "$PERIOD" -t "echo x >>$TMP/per.out"
+echo "$BB_VERSION (busybox-static, $BB)" >"$OUT/watch-bb.txt"
+
 # ---- report ----
 
-$PY - "$OUT" "$ROUNDS" >"$OUT/watch.md" <<'PYEOF'
-import sys
-out, rounds = sys.argv[1], sys.argv[2]
+$PY - "$OUT" "$ROUNDS" "$PERIOD" "$PDUR" "$PRUNS" >"$OUT/watch.md" <<'PYEOF'
+import statistics, sys
+out, rounds, period, pdur, pruns = sys.argv[1:6]
 lat = [l.rsplit(" ", 2) for l in open(out + "/watch-lat.txt").read().splitlines()]
 lat = {n: (float(m), float(p)) for n, m, p in lat}
 st = {}
@@ -271,6 +323,34 @@ print("|---|---:|---:|---:|---:|")
 b = tp.get("inotifywait -m --format", (None,))[0]
 for n, (t, c, tc) in tp.items():
     print("| %s | %.3f | %d | %.3f | %s |" % (n, t, c, tc, "%.2fx" % (t / b) if b else "-"))
+per = {}
+rss = {}
+for l in open(out + "/watch-periodic.txt").read().splitlines():
+    n, t, c, r = l.rsplit(" ", 3)
+    if int(c) > 0:
+        per.setdefault(n, []).append(float(t) / int(c))
+    rss.setdefault(n, []).append(int(r))
+bbv = open(out + "/watch-bb.txt").read().strip()
+print()
+print("Periodic: the command `/bin/sh -c 'echo x >>FILE'` every %s s for %s s, %s runs each; CPU (user + system"
+      " of the watcher and every command it ran, /usr/bin/time) per run of the command, the median over the runs."
+      " BusyBox is %s; its watch runs its command through `/bin/sh -c` (system(3)), so syskit is given"
+      " /bin/sh by its full path too: both pay for one sh per run, and no PATH search."
+      % (period, pdur, pruns, bbv))
+print()
+print("| watcher | CPU ms per run of the command | / busybox-static | goal | watcher's peak RSS KiB (VmHWM) |")
+print("|---|---:|---:|---|---:|")
+B = "busybox-static watch -n"
+bb = statistics.median(per[B]) if B in per else None
+for n, v in per.items():
+    m = statistics.median(v)
+    q = m / bb if bb else None
+    goal = ""
+    if q is not None and n.startswith("syskit"):
+        t = 1.0 if "static" in n else 1.2
+        ok = q < t if t == 1.0 else q <= t
+        goal = "%s: %s" % ("< 1" if t == 1.0 else "≤ 1.2", "met" if ok else "missed")
+    print("| %s | %.3f | %s | %s | %d |" % (n, m * 1e3, "%.2f" % q if q else "-", goal, statistics.median(rss[n])))
 PYEOF
 cat "$OUT/watch.md"
 splice_results watch "$OUT/watch.md"

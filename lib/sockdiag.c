@@ -158,6 +158,22 @@ sock_free(struct socklist *sl)
 
 /* ---- the list ---- */
 
+/* sock_each: pass the entries read so far on, and drop them; non-zero
+ * when each says stop. */
+static int
+sl_pass(struct socklist *sl)
+{
+	int i;
+
+	if (sl->each == NULL)
+		return 0;
+	for (i = 0; i < sl->n && sl->stop == 0; i++)
+		sl->stop = sl->each(&sl->s[i], sl->arg);
+	sl->passed += i;
+	sl->n = 0;
+	return sl->stop;
+}
+
 /* A new entry at the end, grown geometrically; addresses and comm empty. */
 static struct sockent *
 sl_add(struct socklist *sl)
@@ -511,10 +527,10 @@ diag_dump(int fd, unsigned char *buf, int family, int type, uint32_t seq,
 		if (sa.pid != 0)
 			continue;	/* only the kernel answers */
 		r = sock_parse_diag(buf, (size_t)n, family, type, sl);
-		if (r == 1)
-			return 0;
 		if (r == -1)
 			return -1;
+		if (sl_pass(sl) != 0 || r == 1)
+			return 0;
 	}
 }
 
@@ -794,18 +810,20 @@ text_list(const char *root, int i, struct socklist *sl)
 		r = sock_parse_proc_inet(buf, len, sources[i].family,
 		    sources[i].type, sl);
 	free(buf);
+	if (r == 0)
+		sl_pass(sl);
 	return r;
 }
 
-int
-sock_list(int kinds, struct socklist *sl)
+static int
+list(int kinds, struct socklist *sl)
 {
 	const char *root = proc_root(), *failed = NULL;
 	unsigned char *buf = NULL;
 	int i, n0, fd = -1, use_nl, text = 0, ret = -1;
+	long p0;
 	uint32_t seq = 1;
 
-	memset(sl, 0, sizeof(*sl));
 	if (kinds <= 0 || (kinds & ~SK_ALL) != 0) {
 		errno = EINVAL;
 		return -1;
@@ -818,14 +836,18 @@ sock_list(int kinds, struct socklist *sl)
 		if ((kinds & sources[i].kind) == 0)
 			continue;
 		n0 = sl->n;
+		p0 = sl->passed;
 		if (use_nl && fd == -1)
 			fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
 			    NL_SOCK_DIAG);
 		if (fd != -1) {
 			if (diag_dump(fd, buf, sources[i].family,
-			    sources[i].type, seq++, sl) == 0)
+			    sources[i].type, seq++, sl) == 0) {
+				if (sl->stop != 0)
+					break;
 				continue;
-			if (errno == ENOMEM)
+			}
+			if (errno == ENOMEM || sl->passed != p0)
 				goto out;
 			/* a failed dump may leave replies queued */
 			close(fd);
@@ -837,6 +859,8 @@ sock_list(int kinds, struct socklist *sl)
 			failed = sources[i].file;
 			goto out;
 		}
+		if (sl->stop != 0)
+			break;
 	}
 	sl->source = text ? 2 : 1;
 	ret = 0;
@@ -852,6 +876,27 @@ out:
 		errno = e;
 	}
 	return ret;
+}
+
+int
+sock_list(int kinds, struct socklist *sl)
+{
+	memset(sl, 0, sizeof(*sl));
+	return list(kinds, sl);
+}
+
+int
+sock_each(int kinds, int (*fn)(const struct sockent *, void *), void *arg,
+    struct socklist *sl)
+{
+	int r;
+
+	memset(sl, 0, sizeof(*sl));
+	sl->each = fn;
+	sl->arg = arg;
+	r = list(kinds, sl);
+	sock_free(sl);
+	return r == 0 ? sl->stop : r;
 }
 
 /* ---- sock_map_pids ---- */

@@ -44,6 +44,11 @@ struct socklist {
 	int	 source;		/* 1 = netlink, 2 = /proc/net text */
 	const char *file;		/* on failure: the text file that failed
 					 * ("net/tcp", under the proc root), or NULL */
+	/* sock_each: each entry is passed on as it is read, then dropped */
+	int	(*each)(const struct sockent *, void *);
+	void	*arg;
+	long	 passed;		/* entries passed on so far */
+	int	 stop;			/* each's non-zero answer */
 };
 
 /* Parse a kind name ("tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix",
@@ -51,6 +56,15 @@ struct socklist {
 int	sock_kind(const char *name);
 /* Collect the sockets of the given kinds. */
 int	sock_list(int kinds, struct socklist *sl);
+/* Call fn for each socket of the given kinds as it is read, holding no
+ * more than one netlink reply (32 KiB: a few hundred sockets) or one
+ * /proc/net file of them, so memory does not grow with the socket count.
+ * Stops at fn's first non-zero answer and returns it; else 0, or -1 with
+ * errno (and sl->file as sock_list).  A netlink dump that fails after
+ * sockets were passed on is an error (the text fallback would repeat
+ * them).  sl is scratch space: no sockets are left in it. */
+int	sock_each(int kinds, int (*fn)(const struct sockent *, void *),
+	    void *arg, struct socklist *sl);
 /* Fill pid and comm by one pass over <proc>/PID/fd (only readable ones). */
 int	sock_map_pids(struct socklist *sl);
 void	sock_free(struct socklist *sl);

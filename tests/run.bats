@@ -543,6 +543,24 @@ lines() {
 	assert_equal "$output" "$(printf '[out] x\n[out] \n[out] y')"
 }
 
+@test "issue 14: --prefix and --timestamps copy lines of every length byte-exact" {
+	local d="$BATS_TEST_TMPDIR"
+	# lengths 0..140 around the short-copy paths (bytes, 4, 8, words,
+	# 64), the 16-byte newline scan, then a few long ones
+	awk 'BEGIN { for (n = 0; n <= 140; n++) { s = ""
+		for (i = 0; i < n; i++) s = s sprintf("%c", 33 + (n + i) % 90)
+		print s }
+		for (n = 1000; n <= 70000; n *= 4) { s = "z"
+		while (length(s) < n) s = s s
+		print substr(s, 1, n) } }' >"$d/in"
+	sed 's/^/[out] /' "$d/in" >"$d/want"
+	syskit run --prefix -- cat "$d/in" >"$d/got"
+	cmp "$d/want" "$d/got"
+	syskit run --timestamps --prefix -- cat "$d/in" >"$d/ts"
+	sed -E 's/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{6}Z //' "$d/ts" >"$d/got"
+	cmp "$d/want" "$d/got"
+}
+
 @test "a closed output ends the command with SIGPIPE, through run too" {
 	run bash -c 'syskit run -- yes | head -n 2'
 	assert_success
@@ -923,4 +941,87 @@ pipe_status() {
 	run syskit run -t 10 -- .
 	assert_failure 126
 	run -127 syskit run -t 10 -- no_such
+}
+
+# ---- issue 14: the capture's memory and its spill ----
+
+# capture_traced TMPDIR FILE: `syskit run --capture --capture-limit 1M` of a
+# command that prints FILE and fails (exit 3), under strace (its opens and
+# memfds in $d/trace); its stdout must be FILE's bytes, its stderr empty.
+capture_traced() {
+	local rc=0
+	TMPDIR=$1 strace -f -qq -o "$d/trace" -e trace=open,openat,memfd_create \
+	    syskit run --capture --capture-limit 1M -- sh -c "cat $2; exit 3" \
+	    >"$d/out" 2>"$d/err" || rc=$?
+	assert_equal "$rc" 3
+	cmp "$2" "$d/out"
+	assert_equal "$(cat "$d/err")" ""
+}
+
+@test "issue 14: --capture holds what fits in memory and opens no file; past --capture-limit it spills, byte-exact" {
+	local d=$BATS_TEST_TMPDIR rc
+	head -c 300000 /dev/urandom >"$d/small"
+	head -c 5000000 /dev/urandom >"$d/big"
+	mkdir "$d/tmp"
+	# under the limit: TMPDIR names no directory, and no temp file, memfd
+	# or O_TMPFILE is ever opened
+	capture_traced "$d/none" "$d/small"
+	run grep -E 'O_TMPFILE|memfd_create|/none|syskit\.' "$d/trace"
+	assert_failure 1
+	# past the limit: the rest goes to an unlinked O_TMPFILE in TMPDIR
+	capture_traced "$d/tmp" "$d/big"
+	run grep -c "\"$d/tmp\", .*O_TMPFILE" "$d/trace"
+	assert_output 1
+	assert_equal "$(ls -A "$d/tmp")" ""
+	# and it is the spill that needs TMPDIR: without one, bytes are lost
+	rc=0
+	TMPDIR=$d/none syskit run --capture --capture-limit 1M -- sh -c "cat $d/big; exit 3" \
+	    >"$d/out" 2>"$d/err" || rc=$?
+	assert_equal "$rc" 3
+	run cat "$d/err"
+	assert_output --partial 'bytes of output were lost'
+}
+
+# ---- issue 14: libbsd only for the pidfile ----
+
+@test "issue 14: only a pidfile loads libbsd; without it --pidfile fails in one line, the rest works" {
+	local d=$BATS_TEST_TMPDIR lib pid
+	if ! LC_ALL=C readelf -l "$SYSKIT_BIN" | grep -q 'program interpreter'; then
+		# the static build links libbsd in: nothing to load
+		run syskit run --daemon --pidfile "$d/s.pid" -- sleep 30
+		assert_success
+		run syskit run --stop "$d/s.pid"
+		assert_success
+		return 0
+	fi
+	# a start that opens no pidfile maps no libbsd
+	syskit run -- sleep 30 &
+	pid=$!
+	sleep 0.2
+	run grep -c libbsd "/proc/$pid/maps"
+	assert_output 0
+	kill "$pid"
+	wait "$pid" || true
+	# with libbsd hidden (a private mount namespace): --pidfile says why,
+	# exit 1, no pidfile; everything else still runs
+	lib=$(readlink -f /lib/x86_64-linux-gnu/libbsd.so.0 2>/dev/null ||
+	    readlink -f /usr/lib/libbsd.so.0)
+	[ -f "$lib" ] || skip "no libbsd.so.0 on this machine"
+	run unshare -m sh -c "mount --bind /dev/null '$lib' &&
+	    exec '$SYSKIT_BIN' run --daemon --pidfile '$d/x.pid' -- sleep 30"
+	assert_failure 1
+	assert_output --regexp "^syskit run: cannot open $d/x.pid: libbsd: .*libbsd.so.0"
+	assert_equal "${#lines[@]}" 1
+	assert_file_not_exists "$d/x.pid"
+	run unshare -m sh -c "mount --bind /dev/null '$lib' && exec '$SYSKIT_BIN' run -- echo fine"
+	assert_success
+	assert_output fine
+	# and with it, the daemon's supervisor has it loaded
+	run syskit run --daemon --pidfile "$d/y.pid" -- sleep 30
+	assert_success
+	pid=$(cat "$d/y.pid")
+	run grep -c libbsd "/proc/$(cut -d' ' -f4 "/proc/$pid/stat")/maps"
+	refute_output 0
+	run syskit run --stop "$d/y.pid"
+	assert_success
 }

@@ -20,8 +20,7 @@
 
 #include <sys/file.h>
 
-#include <bsd/libutil.h>
-
+#include "../../lib/pidfh.h"
 #include "../../lib/proc.h"
 
 #define STOP_TIMEOUT	10.0	/* --stop without -t */
@@ -75,7 +74,7 @@ static int
 pidfile_put(struct pidfh *pfh, pid_t pid)
 {
 	char s[32];
-	int fd = pidfile_fileno(pfh), n;
+	int fd = pidfh_fileno(pfh), n;
 
 	/* no newline, as pidfile_write: pidfile_open reads it back */
 	n = snprintf(s, sizeof(s), "%ld", (long)pid);
@@ -107,7 +106,7 @@ static void
 finish(struct daemon *d, int code)
 {
 	if (d->pfh != NULL)
-		pidfile_remove(d->pfh);
+		pidfh_remove(d->pfh);
 	d->pfh = NULL;
 	d->code = code;
 	loop_stop(d->loop);
@@ -270,7 +269,7 @@ detach(struct daemon *d, int nullfd, int logfd)
 	if (d->rd != -1)
 		keep[n++] = d->rd;
 	if (d->pfh != NULL)
-		keep[n++] = pidfile_fileno(d->pfh);
+		keep[n++] = pidfh_fileno(d->pfh);
 	close_others(keep, n);
 	for (sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
@@ -303,13 +302,13 @@ supervise(struct daemon *d, int nullfd, int logfd)
 	loop_run(d->loop);
 	loop_free(d->loop);
 	if (d->pfh != NULL)
-		pidfile_remove(d->pfh);
+		pidfh_remove(d->pfh);
 	return d->code;
 fail:
 	e = errno;
 	tell(d, 'E', (long)SPAWN_STEP_PARENT, (long)e);
 	if (d->pfh != NULL)
-		pidfile_remove(d->pfh);
+		pidfh_remove(d->pfh);
 	return EXIT_SELF;
 }
 
@@ -427,12 +426,15 @@ open_pidfile(struct daemon *d)
 
 	if (dir_ok(path) == -1)
 		return -1;
-	d->pfh = pidfile_open(path, 0644, &other);
+	d->pfh = pidfh_open(path, 0644, &other);
 	if (d->pfh != NULL)
 		return 0;
 	if (errno == EEXIST)
 		warnx("already running as pid %ld (%s)", (long)other,
 		    run_vis(v, sizeof(v), path));
+	else if (errno == ELIBACC && pidfh_error() != NULL)
+		warnx("cannot open %s: libbsd: %s", run_vis(v, sizeof(v), path),
+		    pidfh_error());
 	else
 		warn("cannot open %s", run_vis(v, sizeof(v), path));
 	return -1;
@@ -498,7 +500,7 @@ run_daemon(struct opts *o, char **av)
 		rc = wait_ready(&d, rd[0], svc);
 out:
 	if (d.pfh != NULL)
-		pidfile_close(d.pfh);	/* the supervisor holds the lock */
+		pidfh_close(d.pfh);	/* the supervisor holds the lock */
 	if (st[0] != -1)
 		close(st[0]);
 	if (st[1] != -1)

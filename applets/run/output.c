@@ -326,28 +326,162 @@ run_capture_replay(struct run *r)
 
 /* ---- the streams ---- */
 
+/*
+ * Copy the few bytes of a tag or a short line.  At -Os (the static build)
+ * gcc turns memcpy of a length it does not know into rep movsb, and musl's
+ * memcpy is rep movsq: either's start-up costs more than the copy of a
+ * 30-byte tag, and with two copies per line that was most of the static
+ * build's extra CPU in --timestamps.  Up to 64 bytes: words, the last one
+ * overlapping; memcpy beyond.
+ */
+static void
+copy_short(char *d, const char *s, size_t n)
+{
+	uint64_t w;
+	uint32_t h, t;
+
+	if (n > 64) {
+		memcpy(d, s, n);
+		return;
+	}
+	if (n >= 8) {
+		for (; n > 8; n -= 8, d += 8, s += 8) {
+			memcpy(&w, s, 8);
+			memcpy(d, &w, 8);
+		}
+		memcpy(&w, s + n - 8, 8);
+		memcpy(d + n - 8, &w, 8);
+		return;
+	}
+	if (n >= 4) {
+		memcpy(&h, s, 4);
+		memcpy(&t, s + n - 4, 4);
+		memcpy(d, &h, 4);
+		memcpy(d + n - 4, &t, 4);
+		return;
+	}
+	if (n > 0) {
+		d[0] = s[0];
+		d[n / 2] = s[n / 2];
+		d[n - 1] = s[n - 1];
+	}
+}
+
+/* The first newline of p[0..n): the bytes of a short line one by one,
+ * memchr for the rest (musl's memchr aligns byte by byte first). */
+static const char *
+find_nl(const char *p, size_t n)
+{
+	size_t i, m = n < 16 ? n : 16;
+
+	for (i = 0; i < m; i++)
+		if (p[i] == '\n')
+			return p + i;
+	return n > m ? memchr(p + m, '\n', n - m) : NULL;
+}
+
+/*
+ * The time part of a tag, formatted once per distinct time: the lines of
+ * one read share their time (the moment it was read), and an ISO time's
+ * date and clock change once a second, so only the microseconds are
+ * written per line.  (musl's strftime and printf of a double cost about
+ * a microsecond each: per line that made the static build's
+ * --timestamps about 4x the glibc build's CPU.)
+ */
+static struct {
+	int		 mode;		/* the TS_ of buf, or 0 */
+	struct timespec	 real;
+	double		 mono;
+	char		 buf[64];
+	size_t		 len;
+	time_t		 sec;		/* the second of date, or -1 */
+	char		 date[32];	/* "2006-01-02T15:04:05" */
+	size_t		 dlen;
+} tsc = { .sec = -1 };
+
+static size_t
+format_iso(const struct timespec *t, char *buf, size_t len)
+{
+	struct tm tm;
+	long us = t->tv_nsec / 1000;
+	size_t n;
+	int i;
+
+	if (t->tv_sec != tsc.sec) {
+		tsc.sec = -1;
+		if (gmtime_r(&t->tv_sec, &tm) == NULL ||
+		    (tsc.dlen = strftime(tsc.date, sizeof(tsc.date),
+		    "%Y-%m-%dT%H:%M:%S", &tm)) == 0)
+			return 0;
+		tsc.sec = t->tv_sec;
+	}
+	n = tsc.dlen;
+	if (n + 10 > len)
+		return 0;
+	memcpy(buf, tsc.date, n);
+	buf[n] = '.';
+	for (i = 6; i > 0; i--, us /= 10)	/* ".%06ldZ " */
+		buf[n + (size_t)i] = (char)('0' + us % 10);
+	memcpy(buf + n + 7, "Z ", 2);
+	return n + 9;
+}
+
+static size_t
+format_time(struct run *r, struct stream *s)
+{
+	int w;
+
+	if (tsc.mode == r->o->ts && (r->o->ts == TS_ISO ?
+	    tsc.real.tv_sec == s->line_real.tv_sec &&
+	    tsc.real.tv_nsec == s->line_real.tv_nsec :
+	    tsc.mono == s->line_mono - r->t0))
+		return tsc.len;
+	tsc.mode = 0;
+	if (r->o->ts == TS_ISO) {
+		tsc.real = s->line_real;
+		tsc.len = format_iso(&s->line_real, tsc.buf, sizeof(tsc.buf));
+	} else {
+		tsc.mono = s->line_mono - r->t0;
+		w = snprintf(tsc.buf, sizeof(tsc.buf), "%.6f ", tsc.mono);
+		tsc.len = w > 0 && (size_t)w < sizeof(tsc.buf) ? (size_t)w : 0;
+	}
+	tsc.mode = r->o->ts;
+	return tsc.len;
+}
+
 static size_t
 format_tag(struct run *r, struct stream *s, char *buf, size_t len)
 {
-	struct tm tm;
 	size_t n = 0;
-	int w;
 
-	if (r->o->ts == TS_ISO) {
-		gmtime_r(&s->line_real.tv_sec, &tm);
-		n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-		w = snprintf(buf + n, len - n, ".%06ldZ ",
-		    s->line_real.tv_nsec / 1000);
-		n += w > 0 ? (size_t)w : 0;
-	} else if (r->o->ts == TS_REL) {
-		w = snprintf(buf, len, "%.6f ", s->line_mono - r->t0);
-		n = w > 0 ? (size_t)w : 0;
+	if (r->o->ts == TS_ISO || r->o->ts == TS_REL) {
+		n = format_time(r, s);
+		if (n > len)
+			n = 0;
+		copy_short(buf, tsc.buf, n);
 	}
 	if (r->o->prefix && n + 7 < len) {
 		memcpy(buf + n, s->no == 2 ? "[err] " : "[out] ", 6);
 		n += 6;
 	}
 	return n;
+}
+
+/* The time of the lines that start in this read: only the clock the tag
+ * shows, read once per read. */
+static void
+line_time(struct run *r, struct stream *s, int *have, double *mono,
+    struct timespec *real)
+{
+	if (!*have) {
+		if (r->o->ts == TS_REL)
+			*mono = loop_now();
+		else if (r->o->ts == TS_ISO)
+			clock_gettime(CLOCK_REALTIME, real);
+		*have = 1;
+	}
+	s->line_mono = *mono;
+	s->line_real = *real;
 }
 
 static void
@@ -361,42 +495,49 @@ emit(struct run *r, int no, const char *p, size_t n)
 		dest_write(r, &r->d_tee, p, n);
 }
 
+/* Room for n more bytes after len in the tagged-lines buffer. */
 static int
-tbuf_put(struct run *r, size_t *len, const char *p, size_t n)
+tbuf_reserve(struct run *r, size_t len, size_t n)
 {
 	size_t ncap;
 	char *nb;
 
-	if (*len + n > r->tcap) {
-		ncap = r->tcap ? r->tcap : 65536;
-		while (ncap < *len + n)
-			ncap *= 2;
-		if ((nb = realloc(r->tbuf, ncap)) == NULL)
-			return -1;
-		r->tbuf = nb;
-		r->tcap = ncap;
-	}
-	if (n > 0)		/* p is NULL for an empty flush */
-		memcpy(r->tbuf + *len, p, n);
-	*len += n;
+	if (len + n <= r->tcap)
+		return 0;
+	ncap = r->tcap ? r->tcap : 65536;
+	while (ncap < len + n)
+		ncap *= 2;
+	if ((nb = realloc(r->tbuf, ncap)) == NULL)
+		return -1;
+	r->tbuf = nb;
+	r->tcap = ncap;
 	return 0;
 }
 
-/* Tag the complete lines (and the partial line, when flushing). */
+/*
+ * Tag the complete lines (and the partial line, when flushing).  The lines
+ * of one read share their time, so the tag is formatted again only when
+ * the time changes: for the first line (whose time may be an earlier
+ * read's) and the next.
+ */
 static void
 tag_lines(struct run *r, struct stream *s, const char *p, size_t n,
     int flush)
 {
 	char tag[96];
-	size_t out = 0, tl, k;
+	size_t out = 0, tl = 0, k;
 	const char *nl;
+	struct timespec real = { 0, 0 };
+	double mono = 0;
+	int have = 0, tag_ok = 0;
 
 	while (n > 0 || (flush && s->linelen > 0)) {
 		if (s->linelen == 0) {
-			s->line_mono = loop_now();
-			clock_gettime(CLOCK_REALTIME, &s->line_real);
+			if (!have)
+				tag_ok = 0;	/* this read's time */
+			line_time(r, s, &have, &mono, &real);
 		}
-		nl = n > 0 ? memchr(p, '\n', n) : NULL;
+		nl = n > 0 ? find_nl(p, n) : NULL;
 		k = nl != NULL ? (size_t)(nl - p) + 1 : n;
 		if (nl == NULL && !flush && s->linelen + k < LINE_MAX_TAG) {
 			memcpy(s->line + s->linelen, p, k);
@@ -405,12 +546,23 @@ tag_lines(struct run *r, struct stream *s, const char *p, size_t n,
 		}
 		if (nl == NULL && s->linelen + k > LINE_MAX_TAG)
 			k = LINE_MAX_TAG - s->linelen;	/* a part */
-		/* one tag per line: the parts of a long one follow its first */
-		tl = s->cont ? 0 : format_tag(r, s, tag, sizeof(tag));
-		if (tbuf_put(r, &out, tag, tl) == -1 ||
-		    tbuf_put(r, &out, s->line, s->linelen) == -1 ||
-		    tbuf_put(r, &out, p, k) == -1)
+		if (!tag_ok) {
+			tl = format_tag(r, s, tag, sizeof(tag));
+			tag_ok = 1;
+		}
+		if (tbuf_reserve(r, out, tl + s->linelen + k) == -1)
 			break;
+		/* one tag per line: the parts of a long one follow its first */
+		if (!s->cont) {
+			copy_short(r->tbuf + out, tag, tl);
+			out += tl;
+		}
+		if (s->linelen > 0) {
+			memcpy(r->tbuf + out, s->line, s->linelen);
+			out += s->linelen;
+		}
+		copy_short(r->tbuf + out, p, k);
+		out += k;
 		s->linelen = 0;
 		s->cont = nl == NULL;
 		p += k;

@@ -25,11 +25,61 @@ sock_addr(char *dst, size_t len, const struct sockent *s, int remote)
 		snprintf(dst, len, "%s:%u", a, port);
 }
 
+static struct tbl *
+conn_table(int pids)
+{
+	struct tbl *t = tbl_new();
+
+	if (t == NULL)
+		return NULL;
+	tbl_col(t, "PROTO", TBL_LEFT);
+	tbl_col(t, "LOCAL", TBL_LEFT);
+	tbl_col(t, "REMOTE", TBL_LEFT);
+	tbl_col(t, "STATE", TBL_LEFT);
+	tbl_col(t, "UID", TBL_RIGHT);
+	tbl_col(t, "INODE", TBL_RIGHT);
+	if (pids) {
+		tbl_col(t, "PID", TBL_RIGHT);
+		tbl_col(t, "NAME", TBL_LEFT);
+	}
+	return t;
+}
+
+/* One socket's row; -1 when out of memory. */
+static int
+conn_row(struct tbl *t, const struct sockent *s, int pids)
+{
+	char a[300];
+	int rc = 0;
+
+	rc |= tbl_row(t);
+	rc |= tbl_cell(t, sock_proto(s));
+	sock_addr(a, sizeof(a), s, 0);
+	out_vis(a, sizeof(a), a, strlen(a));
+	rc |= tbl_cell(t, a);
+	sock_addr(a, sizeof(a), s, 1);
+	out_vis(a, sizeof(a), a, strlen(a));
+	rc |= tbl_cell(t, a);
+	rc |= tbl_cell(t, sock_state_name(s->state));
+	rc |= tbl_cellf(t, "%u", s->uid);
+	rc |= tbl_cellf(t, "%llu", (unsigned long long)s->inode);
+	if (pids) {
+		if (s->pid > 0) {
+			rc |= tbl_cellf(t, "%d", s->pid);
+			out_vis(a, sizeof(a), s->comm, strlen(s->comm));
+			rc |= tbl_cell(t, a);
+		} else {
+			rc |= tbl_cell(t, "-");
+			rc |= tbl_cell(t, "-");
+		}
+	}
+	return rc != 0 ? -1 : 0;
+}
+
 static void
 conn_text(struct ctx *c, const struct socklist *sl)
 {
-	struct tbl *t = tbl_new();
-	char a[300];
+	struct tbl *t = conn_table(c->pids);
 	int i;
 
 	if (t == NULL) {
@@ -37,43 +87,209 @@ conn_text(struct ctx *c, const struct socklist *sl)
 		c->rc = 1;
 		return;
 	}
-	tbl_col(t, "PROTO", TBL_LEFT);
-	tbl_col(t, "LOCAL", TBL_LEFT);
-	tbl_col(t, "REMOTE", TBL_LEFT);
-	tbl_col(t, "STATE", TBL_LEFT);
-	tbl_col(t, "UID", TBL_RIGHT);
-	tbl_col(t, "INODE", TBL_RIGHT);
-	if (c->pids) {
-		tbl_col(t, "PID", TBL_RIGHT);
-		tbl_col(t, "NAME", TBL_LEFT);
-	}
-	for (i = 0; i < sl->n; i++) {
-		const struct sockent *s = &sl->s[i];
-
-		tbl_row(t);
-		tbl_cell(t, sock_proto(s));
-		sock_addr(a, sizeof(a), s, 0);
-		out_vis(a, sizeof(a), a, strlen(a));
-		tbl_cell(t, a);
-		sock_addr(a, sizeof(a), s, 1);
-		out_vis(a, sizeof(a), a, strlen(a));
-		tbl_cell(t, a);
-		tbl_cell(t, sock_state_name(s->state));
-		tbl_cellf(t, "%u", s->uid);
-		tbl_cellf(t, "%llu", (unsigned long long)s->inode);
-		if (c->pids) {
-			if (s->pid > 0) {
-				tbl_cellf(t, "%d", s->pid);
-				out_vis(a, sizeof(a), s->comm, strlen(s->comm));
-				tbl_cell(t, a);
-			} else {
-				tbl_cell(t, "-");
-				tbl_cell(t, "-");
-			}
+	for (i = 0; i < sl->n; i++)
+		if (conn_row(t, &sl->s[i], c->pids) == -1) {
+			warn("conn");
+			c->rc = 1;
+			break;
 		}
-	}
 	tbl_print(t, stdout, 0);
 	tbl_free(t);
+}
+
+/* ---- streamed: no --pids, so no socket needs to be held ---- */
+
+/*
+ * The streamed table: each socket's six cells, NUL-terminated, one after
+ * another in one buffer (about 60 bytes a socket, where a struct sockent
+ * is 320 and a tbl row 160), with the widths kept as the rows come, and
+ * printed as tbl_print prints conn_table(0) (no trailing blanks, two
+ * spaces between columns, UID and INODE right-aligned).  Only for inet
+ * sockets: every cell is then ASCII (addresses, numbers, state names), so
+ * a width is a length; a unix socket's path may not be, and goes through
+ * tbl.
+ */
+#define NCELL	6
+#define RIGHT0	4	/* UID and INODE, from here on, are right-aligned */
+
+struct rows {
+	char	*buf;
+	size_t	 len, cap;
+	size_t	 w[NCELL];
+};
+
+static const char *const conn_head[NCELL] = { "PROTO", "LOCAL", "REMOTE",
+    "STATE", "UID", "INODE" };
+
+static void
+rows_put(struct rows *r, int col, const char *s)
+{
+	size_t n = strlen(s);
+
+	xgrow(&r->buf, &r->cap, r->len + n + 1, 1);
+	memcpy(r->buf + r->len, s, n + 1);
+	r->len += n + 1;
+	if (n > r->w[col])
+		r->w[col] = n;
+}
+
+/* v's decimal digits, ending at end; returns the first. */
+static char *
+digits(char *end, uint64_t v)
+{
+	do
+		*--end = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return end;
+}
+
+/* An inet address as sock_addr writes it, without printf (musl's made
+ * the static build's conn slower than ss): "a.b.c.d:port", "[v6]:port".
+ * The address is lib/sockdiag's numeric text: nothing to escape. */
+static const char *
+inet_addr_text(char *buf, size_t len, const struct sockent *s, int remote)
+{
+	const char *a = remote ? s->raddr : s->laddr;
+	size_t n = strlen(a), k = 0;
+	char num[24], *d;
+
+	if (n + 10 > len)
+		return "";
+	if (s->family == AF_INET6)
+		buf[k++] = '[';
+	memcpy(buf + k, a, n);
+	k += n;
+	if (s->family == AF_INET6)
+		buf[k++] = ']';
+	buf[k++] = ':';
+	d = digits(num + sizeof(num), remote ? s->rport : s->lport);
+	n = (size_t)(num + sizeof(num) - d);
+	memcpy(buf + k, d, n);
+	buf[k + n] = '\0';
+	return buf;
+}
+
+static int
+each_row(const struct sockent *s, void *arg)
+{
+	struct rows *r = arg;
+	char a[300], num[24];
+
+	num[sizeof(num) - 1] = '\0';
+	rows_put(r, 0, sock_proto(s));
+	rows_put(r, 1, inet_addr_text(a, sizeof(a), s, 0));
+	rows_put(r, 2, inet_addr_text(a, sizeof(a), s, 1));
+	rows_put(r, 3, sock_state_name(s->state));
+	rows_put(r, 4, digits(num + sizeof(num) - 1, s->uid));
+	rows_put(r, 5, digits(num + sizeof(num) - 1, s->inode));
+	return 0;
+}
+
+/* One line, padding held back until something visible follows it. */
+static void
+rows_line(const struct rows *r, const char *const *cell)
+{
+	size_t i, pend = 0, w;
+
+	for (i = 0; i < NCELL; i++) {
+		w = strlen(cell[i]);
+		if (i > 0)
+			pend += 2;
+		if (i >= RIGHT0)
+			pend += r->w[i] - w;
+		if (cell[i][0] != '\0') {
+			for (; pend > 0; pend--)
+				putchar_unlocked(' ');
+			fputs_unlocked(cell[i], stdout);
+		}
+		if (i < RIGHT0)
+			pend += r->w[i] - w;
+	}
+	putchar_unlocked('\n');
+}
+
+static void
+rows_print(const struct rows *r)
+{
+	const char *cell[NCELL];
+	size_t off = 0, i;
+
+	rows_line(r, conn_head);
+	while (off < r->len) {
+		for (i = 0; i < NCELL; i++) {
+			cell[i] = r->buf + off;
+			off += strlen(cell[i]) + 1;
+		}
+		rows_line(r, cell);
+	}
+}
+
+struct counts {
+	int	 n[4];
+};
+
+static const char *const prom_states[] = { "ESTABLISHED", "LISTEN",
+    "TIME_WAIT", "CLOSE_WAIT" };
+
+static int
+each_count(const struct sockent *s, void *arg)
+{
+	struct counts *k = arg;
+	const char *name;
+	size_t i;
+
+	if (s->family == AF_UNIX || s->type != SOCK_STREAM)
+		return 0;
+	name = sock_state_name(s->state);
+	for (i = 0; i < nitems(prom_states); i++)
+		if (strcmp(name, prom_states[i]) == 0)
+			k->n[i]++;
+	return 0;
+}
+
+static void
+conn_failed(struct ctx *c, const struct socklist *sl, int err)
+{
+	/* the table has no place for a null: say why (a bad file is said
+	 * by si_missing, once) */
+	if (c->fmt == F_TEXT && !si_is_bad(err))
+		warnx("cannot read the sockets: %s", strerror(err));
+	si_missing(c, c->root, "conn", sl->file != NULL ? sl->file : "net",
+	    err);
+}
+
+/* The text table of inet sockets and the Prometheus counts without
+ * --pids, from sock_each: no list of sockets is held, which at 10,000
+ * sockets doubled the peak RSS. */
+static void
+conn_stream(struct ctx *c)
+{
+	struct socklist sl;
+	struct counts k;
+	struct rows r;
+	size_t i;
+
+	if (c->pr) {
+		memset(&k, 0, sizeof(k));
+		if (sock_each(c->kinds, each_count, &k, &sl) != 0) {
+			conn_failed(c, &sl, errno);
+			return;
+		}
+		prom_family(&c->prom, "syskit_sockets", "gauge",
+		    "Sockets by protocol and state.");
+		for (i = 0; i < nitems(prom_states); i++)
+			prom_sample(&c->prom, "syskit_sockets", k.n[i],
+			    "proto", "tcp", "state", prom_states[i], NULL);
+		return;
+	}
+	memset(&r, 0, sizeof(r));
+	for (i = 0; i < NCELL; i++)
+		r.w[i] = strlen(conn_head[i]);
+	if (sock_each(c->kinds, each_row, &r, &sl) != 0)
+		conn_failed(c, &sl, errno);
+	else
+		rows_print(&r);
+	free(r.buf);
 }
 
 static void
@@ -103,38 +319,29 @@ sec_conn(struct ctx *c)
 	struct rep *arr;
 	int i;
 
-	memset(&sl, 0, sizeof(sl));
+	if (!c->pids && (c->pr ||
+	    (c->fmt == F_TEXT && (c->kinds & SK_UNIX) == 0))) {
+		conn_stream(c);
+		return;
+	}
 	if (sock_list(c->kinds, &sl) != 0) {
-		int err = errno;
-
-		/* the table has no place for a null: say why (a bad file
-		 * is said by si_missing, once) */
-		if (c->fmt == F_TEXT && !si_is_bad(err))
-			warnx("cannot read the sockets: %s", strerror(err));
-		si_missing(c, c->root, "conn", sl.file != NULL ? sl.file :
-		    "net", err);
+		conn_failed(c, &sl, errno);
 		return;
 	}
 	if (c->pids)
 		sock_map_pids(&sl);
 	if (c->pr) {
-		static const char *st[] = { "ESTABLISHED", "LISTEN",
-		    "TIME_WAIT", "CLOSE_WAIT" };
-		size_t k;
+		struct counts k;
+		size_t j;
 
+		memset(&k, 0, sizeof(k));
+		for (i = 0; i < sl.n; i++)
+			each_count(&sl.s[i], &k);
 		prom_family(&c->prom, "syskit_sockets", "gauge",
 		    "Sockets by protocol and state.");
-		for (k = 0; k < nitems(st); k++) {
-			int cnt = 0;
-
-			for (i = 0; i < sl.n; i++)
-				if (sl.s[i].family != AF_UNIX &&
-				    sl.s[i].type == SOCK_STREAM &&
-				    strcmp(sock_state_name(sl.s[i].state), st[k]) == 0)
-					cnt++;
-			prom_sample(&c->prom, "syskit_sockets", cnt,
-			    "proto", "tcp", "state", st[k], NULL);
-		}
+		for (j = 0; j < nitems(prom_states); j++)
+			prom_sample(&c->prom, "syskit_sockets", k.n[j],
+			    "proto", "tcp", "state", prom_states[j], NULL);
 		sock_free(&sl);
 		return;
 	}
