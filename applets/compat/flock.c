@@ -15,6 +15,7 @@
  * flock gets while the command runs is passed on to the command (util-
  * linux's flock dies and leaves the command running with the lock).
  */
+#include "compat.h"
 #include "../lock/lock.h"
 
 #include <sys/file.h>
@@ -89,14 +90,6 @@ static const struct option longopts[] = {
 /* What util-linux adds to flock(2)'s opening: the open flags (read-only,
  * or write-only for an exclusive --fcntl lock). */
 static int open_flags = O_RDONLY;
-
-/* util-linux's errtryhelp. */
-static int
-tryhelp(void)
-{
-	fprintf(stderr, "Try 'flock --help' for more information.\n");
-	return EX_USAGE;
-}
 
 /* strtos32_or_err and strtold_or_err: the whole string a number, or
  * "MESSAGE: 'STR'" (with strerror when out of range) and exit 64. */
@@ -255,9 +248,8 @@ parse(int argc, char *argv[], struct lock_opts *o, int *close_fd)
 
 	if (argc < 2) {
 		warnx("not enough arguments");
-		return tryhelp();
+		return compat_try_help(EX_USAGE);
 	}
-	opterr = 1;		/* getopt's own messages, as util-linux */
 	while ((ch = getopt_long(argc, argv, OPTSTRING, longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
@@ -311,10 +303,9 @@ parse(int argc, char *argv[], struct lock_opts *o, int *close_fd)
 			fputs(usage, stdout);
 			return -1;
 		default:
-			return tryhelp();
+			return compat_badopt(argv, OPTSTRING, longopts, EX_USAGE);
 		}
 	}
-	opterr = 0;
 	if (o->nofork && *close_fd) {
 		warnx("the --no-fork and --close options are incompatible");
 		return EX_USAGE;

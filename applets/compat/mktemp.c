@@ -7,7 +7,7 @@
  * with the template quoted as its quote() does ('x' in the C locale, ‘x’
  * in a UTF-8 one), and exit 1 for every failure, usage included.
  */
-#include "../syskit.h"
+#include "compat.h"
 
 #include <fcntl.h>
 #include <langinfo.h>
@@ -185,13 +185,6 @@ fail(const char *before, const char *arg, const char *after)
 	return EXIT_NO;
 }
 
-static int
-tryhelp(void)
-{
-	fprintf(stderr, "Try 'mktemp --help' for more information.\n");
-	return EXIT_NO;
-}
-
 /* ---- the names ---- */
 
 /* coreutils' last_component: after the last slash that is followed by
@@ -242,7 +235,6 @@ parse(int argc, char *argv[], struct opts *o, const char **tmpl)
 	    "+" OPTSTRING : OPTSTRING;
 	int ch;
 
-	opterr = 1;		/* getopt's own messages, as coreutils */
 	while ((ch = getopt_long(argc, argv, optstring, longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
@@ -277,13 +269,12 @@ parse(int argc, char *argv[], struct opts *o, const char **tmpl)
 			printf("mktemp (syskit) %s\n", SYSKIT_VERSION);
 			return -1;
 		default:
-			return tryhelp();
+			return compat_badopt(argv, optstring, longopts, EXIT_NO);
 		}
 	}
-	opterr = 0;
 	if (argc - optind > 1) {
 		warnx("too many templates");
-		return tryhelp();
+		return compat_try_help(EXIT_NO);
 	}
 	if (argc - optind == 0) {
 		o->use_dest = 1;
@@ -369,7 +360,7 @@ int
 mktemp_main(int argc, char *argv[])
 {
 	struct opts o;
-	const char *arg;
+	const char *arg = NULL;
 	char *t = NULL, *shown;
 	size_t suflen = 0;
 	int rc, fd, e;
