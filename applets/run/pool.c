@@ -719,7 +719,7 @@ on_signal(struct loop *l, const struct signalfd_siginfo *si, void *arg)
 	if (p->sig == 0)
 		p->sig = sig;
 	pool_input_watch(p, 0);		/* nothing more starts */
-	hard = (sig == SIGINT || sig == SIGTERM) && ++p->nint >= 2;
+	hard = child_repeat_stop(&p->first_stop, sig);
 	for (i = 0; i < p->max; i++)
 		if (p->slot[i] != NULL && p->slot[i]->retry_timer != 0)
 			retry_cancel(p, p->slot[i]);

@@ -91,7 +91,8 @@ struct pool {
 	struct job	*ohead, *otail;	/* --keep-order: started, not printed */
 	struct job	*grave;		/* freed once its callbacks returned */
 	size_t		 done, failed, succeeded;
-	int		 halting, halt_code, sig, nint;
+	int		 halting, halt_code, sig;
+	double		 first_stop;	/* the first SIGINT or SIGTERM */
 	int		 out_dead[3], write_failed, self_failed;
 	FILE		*joblog, *report;
 	int		 progress;
