@@ -5,6 +5,7 @@
 load helpers
 
 SPID=
+SERVE_WRAP=(command)	# a wrapper before syskit (strace, setpriv)
 
 # start_server ARGS...: syskit sysinfo --serve 127.0.0.1:0 ARGS in the
 # background; sets SPID and PORT once it listens (bounded wait).
@@ -17,7 +18,8 @@ start_server() {
 start_server_at() {
 	local i addr=$1 host=$2
 	shift 2
-	syskit sysinfo --serve "$addr" "$@" 2>"$BATS_TEST_TMPDIR/serve.log" &
+	"${SERVE_WRAP[@]}" syskit sysinfo --serve "$addr" "$@" \
+	    2>"$BATS_TEST_TMPDIR/serve.log" &
 	SPID=$!
 	PORT=
 	for i in $(seq 100); do
@@ -698,4 +700,34 @@ OS
 	assert_line --regexp '^node_memory_MemTotal_bytes '
 	stop_server TERM
 	assert_equal "$status" 0
+}
+
+@test "serve: needs no privilege and opens nothing for writing (as nobody, under strace)" {
+	command -v strace >/dev/null || skip "no strace"
+	command -v setpriv >/dev/null || skip "no setpriv"
+	[ "$(id -u)" = 0 ] || skip "needs root to become nobody"
+	local t=$BATS_TEST_TMPDIR pid
+	SERVE_WRAP=(strace -f -qq -o "$t/trace" -e trace=%file,%desc
+	    setpriv --reuid=65534 --regid=65534 --clear-groups)
+	start_server_at 127.0.0.1:0 '127\.0\.0\.1'
+	run get "http://127.0.0.1:$PORT/metrics"
+	assert_success
+	assert_line --regexp '^node_memory_MemAvailable_bytes [0-9]'
+	assert_line --regexp '^node_cpu_seconds_total\{'
+	# the server itself is setpriv's exec, strace's child: TERM to it
+	pid=$(pgrep -P "$SPID")
+	assert [ -n "$pid" ]
+	run grep -E '^Uid:' "/proc/$pid/status"
+	assert_output --regexp $'^Uid:\t65534\t65534\t65534\t65534$'
+	kill -TERM "$pid"
+	status=0
+	wait "$SPID" || status=$?
+	SPID=
+	assert_equal "$status" 0
+	# after setpriv's exec: no open for writing, no file made or removed
+	run sed -n '/execve(".*syskit"/,$p' "$t/trace"
+	assert_success
+	assert_output --partial 'execve('
+	refute_output --regexp 'open(at)?\(.*O_(WRONLY|RDWR|CREAT|TRUNC)'
+	refute_output --regexp '(mkdir|unlink|rename|creat|truncate)(at2?)?\('
 }
