@@ -91,6 +91,10 @@ SUBSET=(--collector.disable-defaults --collector.cpu --collector.meminfo
     --collector.netclass --collector.loadavg --collector.pressure
     --collector.stat --collector.uname --collector.os --collector.time)
 
+# syskit's sections for the same families: no limits (cgroup) and no
+# sensors, which the node_exporter subset does not collect
+SYSKIT_SUBSET=host,cpu,mem,swap,disk,net,pressure
+
 declare -A PORT PID RSS0
 start() {	# start NAME COMMAND...
 	local name=$1 p
@@ -107,10 +111,11 @@ start() {	# start NAME COMMAND...
 
 NE=$(command -v prometheus-node-exporter)
 start syskit "$BIN" sysinfo --serve
+start syskit_subset "$BIN" sysinfo --collect "$SYSKIT_SUBSET" --serve
 start node_exporter "$NE" --web.listen-address
 start node_exporter_subset "$NE" "${SUBSET[@]}" --web.listen-address
 
-NAMES=(syskit node_exporter node_exporter_subset)
+NAMES=(syskit syskit_subset node_exporter node_exporter_subset)
 entries=()
 for n in "${NAMES[@]}"; do
 	entries+=("$n|curl -s -o /dev/null http://127.0.0.1:${PORT[$n]}/metrics")
@@ -140,7 +145,7 @@ ratio() { "$PY" -c "print('%.1f' % ($1 / $2) if $2 > 0 else 'n/a')"; }
 	echo "syskit $SNAP_COMMIT ($BINKIND, $(stat -c %s "$BIN") bytes) vs $("$NE" --version 2>&1 | head -n 1) ($(stat -c %s "$(readlink -f "$NE")") bytes); $(hyperfine --version)."
 	echo "Regenerate with \`bench/exporter.sh\` (RUNS=$RUNS WARMUP=$WARMUP SCRAPES=$SCRAPES; raw data in build/bench/exporter/)."
 	echo
-	echo "Method. Latency: hyperfine \`-N\` of \`curl -s -o /dev/null http://127.0.0.1:PORT/metrics\` (one new connection and one scrape per run; curl's own start-up is in every figure alike). CPU per scrape: the server's utime + stime (/proc/PID/stat, clock ticks) over $SCRAPES scrapes from a Python loop, divided by $SCRAPES. RSS: VmRSS one second after start, and after the scrapes. *node_exporter subset*: \`--collector.disable-defaults\` and the collectors whose families syskit serves (${SUBSET[*]:1})."
+	echo "Method. Latency: hyperfine \`-N\` of \`curl -s -o /dev/null http://127.0.0.1:PORT/metrics\` (one new connection and one scrape per run; curl's own start-up is in every figure alike). CPU per scrape: the server's utime + stime (/proc/PID/stat, clock ticks) over $SCRAPES scrapes from a Python loop, divided by $SCRAPES. RSS: VmRSS one second after start, and after the scrapes. *node_exporter subset*: \`--collector.disable-defaults\` and the collectors whose families syskit serves (${SUBSET[*]:1}); *syskit_subset*: \`--collect $SYSKIT_SUBSET\`, the same families (without the cgroup limits and sensors that syskit serves by default). The same-subset column compares the two subsets."
 	echo
 	echo "| server | scrape median ms | mean ± σ ms | CPU ms / scrape | RSS at start KiB | RSS after KiB | body bytes |"
 	echo "|---|---:|---:|---:|---:|---:|---:|"
@@ -152,12 +157,13 @@ ratio() { "$PY" -c "print('%.1f' % ($1 / $2) if $2 > 0 else 'n/a')"; }
 	echo "| ratio (node_exporter / syskit) | default collectors | same subset |"
 	echo "|---|---:|---:|"
 	set -- ${MED[syskit]}; sm=$1
+	set -- ${MED[syskit_subset]}; ssm=$1
 	set -- ${MED[node_exporter]}; nm=$1
 	set -- ${MED[node_exporter_subset]}; nsm=$1
-	echo "| scrape latency (median) | $(ratio "$nm" "$sm") | $(ratio "$nsm" "$sm") |"
-	echo "| CPU per scrape | $(ratio "${CPU[node_exporter]}" "${CPU[syskit]}") | $(ratio "${CPU[node_exporter_subset]}" "${CPU[syskit]}") |"
-	echo "| RSS at start | $(ratio "${RSS0[node_exporter]}" "${RSS0[syskit]}") | $(ratio "${RSS0[node_exporter_subset]}" "${RSS0[syskit]}") |"
-	echo "| RSS after the scrapes | $(ratio "${RSS1[node_exporter]}" "${RSS1[syskit]}") | $(ratio "${RSS1[node_exporter_subset]}" "${RSS1[syskit]}") |"
+	echo "| scrape latency (median) | $(ratio "$nm" "$sm") | $(ratio "$nsm" "$ssm") |"
+	echo "| CPU per scrape | $(ratio "${CPU[node_exporter]}" "${CPU[syskit]}") | $(ratio "${CPU[node_exporter_subset]}" "${CPU[syskit_subset]}") |"
+	echo "| RSS at start | $(ratio "${RSS0[node_exporter]}" "${RSS0[syskit]}") | $(ratio "${RSS0[node_exporter_subset]}" "${RSS0[syskit_subset]}") |"
+	echo "| RSS after the scrapes | $(ratio "${RSS1[node_exporter]}" "${RSS1[syskit]}") | $(ratio "${RSS1[node_exporter_subset]}" "${RSS1[syskit_subset]}") |"
 	echo
 	echo "Goal (issue 16): at least 10x less CPU per scrape and 10x less RSS than node_exporter."
 } >"$OUT/exporter.md"
