@@ -303,7 +303,8 @@ parse(int argc, char *argv[], struct lock_opts *o, int *close_fd)
 			fputs(usage, stdout);
 			return -1;
 		default:
-			return compat_badopt(argv, OPTSTRING, longopts, EX_USAGE);
+			return compat_badopt(argv, OPTSTRING, longopts,
+			    EX_USAGE);
 		}
 	}
 	if (o->nofork && *close_fd) {

@@ -10,8 +10,6 @@
 #include "compat.h"
 
 #include <fcntl.h>
-#include <langinfo.h>
-#include <locale.h>
 #include <stdio_ext.h>
 
 #include "../../lib/fs.h"
@@ -108,20 +106,6 @@ utf8_printable(const unsigned char *s, size_t n)
 	return len;
 }
 
-/* Whether messages speak UTF-8: the locale's character set, as
- * coreutils' gettext_quote decides between 'x' and ‘x’.  Asked only for
- * a message, so a run that succeeds loads no locale. */
-static int
-utf8_locale(void)
-{
-	const char *cs;
-
-	if (setlocale(LC_CTYPE, "") == NULL)
-		return 0;
-	cs = nl_langinfo(CODESET);
-	return strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0;
-}
-
 /* s quoted and escaped as coreutils' quote() (locale_quoting_style):
  * backslash escapes for \ and the closing quote, C escapes for control
  * characters, octal for other bytes that do not print. */
@@ -130,7 +114,7 @@ quote(const char *s)
 {
 	static const char cesc[] = "\aa\bb\ff\nn\rr\tt\vv";
 	const unsigned char *p = (const unsigned char *)s;
-	int u = utf8_locale();
+	bool u = compat_utf8();
 	const char *open = u ? "\xe2\x80\x98" : "'";
 	const char *close = u ? "\xe2\x80\x99" : "'";
 	size_t n = strlen(s), cl = strlen(close), i, k;
@@ -269,7 +253,8 @@ parse(int argc, char *argv[], struct opts *o, const char **tmpl)
 			printf("mktemp (syskit) %s\n", SYSKIT_VERSION);
 			return -1;
 		default:
-			return compat_badopt(argv, optstring, longopts, EXIT_NO);
+			return compat_badopt(argv, optstring, longopts,
+			    EXIT_NO);
 		}
 	}
 	if (argc - optind > 1) {
