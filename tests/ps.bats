@@ -901,3 +901,17 @@ NODUMP=$(dirname "$SYSKIT_BIN")/nodump
 	run grep -c "\"$!/stat\"" "$tr"
 	assert_output 1
 }
+
+@test "AIX descriptors: blanks kept, other text refused as procps refuses it; %cpu stays a key" {
+	run --separate-stderr ps -o '%p  %c' -p 1
+	assert_success
+	assert_line --index 0 '  PID  COMMAND        '
+	run --separate-stderr ps -o '%p,%c' -p 1
+	assert_failure 2
+	assert_equal "${stderr_lines[0]}" 'syskit ps: improper AIX field descriptor'
+	run --separate-stderr ps -o '%p %cpu' -p 1
+	assert_failure 2
+	run --separate-stderr ps -o '%cpu,%mem' -p 1
+	assert_success
+	assert_line --index 0 '%CPU %MEM'
+}

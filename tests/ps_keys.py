@@ -104,6 +104,8 @@ OPTS = [
     ["-e", "-o", "DefBSD"], ["-e", "-o", "pid,DefSysV"],
     # AIX FORMAT DESCRIPTORS
     ["-e", "-o", "%p %P %U %c %C %x %y %z %a"],
+    ["-e", "-o", "%G %g %n %r %t %u %p"], ["-e", "-o", "  %p   %c  "],
+    ["-e", "-o", "%c%p"],
     # OBSOLETE SORT KEYS (BSD O as a sort order)
     ["ax", "O", "P"], ["ax", "O", "-r"],
     # ENVIRONMENT VARIABLES (NAME=VALUE before the options)
@@ -126,14 +128,12 @@ MISSING_OPTS = {
     "V": "on purpose: 'syskit VERSION', as every applet",
     "-V": "on purpose: 'syskit VERSION', as every applet",
     "--version": "on purpose: 'syskit VERSION', as every applet",
-    "-e -o %p %P %U %c %C %x %y %z %a":
-        "missing: AIX format descriptors: their literal text between the "
-        "columns needs a kind of column the output code does not have yet",
     "I_WANT_A_BROKEN_PS=1 -ef":
-        "missing: procps's other personalities (dash options read as BSD "
-        "ones, other defaults); syskit has its default, linux, only",
-    "PS_PERSONALITY=bsd -e": "missing: as I_WANT_A_BROKEN_PS",
-    "CMD_ENV=bsd -e": "missing: as I_WANT_A_BROKEN_PS",
+        "on purpose: procps's other personalities (dash options read as "
+        "BSD ones, other defaults) are old systems' emulation; syskit has "
+        "the default, linux, only, and says so in ps(1)",
+    "PS_PERSONALITY=bsd -e": "on purpose: as I_WANT_A_BROKEN_PS",
+    "CMD_ENV=bsd -e": "on purpose: as I_WANT_A_BROKEN_PS",
 }
 
 busy = set()

@@ -761,14 +761,19 @@ put_line(struct ctx *c, const struct row *r)
 	struct buf *lb = &c->b[B_LINE];
 	char small[256], *txt;
 	size_t len = 0;
-	int correct = 0, actual = 0, dospace = 0, i;
+	int correct = 0, actual = 0, dospace = 0, space, i;
 
 	for (i = 0; i < c->fmt.n; i++) {
 		const struct col *col = &c->fmt.c[i];
-		int last = i == c->fmt.n - 1, just = col->k->just & 0xf;
-		int maxr, tmpspace = 0, amount, leftpad = 0, space;
+		int last = i == c->fmt.n - 1 && !c->fmt.aix;
+		int just = col->k->just & 0xf;
+		int maxr, tmpspace = 0, amount, leftpad = 0;
 		size_t sz;
 
+		if (col->gap >= 0) {	/* AIX blanks: in place of one */
+			correct += col->gap - (i > 0);
+			dospace = col->gap;
+		}
 		if (!last)
 			maxr = col->width;
 		else {
@@ -819,6 +824,13 @@ put_line(struct ctx *c, const struct row *r)
 		actual += space + amount;
 		correct += col->width + 1;
 		dospace = 1;
+	}
+	if (c->fmt.aix && c->fmt.n > 0) {	/* the last padded, then blanks */
+		space = correct - 1 - actual + c->fmt.tail;
+		if (space > SPACE_MAX)
+			space = SPACE_MAX;
+		if (space > 0)
+			line_put(lb, &len, spaces, (size_t)space);
 	}
 	lb->p[len++] = '\n';
 	fwrite(lb->p, 1, len, stdout);

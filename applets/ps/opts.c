@@ -228,6 +228,7 @@ fmt_add(struct fmt *f, const struct key *k, const char *head, size_t headlen,
 	c->k = k;
 	c->head = head != NULL ? xstrndup(head, headlen) : xstrdup(k->head);
 	c->width = width;
+	c->gap = -1;
 }
 
 void
@@ -284,6 +285,79 @@ fmt_macro_find(const char *name, size_t n)
  * header ends at the next separator, so "pid=,comm=" empties both) and
  * KEY:WIDTH sets the width.
  */
+/*
+ * AIX format descriptors (ps(1)): %C %G %P %U %a %c %g %n %p %r %t %u %x
+ * %y %z, with blanks between them printed as they are in place of the
+ * one-blank separator; any other text is refused, as procps refuses it.
+ * As in procps every column is cut and padded to its width, the last too.
+ */
+static int
+aix_parse(struct fmt *f, const char *spec, int pidwidth)
+{
+	static const struct {
+		char		 c;
+		const char	*key;
+	} aix[] = {
+		{ 'C', "pcpu" }, { 'G', "group" }, { 'P', "ppid" },
+		{ 'U', "user" }, { 'a', "args" }, { 'c', "comm" },
+		{ 'g', "rgroup" }, { 'n', "nice" }, { 'p', "pid" },
+		{ 'r', "pgid" }, { 't', "etime" }, { 'u', "ruser" },
+		{ 'x', "time" }, { 'y', "tty" }, { 'z', "vsz" },
+	};
+	const struct key *k;
+	const char *p = spec;
+	int blanks, i;
+
+	f->aix = 1;
+	for (;;) {
+		for (blanks = 0; *p == ' '; p++)
+			blanks++;
+		if (*p == '\0')
+			break;
+		if (p[0] != '%' || p[1] == '\0')
+			return perr("improper AIX field descriptor");
+		for (i = 0; i < (int)nitems(aix); i++)
+			if (aix[i].c == p[1])
+				break;
+		if (i == (int)nitems(aix))
+			return perr("improper AIX field descriptor");
+		k = key_find(aix[i].key, strlen(aix[i].key));
+		if (k == NULL)
+			return perr("improper AIX field descriptor");
+		/* procps heads %y "TTY", the key tty "TT" */
+		fmt_add(f, k, p[1] == 'y' ? "TTY" : NULL, 3,
+		    key_width(k, pidwidth, p[1] == 'y' ? "TTY" : NULL, 3));
+		if (blanks > 0)
+			f->c[f->n - 1].gap = blanks;
+		p += 2;
+	}
+	f->tail = blanks;
+	if (f->n == 0)
+		return perr("empty format list");
+	return 0;
+}
+
+/* Whether spec is AIX descriptors: an item that starts with % and is no
+ * key ("%cpu" and "%mem" are keys). */
+static int
+is_aix(const char *spec)
+{
+	const char *p, *e;
+
+	for (p = spec; *p != '\0'; p = e) {
+		while (is_sep(*p))
+			p++;
+		for (e = p; *e != '\0' && !is_sep(*e) && *e != '=' &&
+		    *e != ':'; e++)
+			;
+		if (*p == '%' && key_find(p, (size_t)(e - p)) == NULL)
+			return 1;
+		while (*e != '\0' && !is_sep(*e))
+			e++;
+	}
+	return 0;
+}
+
 int
 fmt_parse(struct fmt *f, const char *spec, int pidwidth)
 {
@@ -293,6 +367,9 @@ fmt_parse(struct fmt *f, const char *spec, int pidwidth)
 	uint64_t w = 0;
 	int need = 1, items = 0, width;
 	char wbuf[16];
+
+	if (is_aix(spec))
+		return aix_parse(f, spec, pidwidth);
 
 	for (p = spec; *p != '\0'; p++) {
 		if (is_sep(*p)) {

@@ -175,11 +175,14 @@ struct col {
 	const struct key *k;
 	char		*head;
 	int		 width;
+	int		 gap;		/* AIX: the blanks before it; -1 one */
 };
 
 struct fmt {
 	struct col	*c;
 	int		 n, cap;
+	int		 aix;		/* AIX descriptors: no column is last */
+	int		 tail;		/* AIX: the blanks after the last */
 };
 
 struct sortkey {
