@@ -288,6 +288,8 @@ open('$t/relay.sum','w').write(h.hexdigest())"
 
 	# socket -> command, and a name resolved: localhost (::1 refused
 	# first where it resolves to both, then 127.0.0.1)
+	getent hosts localhost >/dev/null ||
+	    skip "localhost does not resolve here (no /etc/hosts): the rest ran"
 	p=$(free_port)
 	bg sh -c "syskit pipe 'tcp-listen:127.0.0.1:$p' 'exec:$SHA' >'$t/cmd.sum'"
 	wait_listen "$p"
