@@ -4,7 +4,7 @@
  * --sort and selection list parsers (applets/ps/opts.c).  The first byte
  * picks the parser; mode 9 renders every key of a parsed stat + status
  * pair, as a row, as text and as JSON.
- * linked with applets/ps/opts.c applets/ps/keys.c applets/ps/read.c applets/ps/cell.c applets/ps/json.c applets/common.c
+ * linked with applets/ps/opts.c applets/ps/keys.c applets/ps/read.c applets/ps/cell.c applets/ps/json.c applets/ps/extra.c applets/common.c
  */
 #include "../applets/ps/ps.h"
 

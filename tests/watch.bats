@@ -446,6 +446,26 @@ print("ok")' "$OUT" "$MARK" "$D"
 	assert_output 2
 }
 
+@test "watch: --allow-missing: directories made between a look and a watch (mkdir -p) are not missed" {
+	# each root is eight levels below $D; mkdir -p makes the next level
+	# while the watcher adds its watch on the one above, and the watcher
+	# looks again after each watch (2 in 40 runs of one root missed it)
+	local i roots=()
+	for i in $(seq 30); do
+		roots+=("$D/$i/a/b/c/d/e/f/g/z")
+	done
+	bg --allow-missing -e created "${roots[@]}"
+	sleep 0.2
+	for i in $(seq 30); do
+		mkdir -p "$D/$i/a/b/c/d/e/f/g" && : >"$D/$i/a/b/c/d/e/f/g/z"
+	done
+	for i in $(seq 30); do
+		wait_for "^created $D/$i/a/b/c/d/e/f/g/z\$"
+	done
+	run grep -c . "$OUT"
+	assert_output 30
+}
+
 # ---- running a command on change ----
 
 # runs N: until the command has logged N runs in $LOG (5 s at most)

@@ -294,7 +294,6 @@ out:
 	if (c.procfd >= 0)
 		close(c.procfd);
 	ctx_free(&c);
-	extra_free(&c);
 	free(c.prefix);
 	free(c.samp);
 	free(rows.r);

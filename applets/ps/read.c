@@ -854,4 +854,5 @@ ctx_free(struct ctx *c)
 			free(c->tty_drivers[i]);
 		free(c->tty_drivers);
 	}
+	extra_free(c);
 }

@@ -557,6 +557,7 @@ setup_file_root(struct watch *w, size_t i, int exists)
 	char *t, vis[256];
 	int wd;
 
+again:
 	if (r->dir == NULL) {
 		split_path(r->path, &r->dir, &r->name);
 		r->is_file = 1;
@@ -587,16 +588,28 @@ setup_file_root(struct watch *w, size_t i, int exists)
 		return -1;
 	}
 	r->pwd = wd;
-	if ((d = find(w, wd)) != NULL) {
-		d->gen = w->gen;
-		return 0;
+	if ((d = find(w, wd)) == NULL) {
+		d = xcalloc(1, sizeof(*d));
+		d->wd = wd;
+		d->root = -1;
+		d->rel = xstrdup("");
+		insert(w, d);
 	}
-	d = xcalloc(1, sizeof(*d));
-	d->wd = wd;
-	d->root = -1;
 	d->gen = w->gen;
-	d->rel = xstrdup("");
-	insert(w, d);
+	/* the next directory down may have been made between the stat
+	 * and the watch (mkdir -p): its IN_CREATE was never queued, so
+	 * look, and go one level deeper if it is there */
+	if (r->pending) {
+		t = join(r->dir, r->name);
+		if (stat(t, &st) == 0 && S_ISDIR(st.st_mode)) {
+			free(t);
+			free(r->dir);
+			free(r->name);
+			r->dir = r->name = NULL;
+			goto again;
+		}
+		free(t);
+	}
 	return 0;
 }
 
