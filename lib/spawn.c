@@ -1,10 +1,13 @@
 /*
- * spawn: fork and exec from a plan, with the exec errno sent back.
+ * spawn: vfork and exec from a plan, with the exec errno sent back.
  *
- * Everything the child needs is computed before the fork (the PATH to
+ * Everything the child needs is computed before the vfork (the PATH to
  * search, the /bin/sh argv for a script without #!, the sorted list of
  * descriptors to keep), so the child makes system calls only: no malloc,
- * no stdio.
+ * no stdio.  The child shares our memory until it execs or exits, and
+ * we are suspended until then: a failed step is written into the plan,
+ * where we read it when vfork returns (no error pipe, no page tables
+ * copied).
  */
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -45,7 +48,7 @@ struct plan {
 	char		**shargv;	/* /bin/sh FILE ARG...: ENOEXEC */
 	int		*keep;		/* sorted, above 2 */
 	size_t		 nkeep;
-	int		 errfd;
+	struct spawn_msg msg;		/* written by a child that failed */
 };
 
 static const char *const step_names[] = {
@@ -76,14 +79,11 @@ spawn_exec_status(int err)
 /* ---- the child ---- */
 
 static void __attribute__((noreturn))
-fail(const struct plan *p, int step, int index)
+fail(struct plan *p, int step, int index)
 {
-	struct spawn_msg m = { step, index, errno };
-	ssize_t n;
-
-	do
-		n = write(p->errfd, &m, sizeof(m));
-	while (n == -1 && errno == EINTR);
+	p->msg.err = errno;
+	p->msg.index = index;
+	p->msg.step = step;
 	_exit(127);
 }
 
@@ -314,7 +314,7 @@ exec_search(const struct plan *p)
 }
 
 static void __attribute__((noreturn))
-child(const struct plan *p)
+child(struct plan *p)
 {
 	const struct spawn *sp = p->sp;
 	struct sigaction sa;
@@ -378,16 +378,15 @@ cmp_int(const void *a, const void *b)
 }
 
 static int
-prepare(struct plan *p, const struct spawn *sp, int errfd)
+prepare(struct plan *p, const struct spawn *sp)
 {
 	size_t argc, i;
-	int maxfd = 2, fd;
 
 	memset(p, 0, sizeof(*p));
 	p->sp = sp;
 	p->envp = sp->envp != NULL ? sp->envp : environ;
 	p->path = env_path(p->envp);
-	p->errfd = errfd;
+	p->msg.step = -1;
 	for (argc = 0; sp->argv[argc] != NULL; argc++)
 		;
 	if ((p->shargv = calloc(argc + 2, sizeof(char *))) == NULL)
@@ -395,19 +394,6 @@ prepare(struct plan *p, const struct spawn *sp, int errfd)
 	p->shargv[0] = "/bin/sh";
 	for (i = 1; i < argc; i++)
 		p->shargv[i + 1] = sp->argv[i];
-	/* the error pipe must not be a descriptor the plan names */
-	for (i = 0; i < sp->nfds; i++) {
-		if (sp->fds[i].fd > maxfd)
-			maxfd = sp->fds[i].fd;
-		if (sp->fds[i].op == SPAWN_DUP2 && sp->fds[i].src > maxfd)
-			maxfd = sp->fds[i].src;
-	}
-	if (p->errfd <= maxfd) {
-		if ((fd = fcntl(p->errfd, F_DUPFD_CLOEXEC, maxfd + 1)) == -1)
-			return -1;
-		close(p->errfd);
-		p->errfd = fd;
-	}
 	p->keep = malloc((sp->nfds + sp->nkeep + 1) * sizeof(int));
 	if (p->keep == NULL)
 		return -1;
@@ -417,7 +403,6 @@ prepare(struct plan *p, const struct spawn *sp, int errfd)
 	for (i = 0; i < sp->nkeep; i++)
 		if (sp->keep[i] > 2)
 			p->keep[p->nkeep++] = sp->keep[i];
-	p->keep[p->nkeep++] = p->errfd;
 	qsort(p->keep, p->nkeep, sizeof(int), cmp_int);
 	return 0;
 }
@@ -425,11 +410,9 @@ prepare(struct plan *p, const struct spawn *sp, int errfd)
 int
 spawn_start(const struct spawn *sp, pid_t *pidp, struct spawn_err *se)
 {
-	struct spawn_msg m;
 	struct plan p;
 	sigset_t all, old;
-	int ep[2], e, rc = -1;
-	ssize_t n;
+	int e, rc = -1;
 	pid_t pid;
 
 	se->step = SPAWN_STEP_PARENT;
@@ -438,47 +421,32 @@ spawn_start(const struct spawn *sp, pid_t *pidp, struct spawn_err *se)
 		errno = EINVAL;
 		return -1;
 	}
-	if (pipe2(ep, O_CLOEXEC) == -1)
-		return -1;
-	if (prepare(&p, sp, ep[1]) == -1) {
-		e = errno;
-		close(ep[0]);
-		close(p.errfd);
-		errno = e;
+	if (prepare(&p, sp) == -1)
 		goto out;
-	}
+	/* all signals blocked: no handler of ours runs on the shared
+	 * memory before the child has reset them */
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
-	pid = fork();
+	pid = vfork();
 	if (pid == 0)
 		child(&p);
 	e = errno;
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	close(p.errfd);
 	if (pid == -1) {
-		close(ep[0]);
 		errno = e;
 		goto out;
 	}
-	do
-		n = read(ep[0], &m, sizeof(m));
-	while (n == -1 && errno == EINTR);
-	e = errno;
-	close(ep[0]);
-	if (n == 0) {
+	if (p.msg.step == -1) {
 		*pidp = pid;
 		rc = 0;
 		goto out;
 	}
-	/* the child failed before exec (or we cannot tell): reap it */
+	/* the child failed before exec: reap it */
 	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
 		;
-	if (n == (ssize_t)sizeof(m)) {
-		se->step = (enum spawn_step)m.step;
-		se->index = m.index;
-		errno = m.err;
-	} else
-		errno = n == -1 ? e : EIO;
+	se->step = (enum spawn_step)p.msg.step;
+	se->index = p.msg.index;
+	errno = p.msg.err;
 out:
 	free(p.shargv);
 	free(p.keep);

@@ -65,7 +65,7 @@ struct spawn {
 };
 
 enum spawn_step {
-	SPAWN_STEP_PARENT,	/* pipe or fork, in the parent */
+	SPAWN_STEP_PARENT,	/* vfork, in the parent */
 	SPAWN_STEP_SESSION,
 	SPAWN_STEP_FD,
 	SPAWN_STEP_CLOSE,
