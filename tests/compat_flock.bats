@@ -217,6 +217,48 @@ print("posix lock taken")' "$L"
 	release
 }
 
+@test "compat flock: a lock refused with EBADF or EIO (NFS) is tried again read-write, once" {
+	command -v strace >/dev/null || skip "no strace (tests/deps/base.debian)"
+	# util-linux (flock.c, EIO/EBADF): NFSv4 emulates flock(2) with
+	# fcntl locks, which need write access; a local file system refuses
+	# an OFD write lock on a read-only descriptor with EBADF: a directory
+	# is opened read-only, so -x --fcntl on one takes that path, and the
+	# read-write open then fails (EISDIR): the error is the lock's
+	# (LeakSanitizer cannot run under ptrace)
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+	mkdir "$T/dir"
+	run -65 strace -f -qq -o "$T/trace" -e trace=open,openat,fcntl \
+	    "$COMPAT/flock" --fcntl -x "$T/dir" true
+	assert_output "flock: $T/dir: Bad file descriptor"
+	# (musl opens with open, glibc with openat)
+	run grep -E "open(at)?\((AT_FDCWD, )?\"$T/dir\"|F_OFD_SETLK" "$T/trace"
+	assert_line --index 0 --regexp 'O_WRONLY\|O_CREAT.* = -1 EISDIR'
+	assert_line --index 1 --regexp 'O_RDONLY.* = [0-9]+$'
+	assert_line --index 2 --regexp 'F_OFD_SETLK.*F_WRLCK.* = -1 EBADF'
+	assert_line --index 3 --regexp 'O_RDWR.* = -1 EISDIR'
+	assert_equal "${#lines[@]}" 4
+	# shared: a read lock on a read-only descriptor is taken, nothing
+	# opened again
+	run -0 strace -f -qq -o "$T/trace" -e trace=open,openat,fcntl \
+	    "$COMPAT/flock" --fcntl -s "$T/dir" true
+	run grep -c "O_RDWR" "$T/trace"
+	assert_output 0
+	# and not when we may not write: nobody, on a directory of root's
+	[ "$(id -u)" = 0 ] || return 0
+	local pub out n
+	pub=$(mktemp -d /tmp/syskit-flock.XXXXXX)
+	chmod 755 "$pub"
+	mkdir -m 755 "$pub/dir"
+	ln -s "$SYSKIT_BIN" "$pub/flock"
+	out=$(strace -f -qq -o "$T/trace" -e trace=open,openat,fcntl \
+	    setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$pub/flock" --fcntl -x "$pub/dir" true 2>&1) && n=0 || n=$?
+	rm -rf "$pub"
+	assert_equal "$n $out" "65 flock: $pub/dir: Bad file descriptor"
+	run grep -c "O_RDWR" "$T/trace"
+	assert_output 0
+}
+
 @test "ts/flock/range-lock: --start and --length lock bytes 1-2 (syskit alone)" {
 	: >"$L"
 	cd "$T"

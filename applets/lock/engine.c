@@ -541,12 +541,43 @@ busy:
 	return 1;
 }
 
+/* An exclusive lock refused with EIO or EBADF on a file opened without
+ * write access: NFSv4 emulates flock(2) with fcntl locks, which want a
+ * descriptor that may write (and an OFD write lock wants one too).  When
+ * we may, open the same file read-write instead (util-linux flock does
+ * this): the new descriptor, or -1 with errno as it was. */
+static int
+reopen_rdwr(const struct lock_opts *o, int fd, struct lock_held *h)
+{
+	struct stat st;
+	int e = errno, nfd;
+
+	if ((e != EIO && e != EBADF) || !h->rdonly || o->op == LOCK_SH ||
+	    access(o->file, R_OK | W_OK) != 0)
+		goto keep;
+	nfd = open(o->file, O_RDWR | O_NOCTTY | O_CLOEXEC |
+	    (o->open == NULL ? O_NOFOLLOW : 0));
+	if (nfd == -1)
+		goto keep;
+	if (fstat(nfd, &st) == -1 || st.st_dev != h->st.st_dev ||
+	    st.st_ino != h->st.st_ino) {
+		close(nfd);
+		goto keep;
+	}
+	close(fd);
+	h->rdonly = 0;
+	return nfd;
+keep:
+	errno = e;
+	return -1;
+}
+
 /* Open and lock FILE (a slot of it with --slots), again until the path
  * names what we locked: 0, 1 when busy, -1 on error (said). */
 static int
 acquire_file(const struct lock_opts *o, struct lock_held *h)
 {
-	int fd, r;
+	int fd, nfd, r;
 
 	for (;;) {
 		fd = o->open != NULL ? o->open(o, h) : open_lockfile(o, h);
@@ -560,6 +591,10 @@ acquire_file(const struct lock_opts *o, struct lock_held *h)
 		}
 		r = o->slots ? slot_take(o, fd, h) : flock_wait(o, fd, h,
 		    o->op);
+		if (r == -1 && !o->slots && (nfd = reopen_rdwr(o, fd, h)) != -1) {
+			fd = nfd;
+			r = flock_wait(o, fd, h, o->op);
+		}
 		if (r != 0) {
 			if (r == -1 && o->say != NULL)
 				h->rc = o->say(o, h, LOCK_EV_ERROR, errno);
