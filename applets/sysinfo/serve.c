@@ -12,6 +12,7 @@
 #include <signal.h>
 
 #include "../../lib/http.h"
+#include "../../lib/io.h"
 #include "../../lib/loop.h"
 
 #define PROM_CTYPE	"text/plain; version=0.0.4; charset=utf-8"
@@ -31,8 +32,8 @@ struct conn {
 	double		 deadline;	/* for the request, or the response */
 	size_t		 inlen;
 	char		 in[HTTP_MAX_HEAD];
-	char		*out;
-	size_t		 outlen, outoff;
+	char		*out;		/* kept between responses */
+	size_t		 outcap, outlen, outoff;
 };
 
 struct srv {
@@ -42,6 +43,7 @@ struct srv {
 	struct conn	**conns;	/* o->max_conns slots */
 	int		 nconns;
 	int		 paused;	/* the listener, out of descriptors */
+	struct conn	*spare;		/* the last one closed, for the next */
 };
 
 /* ---- rendering ---- */
@@ -87,19 +89,83 @@ procs(struct ctx *c, int want)
 }
 
 /*
- * The Prometheus text of the sections in want, into memory: a malloc'd
- * buffer (its length in *len), or NULL.
+ * A FILE writing into a growable buffer, both kept from one scrape to the
+ * next: a scrape reuses the memory of the one before, where a memstream
+ * per scrape had musl's malloc map and unmap its blocks every time.
  */
-char *
+struct membuf {
+	struct io_buf	 b;
+	FILE		*f;
+};
+
+static ssize_t
+membuf_write(void *cookie, const char *p, size_t n)
+{
+	struct membuf *m = cookie;
+
+	return io_buf_put(&m->b, p, n) == -1 ? 0 : (ssize_t)n;
+}
+
+/* The FILE, empty. */
+static FILE *
+membuf_start(struct membuf *m)
+{
+	static const cookie_io_functions_t io = { NULL, membuf_write, NULL,
+	    NULL };
+
+	if (m->f == NULL) {
+		io_buf_init_growable(&m->b, SIZE_MAX / 2);
+		if ((m->f = fopencookie(m, "w", io)) == NULL)
+			return NULL;
+	}
+	m->b.off = m->b.len = 0;
+	return m->f;
+}
+
+/* What was written (valid until the next start), or NULL; after an
+ * error the FILE is made anew, so nothing of this one is left in it. */
+static const char *
+membuf_end(struct membuf *m, size_t *len)
+{
+	if (fflush(m->f) != 0 || ferror(m->f)) {
+		fclose(m->f);
+		m->f = NULL;
+		io_buf_free(&m->b);
+		return NULL;
+	}
+	*len = m->b.len;
+	return m->b.data != NULL ? m->b.data + m->b.off : "";
+}
+
+static struct membuf render_buf, om_buf;
+
+/* At the end: the memory of the renders. */
+void
+si_render_free(void)
+{
+	struct membuf *m[] = { &render_buf, &om_buf };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		if (m[i]->f != NULL)
+			fclose(m[i]->f);
+		m[i]->f = NULL;
+		io_buf_free(&m[i]->b);
+	}
+}
+
+/*
+ * The Prometheus text of the sections in want, in memory (its length in
+ * *len) until the next render, or NULL.
+ */
+const char *
 si_render(int want, size_t *len)
 {
 	struct ctx c;
-	char *buf = NULL;
-	size_t n = 0;
 	double t0 = loop_now();
 	FILE *f;
 
-	if ((f = open_memstream(&buf, &n)) == NULL)
+	if ((f = membuf_start(&render_buf)) == NULL)
 		return NULL;
 	memset(&c, 0, sizeof(c));
 	c.fmt = F_PROM;
@@ -112,12 +178,7 @@ si_render(int want, size_t *len)
 	proc_stat_free(&c.st);
 	si_prom_gauge(&c, "syskit_scrape_duration_seconds",
 	    "Time this scrape took, in seconds.", loop_now() - t0);
-	if (fclose(f) != 0) {
-		free(buf);
-		return NULL;
-	}
-	*len = n;
-	return buf;
+	return membuf_end(&render_buf, len);
 }
 
 /* Whether line p[0 .. n) is "# KIND NAME ..." : NAME's start and length. */
@@ -141,16 +202,15 @@ meta(const char *p, size_t n, const char *kind, const char **name, size_t *nl)
  * its _total (its samples keep it), a counter whose samples lack _total
  * and an untyped family become unknown, and # EOF ends it.
  */
-static char *
+static const char *
 to_openmetrics(const char *t, size_t len, size_t *outlen)
 {
-	char *buf = NULL;
-	size_t n = 0, ll, nl, nl2;
+	size_t ll, nl, nl2;
 	const char *p = t, *e, *name, *name2, *next;
 	FILE *f;
 	int counter;
 
-	if ((f = open_memstream(&buf, &n)) == NULL)
+	if ((f = membuf_start(&om_buf)) == NULL)
 		return NULL;
 	while (p < t + len) {
 		e = memchr(p, '\n', (size_t)(t + len - p));
@@ -189,12 +249,7 @@ to_openmetrics(const char *t, size_t len, size_t *outlen)
 		p = next;
 	}
 	fputs("# EOF\n", f);
-	if (fclose(f) != 0) {
-		free(buf);
-		return NULL;
-	}
-	*outlen = n;
-	return buf;
+	return membuf_end(&om_buf, outlen);
 }
 
 /* A long run: descriptors kept open between renders (on), or closed. */
@@ -224,8 +279,13 @@ conn_close(struct conn *k)
 			break;
 		}
 	s->nconns--;
-	free(k->out);
-	free(k);
+	/* the next connection takes this one's memory */
+	if (s->spare == NULL)
+		s->spare = k;
+	else {
+		free(k->out);
+		free(k);
+	}
 }
 
 /* Write what is pending; 1 when all is written, 0 for later, -1: closed. */
@@ -249,9 +309,7 @@ conn_flush(struct conn *k)
 		}
 		k->outoff += (size_t)w;
 	}
-	free(k->out);
-	k->out = NULL;
-	k->outlen = k->outoff = 0;
+	k->outlen = k->outoff = 0;	/* the memory stays for the next */
 	if (k->close_after) {
 		shutdown(k->fd, SHUT_WR);
 		conn_close(k);
@@ -267,7 +325,8 @@ static int
 respond(struct conn *k, int status, const char *ctype, const char *body,
     size_t blen, int head_only, const char *extra)
 {
-	char head[512];
+	char head[512], *p;
+	size_t need;
 	int hl;
 
 	if ((hl = http_head(head, sizeof(head), status, ctype, blen,
@@ -275,8 +334,13 @@ respond(struct conn *k, int status, const char *ctype, const char *body,
 		return -1;
 	if (head_only)
 		blen = 0;
-	if ((k->out = malloc((size_t)hl + blen)) == NULL)
-		return -1;
+	need = (size_t)hl + blen;
+	if (need > k->outcap) {
+		if ((p = realloc(k->out, need)) == NULL)
+			return -1;
+		k->out = p;
+		k->outcap = need;
+	}
 	memcpy(k->out, head, (size_t)hl);
 	if (blen > 0)
 		memcpy(k->out + hl, body, blen);
@@ -298,7 +362,7 @@ static int
 conn_request(struct conn *k)
 {
 	struct http_req r;
-	char *body = NULL, *om;
+	const char *body, *om;
 	size_t blen = 0, omlen;
 	int rc, ho;
 
@@ -322,13 +386,11 @@ conn_request(struct conn *k)
 			rc = respond(k, 500, NULL, NULL, 0, 0, NULL);
 		else if (r.openmetrics &&
 		    (om = to_openmetrics(body, blen, &omlen)) != NULL) {
-			free(body);
 			body = om;
 			blen = omlen;
 			rc = respond(k, 200, OM_CTYPE, body, blen, ho, NULL);
 		} else
 			rc = respond(k, 200, PROM_CTYPE, body, blen, ho, NULL);
-		free(body);
 	} else if (is_path(&r, "/"))
 		rc = respond(k, 200, "text/html; charset=utf-8", index_html,
 		    sizeof(index_html) - 1, ho, NULL);
@@ -366,7 +428,7 @@ on_conn(struct loop *l, int fd, unsigned ev, void *arg)
 
 	(void)l;
 	(void)fd;
-	if (k->out != NULL) {
+	if (k->outlen > 0) {
 		if ((ev & (EPOLLOUT | EPOLLERR | EPOLLHUP)) &&
 		    conn_flush(k) == 1)
 			conn_serve(k);
@@ -411,7 +473,14 @@ on_accept(struct loop *l, int lfd, unsigned ev, void *arg)
 		}
 		if (fd < 0)
 			return;		/* EAGAIN, or a client already gone */
-		if (s->nconns >= s->o->max_conns ||
+		if (s->nconns < s->o->max_conns && s->spare != NULL) {
+			/* the input buffer is not cleared: inlen says
+			 * how much of it counts */
+			k = s->spare;
+			s->spare = NULL;
+			k->close_after = 0;
+			k->inlen = k->outlen = k->outoff = 0;
+		} else if (s->nconns >= s->o->max_conns ||
 		    (k = calloc(1, sizeof(*k))) == NULL) {
 			(void)!send(fd, busy, sizeof(busy) - 1,
 			    MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -564,6 +633,11 @@ out:
 		if (s.conns[i] != NULL)
 			conn_close(s.conns[i]);
 	free(s.conns);
+	if (s.spare != NULL) {
+		free(s.spare->out);
+		free(s.spare);
+	}
+	si_render_free();
 	keep_open(0, 0);
 	if (s.l != NULL) {
 		loop_fd_del(s.l, s.lfd);
@@ -580,7 +654,7 @@ static int
 textfile_write(const struct si_serve_opts *o)
 {
 	char tmp[PATH_MAX], dst[PATH_MAX], vis[PATH_MAX];
-	char *buf;
+	const char *buf;
 	size_t len = 0;
 	int fd, e;
 
@@ -593,7 +667,6 @@ textfile_write(const struct si_serve_opts *o)
 	snprintf(tmp, sizeof(tmp), "%s/.syskit.prom.XXXXXX", o->textfile);
 	if ((fd = fs_mktemp(tmp, 0, 1)) < 0) {
 		warn("%s", vis);
-		free(buf);
 		return 1;
 	}
 	e = 0;
@@ -602,7 +675,6 @@ textfile_write(const struct si_serve_opts *o)
 		e = errno;
 	if (close(fd) != 0 && e == 0)
 		e = errno;
-	free(buf);
 	if (e == 0 && rename(tmp, dst) != 0)
 		e = errno;
 	if (e != 0) {
@@ -638,10 +710,14 @@ si_textfile(const struct si_serve_opts *o)
 	struct every ev = { o, 0 };
 	struct loop *l;
 
-	if (textfile_write(o) != 0)
+	if (textfile_write(o) != 0) {
+		si_render_free();
 		return 1;
-	if (o->every <= 0)
+	}
+	if (o->every <= 0) {
+		si_render_free();
 		return 0;
+	}
 	keep_open(1, o->want);
 	if ((l = loop_new()) == NULL ||
 	    loop_signal(l, SIGTERM, on_stop, NULL) != 0 ||
@@ -654,5 +730,6 @@ si_textfile(const struct si_serve_opts *o)
 	if (l != NULL)
 		loop_free(l);
 	keep_open(0, 0);
+	si_render_free();
 	return ev.rc;
 }

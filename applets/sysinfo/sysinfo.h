@@ -178,7 +178,8 @@ struct si_serve_opts {
 	double		 timeout;	/* a request's read deadline */
 };
 void	si_prom_run(struct ctx *c, int want);	/* main.c */
-char	*si_render(int want, size_t *len);
+const char *si_render(int want, size_t *len);
+void	 si_render_free(void);
 int	si_serve(const struct si_serve_opts *o);
 int	si_textfile(const struct si_serve_opts *o);
 
