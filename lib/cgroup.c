@@ -70,35 +70,13 @@ struct cgctx {
  * text to the first read(), and a regular file returns short only at its
  * end; so a read that does not fill the buffer is the end of the file, and
  * only a full one needs a second read to tell.  ERANGE when it does not fit.
+ * lib/proc's reader: under proc_keep_open (sysinfo --serve) the file stays
+ * open and is read again with pread.
  */
 static int
 read_file(const char *path, char *buf, size_t cap, size_t *lenp)
 {
-	ssize_t r, r2;
-	char extra;
-	int fd, saved;
-
-	if ((fd = fs_open_regular(AT_FDCWD, path, 0)) == -1)
-		return -1;
-	while ((r = read(fd, buf, cap - 1)) == -1 && errno == EINTR)
-		;
-	if (r != -1 && (size_t)r == cap - 1) {
-		while ((r2 = read(fd, &extra, 1)) == -1 && errno == EINTR)
-			;
-		if (r2 != 0) {
-			if (r2 > 0)
-				errno = ERANGE;
-			r = -1;
-		}
-	}
-	saved = errno;
-	close(fd);
-	errno = saved;
-	if (r == -1)
-		return -1;
-	buf[r] = '\0';
-	*lenp = (size_t)r;
-	return 0;
+	return proc_read_once(path, buf, cap, lenp);
 }
 
 /*

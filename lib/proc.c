@@ -174,15 +174,16 @@ ends_with(const char *path, const char *name)
 /*
  * A kept mount table (mountinfo, mounts) whose text is held and which
  * poll() does not flag (POLLPRI: the namespace's mounts changed since the
- * open or the last poll) is as it was: that text.
+ * open or the last poll) is as it was: that text.  Quiet, the table is
+ * only readable (POLLIN), which is not asked for: poll returns 0.
  */
 static int
 kept_unchanged(const struct kept *k)
 {
 	struct pollfd pfd = { k->fd, POLLPRI, 0 };
 
-	return k->text != NULL && poll(&pfd, 1, 0) == 1 &&
-	    !(pfd.revents & (POLLPRI | POLLERR));
+	return k->text != NULL && poll(&pfd, 1, 0) >= 0 &&
+	    !(pfd.revents & (POLLPRI | POLLERR | POLLNVAL));
 }
 
 static void
@@ -408,6 +409,53 @@ proc_slurp(const char *root, const char *rel, size_t *lenp)
 	return out;
 }
 
+
+/*
+ * Read path into buf (cap bytes with the NUL), *lenp = its length, for a
+ * file that hands its whole text to the first read (a cgroup file, a
+ * single-record /proc file, a regular file): one read, and a second only
+ * when the first filled buf (ERANGE when there is more).  Kept open under
+ * proc_keep_open, as proc_slurp's files are.
+ */
+int
+proc_read_once(const char *path, char *buf, size_t cap, size_t *lenp)
+{
+	struct kept *k;
+	ssize_t r, r2;
+	char extra;
+	int fd;
+
+	if (cap == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((fd = file_open(path, &k)) == -1)
+		return -1;
+	for (;;) {
+		r = file_read(fd, k, buf, cap - 1, 0);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1 && file_retry(path, &fd, &k))
+			continue;
+		break;
+	}
+	if (r != -1 && (size_t)r == cap - 1) {
+		while ((r2 = file_read(fd, k, &extra, 1, (size_t)r)) == -1 &&
+		    errno == EINTR)
+			;
+		if (r2 != 0) {
+			if (r2 > 0)
+				errno = ERANGE;
+			r = -1;
+		}
+	}
+	file_done(fd, k);
+	if (r == -1)
+		return -1;
+	buf[r] = '\0';
+	*lenp = (size_t)r;
+	return 0;
+}
 
 int
 proc_read_str(const char *root, const char *rel, char *buf, size_t len)

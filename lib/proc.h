@@ -21,6 +21,9 @@ const char *proc_root(void);		/* $SYSKIT_PROC or "/proc" */
 const char *sys_root(void);		/* $SYSKIT_SYS or "/sys" */
 /* Read root/rel into a malloc'd NUL-terminated buffer; *lenp = length. */
 char	*proc_slurp(const char *root, const char *rel, size_t *lenp);
+/* Read path whole in one read (a cgroup file, a single-record /proc
+ * file) into buf, NUL-terminated; ERANGE when it does not fit. */
+int	proc_read_once(const char *path, char *buf, size_t cap, size_t *lenp);
 /* Read a small file into buf (NUL-terminated, trailing newline removed). */
 int	proc_read_str(const char *root, const char *rel, char *buf, size_t len);
 /* Read a file holding one unsigned / signed decimal number. */

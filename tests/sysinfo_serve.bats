@@ -648,6 +648,31 @@ OS
 	assert_equal "$(grep -o '^node_filesystem_size_bytes{[^}]*}' <<<"$output")" "$before"
 }
 
+@test "serve: the mount table is read again only when poll says the mounts changed" {
+	command -v strace >/dev/null || skip "no strace"
+	local t=$BATS_TEST_TMPDIR pid i
+	# (LeakSanitizer cannot run under ptrace)
+	SERVE_WRAP=(env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+	    strace -qq -y -o "$t/trace" -e trace=pread64,read)
+	start_server --collect disk
+	for i in 1 2 3; do
+		run get "http://127.0.0.1:$PORT/metrics"
+		assert_success
+		assert_line --regexp '^node_disk_io_now\{'
+	done
+	pid=$(pgrep -P "$SPID")
+	assert [ -n "$pid" ]
+	kill -TERM "$pid"
+	wait "$SPID" || true
+	SPID=
+	# a read of mountinfo from offset 0 is one reading of the table:
+	# the first scrape's; the mount test shows a change is seen
+	run grep -cE '^(pread64|read)\([0-9]+</proc/[0-9]+/mountinfo>' "$t/trace"
+	assert [ "$output" -ge 1 ]
+	run grep -cE '^pread64\([0-9]+</proc/[0-9]+/mountinfo>, .*, 0\) = [1-9]' "$t/trace"
+	assert_output 1
+}
+
 @test "serve: syskit_cgroup_ extras: CPU time, CFS throttling, pids and PSI of our cgroup" {
 	local t=$BATS_TEST_TMPDIR/tree g
 	g=$t/sys/fs/cgroup/box

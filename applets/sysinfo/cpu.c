@@ -296,7 +296,10 @@ sec_cpu(struct ctx *c, int effective_only)
 		if (!have_st2 && si_is_bad(errno))
 			si_unreadable(c, proc_root(), "stat", errno);
 	}
-	have_ci = si_cpuinfo(c, &ci) == 0;
+	/* Prometheus: the frequency is scaling_cur_freq's, as
+	 * node_exporter's, and nothing else of cpuinfo is served (a read of
+	 * it costs the kernel several times one of /proc/stat) */
+	have_ci = !c->pr && si_cpuinfo(c, &ci) == 0;
 	have_f = cpu_freq(&f, &ci, have_ci) == 0;
 
 	if (c->pr) {
