@@ -27,7 +27,7 @@
 #include "../../lib/spawn.h"
 
 #define MAX_DURATION	(100.0 * 365 * 86400)
-#define CHUNK		(256 * 1024)	/* one read of a stream */
+#define CHUNK		(64 * 1024)	/* one read of a stream */
 #define PIPE_SIZE	(1024 * 1024)	/* output pipes, for throughput */
 #define QUEUE_HIGH	(1024 * 1024)	/* pause the streams above */
 #define LINE_MAX_TAG	(64 * 1024)	/* longer: passed on in parts */
