@@ -14,7 +14,9 @@
 #      temp file is) and tee(1) on the same stream, wall and CPU;
 #   3. timestamps: `syskit run --timestamps -- seq 1000000` (both builds)
 #      against busybox-static's ts and moreutils' ts on the same lines;
-#   4. the peak RSS of each (/usr/bin/time %M, the median of RSS_RUNS).
+#   4. the peak RSS of each (/usr/bin/time %M, the median of RSS_RUNS);
+#   5. where the capture's time goes: one run of it and one of cat >file
+#      under strace -T (reads, writes, the close of the spill; the rm).
 #
 # Usage, from anywhere:  bench/run.sh
 # Knobs: RUNS=1000 WARMUP=50 (start cost), TRUNS=5 (throughput runs),
@@ -136,11 +138,30 @@ rss_sh "$OUT/run-rss.tsv" 3 "cat >file" "head -c $SIZE /dev/zero | \$TIME cat >$
 rss_sh "$OUT/run-rss.tsv" 3 "syskit run --capture" "TMPDIR=$TMP \$TIME $S run --capture -- head -c $SIZE /dev/zero"
 rss_sh "$OUT/run-rss.tsv" 3 "head -c $SIZE /dev/zero" "\$TIME head -c $SIZE /dev/zero"
 
+# ---- 5. where the capture's time goes ----
+# one traced run each, the tool's own system calls with their times
+# (strace -T; strace's overhead is in both alike): syskit's pipe reads,
+# spill writes and the close of the spill; cat's reads, writes and close,
+# and the rm that frees cat's file
+if command -v strace >/dev/null; then
+	say "capture under strace -T"
+	sync
+	TMPDIR=$TMP strace -qq -T -e trace=read,write,close -o "$OUT/run-cap.trace" \
+	    $S run --capture -- head -c $SIZE /dev/zero >/dev/null 2>&1 || true
+	sync
+	head -c $SIZE /dev/zero | strace -qq -T -e trace=read,write,close \
+	    -o "$OUT/run-cat.trace" cat >"$TMP/cat.out" || true
+	sync
+	strace -qq -T -e trace=unlink,unlinkat -o "$OUT/run-rm.trace" rm -f "$TMP/cat.out" || true
+else
+	rm -f "$OUT/run-cap.trace" "$OUT/run-cat.trace" "$OUT/run-rm.trace"
+fi
+
 fi	# REPORT_ONLY
 
 # ---- the report ----
 cat >"$OUT/run-report.py" <<'EOF'
-import json, math, os, statistics, sys
+import json, math, os, re, statistics, sys
 
 out = sys.argv[1]
 meta = dict(l.rstrip("\n").split("=", 1) for l in open(os.path.join(out, "run-meta.env")) if "=" in l)
@@ -347,6 +368,46 @@ w("| goal | measured | verdict |")
 w("|---|---|---|")
 for g, m, v in goals:
     w("| %s | %s | %s |" % (g, m, v))
+w("")
+# where the capture's time goes: the traced runs of step 5
+def trace(name):
+    path = os.path.join(out, name)
+    calls = {}
+    if not os.path.exists(path):
+        return None
+    for line in open(path):
+        m = re.match(r"^(\w+)\((\d+)?.*\) += (-?\d+)(?: \w+)?.*<([0-9.]+)>$", line.strip())
+        if m is None:
+            continue
+        sc, fd, ret, t = m.group(1), m.group(2), int(m.group(3)), float(m.group(4))
+        if sc in ("read", "write") and ret < 4096:
+            continue	# the data moves in large calls; not the signalfd's
+        c = calls.setdefault(sc, {"n": 0, "t": 0.0, "bytes": 0, "max": 0.0})
+        c["n"] += 1
+        c["t"] += t
+        c["bytes"] += max(ret, 0) if sc in ("read", "write") else 0
+        c["max"] = max(c["max"], t)
+    return calls
+cap, cat, rmt = trace("run-cap.trace"), trace("run-cat.trace"), trace("run-rm.trace")
+if cap and cat and "read" in cap and "read" in cat:
+    def part(c, sc, what):
+        if sc not in c:
+            return "no %s" % what
+        x = c[sc]
+        return "%s %.3f s in %d calls (%.0f KiB a call)" % (what, x["t"], x["n"],
+            x["bytes"] / max(x["n"], 1) / 1024)
+    unl = 0.0
+    if rmt:
+        unl = sum(v["t"] for k, v in rmt.items() if k.startswith("unlink"))
+    w("")
+    w("Where the capture's time goes, from one run of each under `strace -T` (its own overhead "
+      "in both; the system calls' wall time): syskit's %s, %s, and the longest close %.3f s "
+      "(the spill's: the kernel frees its %s of pages and blocks there); cat's %s, %s, "
+      "longest close %.3f s, and the `rm` of its file %.3f s afterwards."
+      % (part(cap, "read", "pipe reads"), part(cap, "write", "spill writes"),
+         cap.get("close", {"max": 0.0})["max"], size,
+         part(cat, "read", "pipe reads"), part(cat, "write", "file writes"),
+         cat.get("close", {"max": 0.0})["max"], unl))
 w("")
 w("The capture cannot be as fast as `cat >/dev/null`: beyond --capture-limit "
   "it writes the stream to a file, which is what `cat >file` does; "
