@@ -21,9 +21,19 @@ d, args = sys.argv[1:3]
 busy = set(os.environ.get("BUSY", "").split())
 a, b, c, b2, c2 = (open(os.path.join(d, f), errors="replace").read().split("\n")
     for f in "abcde")
+# A key column after a column of text with blanks in it (a command, a
+# command line) is counted from the end of the row: "-o args,uid,pid".
+# In CI, "bash -c 'large_limit=0<newline>LARGE...'" was split as
+# procps's "... large_limit=0 LARGE 0 PID" and syskit's
+# "... large_limit=0\nLARG 0 PID": from the start, neither PID was found.
+text = ("COMMAND", "CMD", "ARGS")
 def rows(lines, head):
     h = head.split()
     keys = [i for i, t in enumerate(h) if t in ("PID", "LWP", "SPID", "TID")]
+    first_text = min([i for i, t in enumerate(h) if t in text] or [len(h)])
+    if keys and min(keys) > first_text:
+        keys = [i - len(h) for i in keys]
+    need = len(h) if keys and keys[0] < 0 else max(keys or [0]) + 1
     out = {}
     for l in lines:
         f = l.split()
@@ -32,7 +42,7 @@ def rows(lines, head):
         if not keys:
             if not l.endswith("ps " + args):	# the ps run itself
                 out[l] = l
-        elif len(f) > max(keys) and f[keys[0]] not in busy:
+        elif len(f) >= need and f[keys[0]] not in busy:
             out[tuple(f[i] for i in keys)] = l
     return out
 head = os.environ.get("HEAD", "")
