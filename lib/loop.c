@@ -4,6 +4,11 @@
  * Each watch has a unique id, which is what epoll carries, so an event
  * that was already fetched for a watch removed (or an fd reused) since is
  * recognised and dropped.  Removed watches are freed after the batch.
+ *
+ * A timer removed, or one-shot and fired, keeps its timerfd, disarmed and
+ * still in epoll, for the next timer (up to NSPARE): a command run every
+ * interval then costs a timerfd_settime, an EPOLL_CTL_MOD (the new id)
+ * and a read, not a timerfd_create, two epoll_ctl and a close.
  */
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
@@ -42,8 +47,12 @@ struct sigwatch {
 	void	*arg;
 };
 
+#define NSPARE	4
+
 struct loop {
 	int		 ep;
+	int		 spare[NSPARE];	/* timerfds, disarmed, in epoll */
+	int		 nspare;
 	int		 sfd;
 	sigset_t	 sigs;
 	struct sigwatch	 sig[NSIG];
@@ -94,6 +103,8 @@ loop_free(struct loop *l)
 		free(l->w[i]);
 	}
 	free(l->w);
+	while (l->nspare > 0)
+		close(l->spare[--l->nspare]);
 	if (l->sfd != -1)
 		close(l->sfd);
 	close(l->ep);
@@ -147,10 +158,30 @@ find_fd(struct loop *l, int kind, int fd)
 	return NULL;
 }
 
-/* Mark dead (freed after the batch) and take it out of epoll. */
-static void
-kill_watch(struct loop *l, struct watch *w)
+/* A timer's fd, disarmed unless fired (a one-shot read): kept for the
+ * next timer when there is room; 0 when kept. */
+static int
+spare_timer(struct loop *l, struct watch *w, int fired)
 {
+	static const struct itimerspec off;
+
+	if (l->nspare == NSPARE || w->fd < 0)
+		return -1;
+	if (!fired && timerfd_settime(w->fd, 0, &off, NULL) == -1)
+		return -1;
+	l->spare[l->nspare++] = w->fd;
+	return 0;
+}
+
+/* Mark dead (freed after the batch) and take it out of epoll; fired: a
+ * one-shot timer whose expiry was read. */
+static void
+kill_watch_timer(struct loop *l, struct watch *w, int fired)
+{
+	if (w->kind == W_TIMER && spare_timer(l, w, fired) == 0) {
+		w->dead = 1;
+		return;
+	}
 	if (w->fd >= 0)
 		epoll_ctl(l->ep, EPOLL_CTL_DEL, w->fd, NULL);
 	if (w->kind == W_TIMER)
@@ -158,6 +189,12 @@ kill_watch(struct loop *l, struct watch *w)
 	if (w->kind == W_CHILD && w->fd < 0)
 		l->nfallback--;
 	w->dead = 1;
+}
+
+static void
+kill_watch(struct loop *l, struct watch *w)
+{
+	kill_watch_timer(l, w, 0);
 }
 
 static void
@@ -175,14 +212,20 @@ gc(struct loop *l)
 }
 
 static int
-ep_add(struct loop *l, struct watch *w, unsigned events)
+ep_ctl(struct loop *l, int op, struct watch *w, unsigned events)
 {
 	struct epoll_event ev;
 
 	memset(&ev, 0, sizeof(ev));
 	ev.events = events;
 	ev.data.u64 = (uint64_t)w->id;
-	return epoll_ctl(l->ep, EPOLL_CTL_ADD, w->fd, &ev);
+	return epoll_ctl(l->ep, op, w->fd, &ev);
+}
+
+static int
+ep_add(struct loop *l, struct watch *w, unsigned events)
+{
+	return ep_ctl(l, EPOLL_CTL_ADD, w, events);
 }
 
 int
@@ -212,7 +255,6 @@ loop_fd(struct loop *l, int fd, unsigned events,
 int
 loop_fd_events(struct loop *l, int fd, unsigned events)
 {
-	struct epoll_event ev;
 	struct watch *w;
 
 	if ((w = find_fd(l, W_FD, fd)) == NULL) {
@@ -221,10 +263,7 @@ loop_fd_events(struct loop *l, int fd, unsigned events)
 	}
 	if (w->events == events)
 		return 0;
-	memset(&ev, 0, sizeof(ev));
-	ev.events = events;
-	ev.data.u64 = (uint64_t)w->id;
-	if (epoll_ctl(l->ep, EPOLL_CTL_MOD, fd, &ev) == -1)
+	if (ep_ctl(l, EPOLL_CTL_MOD, w, events) == -1)
 		return -1;
 	w->events = events;
 	return 0;
@@ -305,10 +344,12 @@ loop_timer(struct loop *l, double secs, double interval,
 {
 	struct itimerspec its;
 	struct watch *w;
-	int fd, e;
+	int fd, e, spare = l->nspare > 0;
 
-	fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (fd == -1)
+	if (spare)
+		fd = l->spare[--l->nspare];
+	else if ((fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK |
+	    TFD_CLOEXEC)) == -1)
 		return -1;
 	memset(&its, 0, sizeof(its));
 	to_timespec(secs, &its.it_value);
@@ -319,6 +360,8 @@ loop_timer(struct loop *l, double secs, double interval,
 	if (timerfd_settime(fd, 0, &its, NULL) == -1 ||
 	    (w = watch_new(l, W_TIMER, fd)) == NULL) {
 		e = errno;
+		if (spare)
+			epoll_ctl(l->ep, EPOLL_CTL_DEL, fd, NULL);
 		close(fd);
 		errno = e;
 		return -1;
@@ -326,8 +369,11 @@ loop_timer(struct loop *l, double secs, double interval,
 	w->timer_fn = fn;
 	w->arg = arg;
 	w->events = interval > 0;	/* periodic */
-	if (ep_add(l, w, EPOLLIN) == -1) {
+	if (ep_ctl(l, spare ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, w, EPOLLIN) ==
+	    -1) {
 		e = errno;
+		if (spare)
+			epoll_ctl(l->ep, EPOLL_CTL_DEL, fd, NULL);
 		close(fd);
 		w->fd = -1;
 		w->dead = 1;
@@ -473,7 +519,7 @@ dispatch(struct loop *l, struct watch *w, unsigned events)
 		if (n != (ssize_t)sizeof(ticks))
 			return 0;	/* a spurious wakeup */
 		if (!w->events)
-			kill_watch(l, w);
+			kill_watch_timer(l, w, 1);
 		w->timer_fn(l, w->id, w->arg);
 		return 1;
 	case W_CHILD:

@@ -57,6 +57,62 @@ timers(void)
 	loop_free(l);
 }
 
+/* How many descriptors this process has open. */
+static int
+count_fds(void)
+{
+	int n = 0, fd;
+
+	for (fd = 0; fd < 1024; fd++)
+		if (fcntl(fd, F_GETFD) != -1)
+			n++;
+	return n;
+}
+
+/* Timers on spare timerfds: an id is never given twice, a timer removed
+ * while armed never fires on its successor's fd, and the fds are the
+ * same ones (no timerfd made per timer). */
+static void
+timer_spares(void)
+{
+	struct loop *l = loop_new();
+	int stop_at = 1, a, b, c, d, fds0, fds1;
+	double t0;
+
+	CHECK(l != NULL);
+	fired = 0;
+	a = loop_timer(l, 0.001, 0, on_timer, &stop_at);
+	CHECK(loop_run(l) == 0 && fired == 1 && fired_id == a);
+	fds0 = count_fds();
+	/* a's fd again, with a new id; removed armed, due at once */
+	b = loop_timer(l, 0, 0, on_timer, NULL);
+	CHECK(b > a);
+	CHECK(count_fds() == fds0);
+	CHECK(loop_timer_del(l, b) == 0);
+	/* b's fd again: the expiry b had is not c's */
+	fired = 0;
+	t0 = loop_now();
+	c = loop_timer(l, 0.03, 0, on_timer, &stop_at);
+	CHECK(c > b);
+	CHECK(count_fds() == fds0);
+	/* a stale id removes nothing */
+	CHECK(loop_timer_del(l, a) == 0 && loop_timer_del(l, b) == 0);
+	CHECK(loop_run(l) == 0);
+	CHECK(fired == 1 && fired_id == c);
+	CHECK(loop_now() - t0 >= 0.029);
+	/* two at once: the spare and a new fd */
+	d = loop_timer(l, 0.002, 0, on_timer, NULL);
+	stop_at = 2;
+	fired = 0;
+	c = loop_timer(l, 0.004, 0, on_timer, &stop_at);
+	fds1 = count_fds();
+	CHECK(fds1 == fds0 + 1);
+	CHECK(loop_run(l) == 0 && fired == 2 && fired_id == c && d < c);
+	/* the spares are closed with the loop */
+	loop_free(l);
+	CHECK(count_fds() < fds0);
+}
+
 static int fd_calls, other_calls;
 static int other_fd;
 
@@ -299,6 +355,7 @@ void
 test_loop(void)
 {
 	unit_run("loop: timers", timers);
+	unit_run("loop: timers on spare timerfds", timer_spares);
 	unit_run("loop: descriptors", fds);
 	unit_run("loop: signals", signals);
 	unit_run("loop: children", children);
