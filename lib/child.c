@@ -309,8 +309,17 @@ sweep(struct child *c)
 {
 	pid_t *pids = NULL, *skip;
 	size_t n = 0, nskip;
+	siginfo_t si;
 	int rc;
 
+	/* no child at all: no descendant either (the top of any chain of
+	 * them below us is a child of ours), and /proc need not be read */
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == -1 &&
+	    errno == ECHILD) {
+		finish(c);
+		return;
+	}
 	skip = others(c, &nskip);
 	rc = reap_descendants(0, skip, nskip, &pids, &n);
 	free(skip);
