@@ -6,9 +6,16 @@
  * rlimits; niceness; an empty signal mask; then exec, searching the PATH
  * of the new environment as execvp does (a file without #! runs under
  * /bin/sh).  When a step or the exec fails, the child writes the step and
- * its errno to a close-on-exec pipe and exits 127; spawn_start reaps it and
- * fails with that errno.  So once spawn_start returns 0 the command runs.
- * Nothing prints.  Functions return 0, or -1 with errno set.
+ * its errno into the plan (shared memory: vfork) and exits 127;
+ * spawn_start reaps it and fails with that errno.  So once spawn_start
+ * returns 0 the command runs.  Nothing prints.  Functions return 0, or -1
+ * with errno set.
+ *
+ * The dispositions reset are those not SIG_DFL when the first command is
+ * started (inherited ones, trap '' PIPE; a sanitizer's handlers), and
+ * always SPAWN_SIGS_OURS: the ones syskit's code sets.  Code that sets
+ * another signal's disposition after a command has started must add it
+ * to that list.
  */
 #ifndef LIB_SPAWN_H
 #define LIB_SPAWN_H
@@ -16,6 +23,11 @@
 #include <sys/types.h>
 #include <sys/resource.h>
 #include <stddef.h>
+
+/* the signals whose disposition syskit's code sets (signal(SIGPIPE,
+ * SIG_IGN), lock's SIGALRM handler, timeout's SIGTTIN and SIGTTOU, SIGCHLD
+ * back to SIG_DFL): reset in every command whenever they were set */
+#define SPAWN_SIGS_OURS	SIGPIPE, SIGALRM, SIGTTIN, SIGTTOU, SIGCHLD
 
 enum spawn_fd_op {
 	SPAWN_DUP2,	/* the child's src (as the plan has it) is fd */

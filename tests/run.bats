@@ -336,8 +336,9 @@ lines() {
 }
 
 @test "signals: the command's mask and dispositions are reset" {
-	# bash's trap '' ignores PIPE in run, which must not pass it on
-	run bash -c "trap '' PIPE INT; syskit run -- grep -E '^Sig(Ign|Blk)' /proc/self/status"
+	# bash's trap '' ignores PIPE (and others, not syskit's own) in run,
+	# which must not pass them on
+	run bash -c "trap '' PIPE INT XFSZ HUP; syskit run -- grep -E '^Sig(Ign|Blk)' /proc/self/status"
 	assert_success
 	assert_line --regexp '^SigIgn:[[:space:]]+0+$'
 	assert_line --regexp '^SigBlk:[[:space:]]+0+$'
