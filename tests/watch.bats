@@ -647,6 +647,17 @@ SH
 	assert_output "$(printf 'try 1\ntry 2\ntry 3')"
 }
 
+@test "watch -n off a terminal: the command writes to our stdout itself, stderr too, no pipe between" {
+	cd "$BATS_TEST_TMPDIR"
+	syskit watch -n 0.05 --until -- sh -c 'echo out; echo err >&2; readlink /proc/self/fd/1 /proc/self/fd/2' >o 2>e
+	assert_equal "$(cat o)" "$(printf 'out\nerr\n%s\n%s' "$PWD/o" "$PWD/o")"
+	assert_equal "$(cat e)" ""
+	# --chgexit keeps each run's output: through a pipe, then shown
+	syskit watch -n 0.05 --chgexit -- sh -c 'echo x >>c; readlink /proc/self/fd/1; wc -l <c' >o2
+	run sed -n 1p o2
+	assert_output --regexp '^pipe:'
+}
+
 @test "watch -n --errexit stops at the first failure with its status" {
 	cd "$BATS_TEST_TMPDIR"
 	run -4 syskit watch -n 0.05 --errexit -- sh -c 'echo x >>c; echo "run $(wc -l <c)"; [ "$(wc -l <c)" -lt 2 ] || exit 4'

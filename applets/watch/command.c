@@ -10,8 +10,10 @@
  * burst's paths in SYSKIT_CHANGED_FILE (NUL-separated, any number) and,
  * when short, SYSKIT_CHANGED (a line each).
  *
- * Periodic: the command every --interval, its output (stdout and stderr)
- * captured through a pipe and shown in turn, or full screen on a terminal.
+ * Periodic: the command every --interval.  On a terminal its output
+ * (stdout and stderr) is captured through a pipe and shown full screen;
+ * elsewhere it goes straight to our stdout (stderr too), captured only
+ * for --chgexit, which compares a run's output with the one before.
  */
 #include "watch.h"
 
@@ -41,8 +43,13 @@ struct cmdstate {
 	int	 stopping;	/* the exit code once the tree is gone, or -1 */
 	int	 t_debounce, t_cool, t_interval;
 	int	 chfd;		/* SYSKIT_CHANGED_FILE */
+	char	**env;		/* the command's environment (make_env) */
+	char	*env_file, *env_changed;
+	size_t	 envcap, env_changedcap;
 
 	/* periodic */
+	int	 tty;		/* stdout is a terminal: the screen */
+	int	 capture;	/* the output kept: the screen, --chgexit */
 	int	 pfd;		/* the output pipe's read end */
 	char	*out, *prev;
 	size_t	 outlen, outcap, prevlen, prevcap;
@@ -85,29 +92,39 @@ write_changed(struct watch *w)
 	free(buf);
 }
 
-/* environ with SYSKIT_CHANGED and SYSKIT_CHANGED_FILE set (or unset). */
+/*
+ * The command's environment: ours, with SYSKIT_CHANGED_FILE and
+ * SYSKIT_CHANGED set.  Built in buffers kept from run to run (a command
+ * run every interval allocates nothing).
+ */
 static char **
 make_env(struct watch *w)
 {
 	extern char **environ;
 	struct cmdstate *cs = w->cs;
-	char **env, **e, *p;
+	char **e, *p;
 	size_t n = 0, i, len = 0;
 
 	for (e = environ; *e != NULL; e++)
 		n++;
-	env = xcalloc(n + 3, sizeof(*env));
+	xgrow(&cs->env, &cs->envcap, n + 3, sizeof(*cs->env));
 	n = 0;
 	for (e = environ; *e != NULL; e++)
 		if (strncmp(*e, "SYSKIT_CHANGED=", 15) != 0 &&
 		    strncmp(*e, "SYSKIT_CHANGED_FILE=", 20) != 0)
-			env[n++] = *e;
-	if (changed_path != NULL)
-		env[n++] = xasprintf("SYSKIT_CHANGED_FILE=%s", changed_path);
+			cs->env[n++] = *e;
+	if (changed_path != NULL) {
+		if (cs->env_file == NULL)
+			cs->env_file = xasprintf("SYSKIT_CHANGED_FILE=%s",
+			    changed_path);
+		cs->env[n++] = cs->env_file;
+	}
 	for (i = 0; i < cs->burst.n; i++)
 		len += strlen(cs->burst.v[i]) + 1;
 	if (len <= CHANGED_MAX) {
-		p = env[n++] = xmalloc(sizeof("SYSKIT_CHANGED=") + len);
+		xgrow(&cs->env_changed, &cs->env_changedcap,
+		    sizeof("SYSKIT_CHANGED=") + len, 1);
+		p = cs->env[n++] = cs->env_changed;
 		p = stpcpy(p, "SYSKIT_CHANGED=");
 		for (i = 0; i < cs->burst.n; i++) {
 			if (i > 0)
@@ -115,19 +132,8 @@ make_env(struct watch *w)
 			p = stpcpy(p, cs->burst.v[i]);
 		}
 	}
-	return env;
-}
-
-static void
-free_env(struct watch *w, char **env)
-{
-	size_t i;
-
-	for (i = 0; env[i] != NULL; i++)
-		if (strncmp(env[i], "SYSKIT_CHANGED", 14) == 0)
-			free(env[i]);
-	free(env);
-	(void)w;
+	cs->env[n] = NULL;
+	return cs->env;
 }
 
 /* ---- starting ---- */
@@ -159,18 +165,16 @@ spawn_cmd(struct watch *w, const struct spawn_fd *fds, size_t nfds)
 	struct cmdstate *cs = w->cs;
 	struct spawn sp = { .argv = w->o->cmd, .umask = -1, .fds = fds,
 	    .nfds = nfds };
-	char **env;
 	int rc;
 
 	write_changed(w);
-	sp.envp = env = make_env(w);
+	sp.envp = make_env(w);
 	child_init(&cs->ch);
 	cs->ch.kill_after = w->o->grace;
 	cs->ch.fn = on_child;
 	cs->ch.arg = w;
 	fflush(stdout);
 	rc = child_start(&cs->ch, w->loop, &sp);
-	free_env(w, env);
 	if (rc == -1) {
 		start_failed(w, &cs->ch, errno);
 		return -1;
@@ -415,6 +419,9 @@ cmd_free(struct watch *w)
 	changed_path = NULL;
 	free(cs->out);
 	free(cs->prev);
+	free(cs->env);
+	free(cs->env_file);
+	free(cs->env_changed);
 	free(cs);
 	w->cs = NULL;
 }
@@ -480,6 +487,13 @@ periodic_start(struct watch *w)
 	};
 	int p[2], rc;
 
+	if (!cs->capture) {
+		/* straight to our stdout, stderr too, as it comes */
+		fds[1].fd = 2;
+		fds[1].src = STDOUT_FILENO;
+		cs->pfd = -1;
+		return spawn_cmd(w, fds, 2) == -1 ? -1 : 0;
+	}
 	if (pipe2(p, O_CLOEXEC) == -1) {
 		warn("cannot make a pipe");
 		watch_exit(w, EXIT_SELF);
@@ -581,7 +595,7 @@ periodic_done(struct watch *w, int code)
 	if (cs->pfd >= 0)
 		pipe_read(cs);
 	pipe_close(w);
-	if (isatty(STDOUT_FILENO))
+	if (cs->tty)
 		show_screen(w);
 	else if (cs->outlen > 0)
 		fwrite(cs->out, 1, cs->outlen, stdout);
@@ -634,6 +648,8 @@ periodic_run(struct watch *w)
 	if (watch_loop(w) == -1)
 		return EXIT_NO;
 	cs_new(w);
+	w->cs->tty = isatty(STDOUT_FILENO);
+	w->cs->capture = w->cs->tty || w->o->chgexit;
 	if (periodic_start(w) == 0 && loop_run(w->loop) == -1) {
 		warn("event loop");
 		rc = EXIT_NO;
