@@ -860,6 +860,47 @@ NODUMP=$(dirname "$SYSKIT_BIN")/nodump
 	procps_same aux
 }
 
+# `-e -o pid,rss,comm` (pid, the name, rss and the effective user alone,
+# every process, streamed) reads the name from /proc/PID/comm, not stat:
+# the same text (the kernel's proc_task_name for both), for less.
+@test "psperf: pid,rss,comm reads comm and statm, not stat; the names as procps's" {
+	need_procps
+	command -v strace >/dev/null || skip "no strace (tests/deps/psperf.debian)"
+	local tr=$BATS_TEST_TMPDIR/trace n m
+	# a name with a newline, a parenthesis and blanks (15 bytes at most)
+	spawn $PY -c 'import ctypes, sys, time
+ctypes.CDLL(None).prctl(15, b"a) (b\nc d", 0, 0, 0)
+print("up"); sys.stdout.flush(); time.sleep(30)'
+	run cat "/proc/$PID/comm"
+	assert_output $'a) (b\nc d'
+	run ps -o pid=,rss=,comm= -p "$PID"
+	assert_output --regexp "^ *$PID +[1-9][0-9]* a\) \(b\\\\nc d\$"
+	run ps -e -o pid=,comm=
+	assert_line --regexp "^ *$PID a\) \(b\\\\nc d\$"
+	assert_line --regexp '^ *2 kthreadd$'
+	procps_same -e -o pid,rss,comm
+	procps_same -e -o pid,comm
+	procps_same -e -o pid,user,comm
+	procps_same -e -o comm,rss,pid
+	# what it opened: comm and statm for every process, stat for none
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+	strace -f -e trace=openat,open -o "$tr" "$SYSKIT_BIN" ps -e -o pid,rss,comm >/dev/null
+	run grep -cE '"(/proc/)?[0-9]+/stat"' "$tr"
+	assert_output 0
+	n=$(grep -cE '"(/proc/)?[0-9]+/comm"' "$tr")
+	[ "$n" -gt 10 ]
+	# statm after comm, for each process still there
+	m=$(grep -cE '"(/proc/)?[0-9]+/statm"' "$tr")
+	[ "$m" -le "$n" ]
+	[ "$m" -gt $((n / 2)) ]
+	run grep -c "\"$PID/comm\"" "$tr"
+	assert_output 1
+	# a key that needs stat brings it back
+	strace -f -e trace=openat,open -o "$tr" "$SYSKIT_BIN" ps -e -o pid,rss,comm,stat >/dev/null
+	run grep -c "\"$PID/stat\"" "$tr"
+	assert_output 1
+}
+
 # `-e -o pid,user,args` (pid, args and the effective user alone, every
 # process, streamed) reads stat only where the command line is empty, for
 # the [comm] that args shows then: kernel threads and zombies.

@@ -347,6 +347,7 @@ struct ctx {
 	struct arena	 arena;
 	int		 owner_euid;		/* the euid from /proc/PID's owner */
 	int		 stat_lazy;		/* stat only for args' [comm] */
+	int		 stat_comm;		/* comm, not stat: the name alone */
 };
 
 /* collected rows, for --sort and --forest */

@@ -688,6 +688,33 @@ read_owner(struct ctx *c, struct row *r)
 }
 
 /*
+ * The name from /proc/PID/comm, for c->stat_comm (scan.c, comm_spare):
+ * r->st is then zero but for the pid and the name, its other fields
+ * marked as not read (no key shown reads them).  0, or -1 when the
+ * process is gone.
+ */
+static int
+read_comm(struct ctx *c, struct row *r)
+{
+	long n;
+
+	if ((n = rd(c, r, "comm", B_STAT)) < 0) {
+		rd_failed(c, r, "comm");
+		return -1;
+	}
+	memset(&r->st, 0, sizeof(r->st));
+	r->st.pid = r->pid;
+	r->st.bad = ~(SF(1) | SF(2));
+	if (n > 0 && c->b[B_STAT].p[n - 1] == '\n')
+		n--;
+	if ((size_t)n >= sizeof(r->st.comm))
+		n = (long)sizeof(r->st.comm) - 1;
+	memcpy(r->st.comm, c->b[B_STAT].p, (size_t)n);
+	r->st.comm[n] = '\0';
+	return 0;
+}
+
+/*
  * Read stat: 0, or -1 when the process is gone or its stat is not a stat
  * line (said: the row cannot be shown without one).  A field that does
  * not parse is marked in r->st.bad (said), and its keys show "-".  With
@@ -705,6 +732,8 @@ read_stat(struct ctx *c, struct row *r)
 			read_error(c, r, "", errno);
 		return -1;
 	}
+	if (c->stat_comm)
+		return read_comm(c, r);
 	if (c->stat_lazy) {
 		/* the keys need stat only for the [comm] of an empty
 		 * command line (scan.c, plan_reads) */

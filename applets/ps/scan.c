@@ -516,33 +516,65 @@ is_euid(const struct kval *kv)
 	    (euser != NULL && kv == euser->v);
 }
 
+/* Every process (-e, no selection by what stat says), one row each,
+ * streamed as read: the rows that can go without stat. */
+static int
+streamed_all(const struct opts *o)
+{
+	return o->all && o->sel == NULL && !o->negate && !o->running &&
+	    !o->have_match && o->tf == 0 && !o->forest && o->sort.n == 0 &&
+	    o->sample <= 0 && !o->json && !o->bsd_c;
+}
+
+/* Is every column one of names, or the effective uid read from the
+ * owner? */
+static int
+keys_among(const struct ctx *c, const char *const *names, size_t n)
+{
+	const struct key *k;
+	const struct kval *kv;
+	size_t j;
+	int i, ok;
+
+	for (i = 0; i < c->fmt.n; i++) {
+		kv = c->fmt.c[i].k->v;
+		ok = c->owner_euid && is_euid(kv);
+		for (j = 0; j < n && !ok; j++)
+			ok = (k = key_find(names[j], strlen(names[j]))) !=
+			    NULL && kv == k->v;
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
 /*
  * Can the keys do without stat but for an empty command line?  pid (the
  * directory's name), args (the command line; [comm] from stat when that
- * is empty) and the effective uid (the owner), every process (-e, no
- * selection by what stat says), streamed as read.
+ * is empty) and the effective uid (the owner).
  */
 static int
 stat_spare(const struct ctx *c)
 {
-	const struct opts *o = c->o;
-	const struct key *pid = key_find("pid", 3), *args =
-	    key_find("args", 4);
-	const struct kval *kv;
-	int i;
+	static const char *const names[] = { "pid", "args" };
 
-	if (!o->all || o->sel != NULL || o->negate || o->running ||
-	    o->have_match || o->tf != 0 || o->forest || o->sort.n != 0 ||
-	    o->sample > 0 || o->json || o->bsd_c || pid == NULL ||
-	    args == NULL)
-		return 0;
-	for (i = 0; i < c->fmt.n; i++) {
-		kv = c->fmt.c[i].k->v;
-		if (kv != pid->v && kv != args->v &&
-		    !(c->owner_euid && is_euid(kv)))
-			return 0;
-	}
-	return 1;
+	return streamed_all(c->o) && keys_among(c, names, nitems(names));
+}
+
+/*
+ * Can /proc/PID/comm stand for stat?  When the columns are pid, the name
+ * (comm and its aliases, not -f's command line), rss (statm) and the
+ * effective uid (the owner): comm is the name stat shows (both are the
+ * kernel's proc_task_name), for about two thirds of stat's cost, which
+ * formats some forty fields and takes the task's locks for them.
+ */
+static int
+comm_spare(const struct ctx *c)
+{
+	static const char *const names[] = { "pid", "comm", "rss" };
+
+	return streamed_all(c->o) && !c->o->unix_f &&
+	    keys_among(c, names, nitems(names));
 }
 
 /*
@@ -592,6 +624,8 @@ plan_reads(struct ctx *c)
 	}
 	if (stat_spare(c))
 		c->stat_lazy = 1;
+	else if (comm_spare(c))
+		c->stat_comm = 1;
 }
 
 void
