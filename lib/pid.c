@@ -467,7 +467,10 @@ proc_pid_status_parse(const char *buf, size_t len, struct pid_status *st)
 
 	memset(st, 0, sizeof(*st));
 	while (next_line(&p, end, &ls, &le)) {
-		if ((colon = memchr(ls, ':', (size_t)(le - ls))) == NULL)
+		/* the key is short: a loop, not a call of memchr a line */
+		for (colon = ls; colon < le && *colon != ':'; colon++)
+			;
+		if (colon == le)
 			continue;
 		v = colon + 1;
 #define KEY(k)	tok_eq(ls, colon, k)
