@@ -70,7 +70,7 @@ fuzz: $(FUZZ_TARGETS:%=build/fuzz/%)
 	@for t in $(FUZZ_TARGETS); do \
 	    mkdir -p build/fuzz/corpus-$$t; \
 	    echo "fuzz $$t: $(FUZZ_SECONDS)s"; \
-	    build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
 		build/fuzz/corpus-$$t fuzz/corpus/$$t 2>build/fuzz/$$t.log || \
 		{ tail -n 30 build/fuzz/$$t.log; exit 1; }; \
 	    grep -E 'stat::number_of_executed_units' build/fuzz/$$t.log; \

@@ -4,8 +4,9 @@
  * input is "pattern\npath": the pattern goes through globlist_add as a
  * .gitignore line would and is matched against the path; promises
  * checked: no crash, no runaway time (wildmatch's aborts bound the
- * backtracking), and a pattern without any special character matches
- * itself.
+ * backtracking, and a budget of steps the "**" cases; make fuzz gives a
+ * unit 10 s; corpus/glob/starstar-unclosed-class took 27 s before), and
+ * a pattern without any special character matches itself.
  * linked with applets/watch/filter.c applets/common.c
  */
 #include <stdint.h>

@@ -13,6 +13,11 @@
 
 enum { M_MATCH, M_NOMATCH, M_ABORT_ALL, M_ABORT_TO_STARSTAR };
 
+/* At most this many steps of dowild for one path: a pattern of many "**"
+ * could otherwise try the path's components in exponentially many ways.
+ * Past it the pattern does not match. */
+#define WILD_STEPS	(1L << 20)
+
 /* [...] at *pp (past the '['): whether c is in the class; *pp past the
  * ']'.  -1 when the class is not closed. */
 static int
@@ -53,11 +58,13 @@ match_class(const char **pp, unsigned char c)
 }
 
 static int
-dowild(const char *pat0, const char *p, const char *t)
+dowild(const char *pat0, const char *p, const char *t, long *steps)
 {
 	const char *prev;
 	int slash, r;
 
+	if (++*steps > WILD_STEPS)
+		return M_ABORT_ALL;
 	for (; *p != '\0'; p++, t++) {
 		if (*t == '\0' && *p != '*')
 			return M_ABORT_ALL;
@@ -89,9 +96,14 @@ dowild(const char *pat0, const char *p, const char *t)
 				/* "**" is special as a whole component only */
 				if ((prev == pat0 || prev[-1] == '/') &&
 				    (p[1] == '\0' || p[1] == '/')) {
-					if (p[1] == '/' &&
-					    dowild(pat0, p + 2, t) == M_MATCH)
-						return M_MATCH;
+					/* no directory for it: the rest here;
+					 * an abort there is one for every later
+					 * place too (the rest cannot match any
+					 * suffix of t), so it ends the match */
+					if (p[1] == '/' && ((r = dowild(pat0,
+					    p + 2, t, steps)) == M_MATCH ||
+					    r == M_ABORT_ALL))
+						return r;
 					slash = 1;
 				}
 			}
@@ -102,7 +114,7 @@ dowild(const char *pat0, const char *p, const char *t)
 				return M_MATCH;
 			}
 			for (; *t != '\0'; t++) {
-				r = dowild(pat0, p, t);
+				r = dowild(pat0, p, t, steps);
 				if (r != M_NOMATCH) {
 					if (!slash || r != M_ABORT_TO_STARSTAR)
 						return r;
@@ -122,7 +134,9 @@ dowild(const char *pat0, const char *p, const char *t)
 int
 glob_match(const char *pat, const char *path)
 {
-	return dowild(pat, pat, path) == M_MATCH;
+	long steps = 0;
+
+	return dowild(pat, pat, path, &steps) == M_MATCH;
 }
 
 int
