@@ -357,30 +357,28 @@ loop_timer(struct loop *l, double secs, double interval,
 		its.it_value.tv_nsec = 1;	/* 0 would disarm it */
 	if (interval > 0)
 		to_timespec(interval, &its.it_interval);
+	w = NULL;
 	if (timerfd_settime(fd, 0, &its, NULL) == -1 ||
-	    (w = watch_new(l, W_TIMER, fd)) == NULL) {
-		e = errno;
-		if (spare)
-			epoll_ctl(l->ep, EPOLL_CTL_DEL, fd, NULL);
-		close(fd);
-		errno = e;
-		return -1;
-	}
+	    (w = watch_new(l, W_TIMER, fd)) == NULL)
+		goto fail;
 	w->timer_fn = fn;
 	w->arg = arg;
 	w->events = interval > 0;	/* periodic */
 	if (ep_ctl(l, spare ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, w, EPOLLIN) ==
-	    -1) {
-		e = errno;
-		if (spare)
-			epoll_ctl(l->ep, EPOLL_CTL_DEL, fd, NULL);
-		close(fd);
+	    -1)
+		goto fail;
+	return w->id;
+fail:
+	e = errno;
+	if (spare)
+		epoll_ctl(l->ep, EPOLL_CTL_DEL, fd, NULL);
+	close(fd);
+	if (w != NULL) {
 		w->fd = -1;
 		w->dead = 1;
-		errno = e;
-		return -1;
 	}
-	return w->id;
+	errno = e;
+	return -1;
 }
 
 int

@@ -41,6 +41,8 @@ struct spawn_msg {
 	int	err;
 };
 
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
 struct plan {
 	const struct spawn *sp;
 	const sigset_t	*reset;		/* dispositions to reset */
@@ -406,7 +408,7 @@ reset_set(void)
 		    sigaction(sig, NULL, &sa) == 0 &&
 		    sa.sa_handler != SIG_DFL)
 			sigaddset(&set, sig);
-	for (i = 0; i < sizeof(ours) / sizeof(ours[0]); i++)
+	for (i = 0; i < NELEM(ours); i++)
 		sigaddset(&set, ours[i]);
 	known = 1;
 	return &set;
@@ -425,14 +427,14 @@ prepare(struct plan *p, const struct spawn *sp)
 	p->msg.step = -1;
 	for (argc = 0; sp->argv[argc] != NULL; argc++)
 		;
-	if (argc + 2 <= sizeof(p->shargv_short) / sizeof(p->shargv_short[0]))
+	if (argc + 2 <= NELEM(p->shargv_short))
 		p->shargv = p->shargv_short;
 	else if ((p->shargv = calloc(argc + 2, sizeof(char *))) == NULL)
 		return -1;
 	p->shargv[0] = "/bin/sh";
 	for (i = 1; i < argc; i++)
 		p->shargv[i + 1] = sp->argv[i];
-	if (sp->nfds + sp->nkeep + 1 <= sizeof(p->keep_short) / sizeof(p->keep_short[0]))
+	if (sp->nfds + sp->nkeep + 1 <= NELEM(p->keep_short))
 		p->keep = p->keep_short;
 	else if ((p->keep = malloc((sp->nfds + sp->nkeep + 1) *
 	    sizeof(int))) == NULL)
