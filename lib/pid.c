@@ -461,6 +461,14 @@ status_hex(const char *v, const char *le, uint64_t *out)
 int
 proc_pid_status_parse(const char *buf, size_t len, struct pid_status *st)
 {
+	return proc_pid_status_want(buf, len, st, ~0U);
+}
+
+/* ... or only until the lines of want (PST_*) are all found */
+int
+proc_pid_status_want(const char *buf, size_t len, struct pid_status *st,
+    unsigned want)
+{
 	const char *p = buf, *end = buf + len, *ls, *le, *colon, *v;
 	uint64_t u;
 	int bad = 0;
@@ -494,13 +502,16 @@ proc_pid_status_parse(const char *buf, size_t len, struct pid_status *st)
 				bad |= status_hex(v, le, &st->sig_pnd);
 			else if (KEY("ShdPnd"))
 				bad |= status_hex(v, le, &st->shd_pnd);
-			else if (KEY("SigBlk")) {
+			else if (KEY("SigBlk"))
 				bad |= status_hex(v, le, &st->sig_blk);
-				st->has |= PST_SIG;
-			} else if (KEY("SigIgn"))
+			else if (KEY("SigIgn"))
 				bad |= status_hex(v, le, &st->sig_ign);
-			else if (KEY("SigCgt"))
+			else if (KEY("SigCgt")) {
+				/* a group's bit at its last line: want
+				 * stops there */
 				bad |= status_hex(v, le, &st->sig_cgt);
+				st->has |= PST_SIG;
+			}
 			break;
 		case 'T':
 			if (KEY("Tgid"))
@@ -552,13 +563,14 @@ proc_pid_status_parse(const char *buf, size_t len, struct pid_status *st)
 			} else if (KEY("VmSwap")) {
 				bad |= status_kb(v, le, &st->vm_swap);
 				st->has |= PST_VMSWAP;
-			} else if (KEY("VmData")) {
+			} else if (KEY("VmData"))
 				bad |= status_kb(v, le, &st->vm_data);
-				st->has |= PST_VMDATA;
-			} else if (KEY("VmStk"))
+			else if (KEY("VmStk"))
 				bad |= status_kb(v, le, &st->vm_stk);
-			else if (KEY("VmExe"))
+			else if (KEY("VmExe")) {
 				bad |= status_kb(v, le, &st->vm_exe);
+				st->has |= PST_VMDATA;
+			}
 			break;
 		case 'R':
 			if (KEY("RssAnon"))
@@ -575,18 +587,18 @@ proc_pid_status_parse(const char *buf, size_t len, struct pid_status *st)
 			if (KEY("voluntary_ctxt_switches")) {
 				bad |= status_num(v, le, &u);
 				st->vol_ctxt = u;
-				st->has |= PST_CTXT;
 			}
 			break;
 		case 'n':
 			if (KEY("nonvoluntary_ctxt_switches")) {
 				bad |= status_num(v, le, &u);
 				st->nonvol_ctxt = u;
+				st->has |= PST_CTXT;
 			}
 			break;
 		}
 #undef KEY
-		if (bad)
+		if (bad || (st->has & want) == want)
 			break;
 	}
 	if (bad || !(st->has & PST_NAME)) {

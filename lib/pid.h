@@ -88,10 +88,16 @@ struct pid_status {
 #define PST_CTXT	0x0200
 #define PST_PPID	0x0400
 #define PST_VMSIZE	0x0800
-#define PST_SIG		0x1000	/* SigBlk, SigIgn, SigCgt */
+#define PST_SIG		0x1000	/* SigBlk, SigIgn, SigCgt (a group's
+				 * bit is set at its last line) */
 #define PST_GROUPS	0x2000
 #define PST_VMDATA	0x4000	/* VmData, VmStk, VmExe */
 int	proc_pid_status_parse(const char *buf, size_t len, struct pid_status *st);
+/* The same, stopping once every line of want (PST_*) is found: the fields
+ * of later lines are left 0.  A line that is not there (a kernel thread's
+ * Vm lines) makes it read on to the end. */
+int	proc_pid_status_want(const char *buf, size_t len, struct pid_status *st,
+	    unsigned want);
 
 /* /proc/PID/io (bytes and counts); has is set when every line was found. */
 struct pid_io {

@@ -72,30 +72,72 @@ fmt_i64(char *p, int64_t v)
 	return fmt_u64(p, (uint64_t)v);
 }
 
-/* [DD-]hh:mm:ss */
+/* two digits of v (below 100) */
+static char *
+put2(char *p, unsigned v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+	return p + 2;
+}
+
+/* [DD-]hh:mm:ss, or [[DD-]hh:]mm:ss when short */
+static int
+fmt_hms(char *p, uint64_t t, int short_ok)
+{
+	unsigned ss = t % 60, mm = t / 60 % 60, hh = t / 3600 % 24;
+	uint64_t dd = t / 86400;
+	char *q = p;
+
+	if (dd > 0) {
+		q += fmt_u64(q, dd);
+		*q++ = '-';
+	}
+	if (dd > 0 || hh > 0 || !short_ok) {
+		q = put2(q, hh);
+		*q++ = ':';
+	}
+	q = put2(q, mm);
+	*q++ = ':';
+	q = put2(q, ss);
+	*q = '\0';
+	return (int)(q - p);
+}
+
 static int
 fmt_time(char *p, uint64_t t)
 {
-	unsigned ss = t % 60, mm = t / 60 % 60, hh = t / 3600 % 24;
-	uint64_t dd = t / 86400;
-
-	if (dd > 0)
-		return sprintf(p, "%" PRIu64 "-%02u:%02u:%02u", dd, hh, mm, ss);
-	return sprintf(p, "%02u:%02u:%02u", hh, mm, ss);
+	return fmt_hms(p, t, 0);
 }
 
-/* [[DD-]hh:]mm:ss */
 static int
 fmt_etime(char *p, uint64_t t)
 {
-	unsigned ss = t % 60, mm = t / 60 % 60, hh = t / 3600 % 24;
-	uint64_t dd = t / 86400;
+	return fmt_hms(p, t, 1);
+}
 
-	if (dd > 0)
-		return sprintf(p, "%" PRIu64 "-%02u:%02u:%02u", dd, hh, mm, ss);
-	if (hh > 0)
-		return sprintf(p, "%02u:%02u:%02u", hh, mm, ss);
-	return sprintf(p, "%02u:%02u", mm, ss);
+/* v right-aligned in at least w places */
+static int
+fmt_u64_w(char *p, uint64_t v, int w)
+{
+	char tmp[24];
+	int n = fmt_u64(tmp, v), pad = w > n ? w - n : 0;
+
+	memset(p, ' ', (size_t)pad);
+	memcpy(p + pad, tmp, (size_t)n + 1);
+	return pad + n;
+}
+
+/* u tenths as "I.F", the integer part at least w wide */
+static int
+fmt_tenths(char *p, uint64_t u, int w)
+{
+	int n = fmt_u64_w(p, u / 10, w);
+
+	p[n] = '.';
+	p[n + 1] = (char)('0' + u % 10);
+	p[n + 2] = '\0';
+	return n + 2;
 }
 
 static const char *
@@ -334,7 +376,7 @@ cell_pcpu(struct ctx *c, const struct row *r, const struct kval *kv,
 
 	if (u > 999)
 		return fmt_u64(p, u / 10);
-	return sprintf(p, "%u.%u", (unsigned)(u / 10), (unsigned)(u % 10));
+	return fmt_tenths(p, u, 0);
 }
 
 int
@@ -350,7 +392,7 @@ cell_pmem(struct ctx *c, const struct row *r, const struct kval *kv,
 		    1000 / memtotal(c);
 	if (u > 999)
 		u = 999;
-	return sprintf(p, "%2u.%u", (unsigned)(u / 10), (unsigned)(u % 10));
+	return fmt_tenths(p, u, 2);
 }
 
 int
@@ -374,8 +416,12 @@ cell_bsdtime(struct ctx *c, const struct row *r, const struct kval *kv,
     char *p, char **outp, int maxc)
 {
 	uint64_t u = ticks(c, r) / (uint64_t)c->hz;
+	int n = fmt_u64_w(p, u / 60, 3);
 
-	return sprintf(p, "%3" PRIu64 ":%02u", u / 60, (unsigned)(u % 60));
+	p[n] = ':';
+	put2(p + n + 1, (unsigned)(u % 60));
+	p[n + 3] = '\0';
+	return n + 3;
 }
 
 int
@@ -407,8 +453,13 @@ cell_start(struct ctx *c, const struct row *r, const struct kval *kv,
 	if (tb[11] == ' ')
 		tb[11] = '0';
 	if (t + 86400 > c->now)
-		return sprintf(p, "%8.8s", tb + 11);
-	return sprintf(p, "  %6.6s", tb + 4);
+		memcpy(p, tb + 11, 8);
+	else {
+		memcpy(p, "  ", 2);
+		memcpy(p + 2, tb + 4, 6);
+	}
+	p[8] = '\0';
+	return 8;
 }
 
 int
@@ -417,14 +468,28 @@ cell_stime(struct ctx *c, const struct row *r, const struct kval *kv,
 {
 	time_t t = start_epoch(c, r);
 	struct tm tm;
+	size_t n;
 
+	/* processes start in bursts (a boot, a build): the second's text
+	 * is kept, and localtime_r and strftime run once a second */
+	if (c->stime_len > 0 && t == c->stime_t) {
+		memcpy(p, c->stime_txt, c->stime_len + 1);
+		return (int)c->stime_len;
+	}
 	if (localtime_r(&t, &tm) == NULL)
 		return -1;
 	if (tm.tm_year != c->nowtm.tm_year)
-		return (int)strftime(p, 64, "%Y", &tm);
-	if (tm.tm_yday != c->nowtm.tm_yday)
-		return (int)strftime(p, 64, "%b%d", &tm);
-	return (int)strftime(p, 64, "%H:%M", &tm);
+		n = strftime(p, 64, "%Y", &tm);
+	else if (tm.tm_yday != c->nowtm.tm_yday)
+		n = strftime(p, 64, "%b%d", &tm);
+	else
+		n = strftime(p, 64, "%H:%M", &tm);
+	if (n > 0 && n < sizeof(c->stime_txt)) {
+		memcpy(c->stime_txt, p, n + 1);
+		c->stime_len = n;
+		c->stime_t = t;
+	}
+	return (int)n;
 }
 
 int

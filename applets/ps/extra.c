@@ -63,7 +63,7 @@ extra_free(struct ctx *c)
 /* "/autogroup-ID nice N"; anything else (an empty file: a kernel thread)
  * reads as procps's -1 and 0 */
 int
-parse_autogroup(const char *s, size_t n, void *out)
+parse_autogroup(const struct ctx *c, const char *s, size_t n, void *out)
 {
 	struct row *r = out;
 	char buf[64];

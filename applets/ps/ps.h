@@ -348,6 +348,10 @@ struct ctx {
 	int		 owner_euid;		/* the euid from /proc/PID's owner */
 	int		 stat_lazy;		/* stat only for args' [comm] */
 	int		 stat_comm;		/* comm, not stat: the name alone */
+	unsigned	 pst_want;		/* status's lines to parse (PST_*) */
+	time_t		 stime_t;		/* cell_stime's last second, */
+	char		 stime_txt[16];		/* its text */
+	size_t		 stime_len;
 };
 
 /* collected rows, for --sort and --forest */
@@ -410,7 +414,8 @@ kcell_fn cell_int, cell_kib, cell_user, cell_tty, cell_stat, cell_state,
 
 /* extra.c: keys beyond the files read.c reads */
 struct extra;
-int	 parse_autogroup(const char *s, size_t n, void *out);
+int	 parse_autogroup(const struct ctx *c, const char *s, size_t n,
+	    void *out);
 void	 extra_free(struct ctx *c);
 kcell_fn cell_agid, cell_agnice, cell_cuc, cell_cuu, cell_lxc, cell_sd,
 	 cell_test;

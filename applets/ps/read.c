@@ -420,13 +420,13 @@ rd_raw(struct ctx *c, struct row *r, unsigned f, const char *name, int b,
  */
 static int
 rd_parse(struct ctx *c, struct row *r, const char *name, int b,
-    int (*parse)(const char *, size_t, void *), void *out)
+    int (*parse)(const struct ctx *, const char *, size_t, void *), void *out)
 {
 	long n;
 
 	if ((n = rd(c, r, name, b)) < 0)
 		return rd_failed(c, r, name);
-	if (parse(c->b[b].p, (size_t)n, out) == 0)
+	if (parse(c, c->b[b].p, (size_t)n, out) == 0)
 		return 1;
 	if (n == 0) {
 		errno = ENOENT;
@@ -438,19 +438,19 @@ rd_parse(struct ctx *c, struct row *r, const char *name, int b,
 
 /* the parsers, as rd_parse calls them */
 static int
-parse_status(const char *s, size_t n, void *out)
+parse_status(const struct ctx *c, const char *s, size_t n, void *out)
 {
-	return proc_pid_status_parse(s, n, out);
+	return proc_pid_status_want(s, n, out, c->pst_want);
 }
 
 static int
-parse_statm(const char *s, size_t n, void *out)
+parse_statm(const struct ctx *c, const char *s, size_t n, void *out)
 {
 	return proc_pid_statm_parse(s, n, out);
 }
 
 static int
-parse_io(const char *s, size_t n, void *out)
+parse_io(const struct ctx *c, const char *s, size_t n, void *out)
 {
 	return proc_pid_io_parse(s, n, out);
 }
@@ -475,7 +475,7 @@ parse_range(const char *s, int64_t lo, int64_t hi, int64_t *out)
 
 /* oom_score, oom_score_adj: one int */
 static int
-parse_int(const char *s, size_t n, void *out)
+parse_int(const struct ctx *c, const char *s, size_t n, void *out)
 {
 	int64_t v;
 
@@ -487,7 +487,7 @@ parse_int(const char *s, size_t n, void *out)
 
 /* loginuid: an unsigned 32-bit number */
 static int
-parse_loginuid(const char *s, size_t n, void *out)
+parse_loginuid(const struct ctx *c, const char *s, size_t n, void *out)
 {
 	return parse_range(s, 0, UINT32_MAX, out);
 }

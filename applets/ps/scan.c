@@ -549,6 +549,32 @@ keys_among(const struct ctx *c, const char *const *names, size_t n)
 }
 
 /*
+ * How far status is parsed: the ids (the user, a selection by user or
+ * group), VmLck (stat's L flag) and VmRSS (rss when status is read) are
+ * in its first 23 of about 60 lines.  Any other key that needs status,
+ * and --json, parses it all.
+ */
+static void
+status_lines(struct ctx *c)
+{
+	const struct opts *o = c->o;
+	const struct kval *kv;
+	unsigned w = PST_NAME | PST_UID | PST_GID | PST_VMRSS;
+	int i;
+
+	for (i = 0; i < c->fmt.n + o->sort.n && !o->json; i++) {
+		kv = i < c->fmt.n ? c->fmt.c[i].k->v :
+		    o->sort.k[i - c->fmt.n].k->v;
+		if (!(kv->need & F_STATUS) || is_euid(kv))
+			continue;
+		if (kv->cell != cell_stat)
+			break;
+		w |= PST_VMLCK;
+	}
+	c->pst_want = o->json || i < c->fmt.n + o->sort.n ? ~0U : w;
+}
+
+/*
  * Can the keys do without stat but for an empty command line?  pid (the
  * directory's name), args (the command line; [comm] from stat when that
  * is empty) and the effective uid (the owner).
@@ -605,6 +631,7 @@ plan_reads(struct ctx *c)
 
 	if (o->tf == 0)
 		c->use_dirfd = 0;
+	status_lines(c);
 	if (fstatfs(c->procfd, &sf) != 0 || sf.f_type != PROC_SUPER_MAGIC)
 		return;
 	/* psutil's fields (--json without a format) need status for many */

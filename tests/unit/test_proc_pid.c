@@ -403,6 +403,37 @@ status_signals_groups(void)
 	CHECK(ps.bad == 0);
 }
 
+/* proc_pid_status_want: up to the lines asked for, and no further */
+static void
+status_want(void)
+{
+	const char *s = "Name:\tx\nUid:\t1 2 3 4\nGid:\t5 6 7 8\n"
+	    "VmLck:\t 8 kB\nVmRSS:\t 12 kB\nVmSwap:\t 4 kB\n"
+	    "SigBlk:\t0000000000000002\nSigIgn:\t0000000000000004\n"
+	    "SigCgt:\tzz\nvoluntary_ctxt_switches:\t5\n";
+	const char *kthread = "Name:\tk\nUid:\t0 0 0 0\nGid:\t0 0 0 0\n"
+	    "Threads:\t1\n";
+	unsigned w = PST_NAME | PST_UID | PST_GID | PST_VMLCK | PST_VMRSS;
+	struct pid_status st;
+
+	/* the bad SigCgt is after the lines wanted: never read */
+	CHECK(proc_pid_status_want(s, strlen(s), &st, w) == 0);
+	CHECK(st.has == w);
+	CHECK(st.uid[1] == 2 && st.gid[3] == 8);
+	CHECK_U64(st.vm_lck, 8192);
+	CHECK_U64(st.vm_rss, 12288);
+	CHECK_U64(st.vm_swap, 0);
+	CHECK_U64(st.sig_blk, 0);
+	/* the whole of it, bad line and all */
+	CHECK(proc_pid_status_parse(s, strlen(s), &st) == -1);
+	/* a group's bit comes with its last line: SigIgn is read */
+	CHECK(proc_pid_status_want(s, strlen(s), &st, PST_SIG) == -1);
+	/* lines that are not there: read to the end */
+	CHECK(proc_pid_status_want(kthread, strlen(kthread), &st, w) == 0);
+	CHECK(st.has == (PST_NAME | PST_UID | PST_GID | PST_THREADS));
+	CHECK(st.threads == 1);
+}
+
 UNIT_SUITE(test_proc_pid);
 
 void
@@ -417,6 +448,7 @@ test_proc_pid(void)
 	unit_run("proc_pid: status, escapes and errors", status_inline);
 	unit_run("proc_pid: status, signals, groups, segments",
 	    status_signals_groups);
+	unit_run("proc_pid: status, only the lines wanted", status_want);
 	unit_run("proc_pid: statm, io, smaps", statm_io_smaps);
 	unit_run("proc_pid: container ids", container_ids);
 	unit_run("proc_pid: proc_read_at", read_at);
