@@ -18,6 +18,10 @@
 #include "fs.h"
 #include "mem.h"
 
+#ifndef SYS_close_range
+#define SYS_close_range	436
+#endif
+
 struct dent64 {
 	uint64_t	ino;
 	int64_t		off;
@@ -923,4 +927,41 @@ fs_rm_contents(int dfd,
     void (*report)(const char *, int, void *), void *arg)
 {
 	return rm_start(dfd, NULL, report, arg);
+}
+
+void
+fs_batch_close(struct fs_batch *b)
+{
+	int i, j, lo, t, e = errno;
+
+	/* in order (they come nearly so: the lowest free numbers), then
+	 * each run of consecutive numbers with one close_range */
+	for (i = 1; i < b->n; i++)
+		for (j = i, t = b->fd[i]; j > 0 && b->fd[j - 1] > t; j--) {
+			b->fd[j] = b->fd[j - 1];
+			b->fd[j - 1] = t;
+		}
+	for (i = 0; i < b->n; i = j) {
+		lo = b->fd[i];
+		for (j = i + 1; j < b->n && b->fd[j] == b->fd[j - 1] + 1; j++)
+			;
+		if (j - i == 1 || syscall(SYS_close_range, (unsigned)lo,
+		    (unsigned)b->fd[j - 1], 0) == -1)
+			for (t = i; t < j; t++)
+				close(b->fd[t]);
+	}
+	b->n = 0;
+	errno = e;
+}
+
+void
+fs_batch_add(struct fs_batch *b, int fd)
+{
+	if (b == NULL || b->max <= 0) {
+		close(fd);
+		return;
+	}
+	if (b->n >= b->max || b->n == FS_BATCH)
+		fs_batch_close(b);
+	b->fd[b->n++] = fd;
 }

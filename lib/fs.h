@@ -107,4 +107,21 @@ int	fs_rm(int dfd, const char *name,
 int	fs_rm_contents(int dfd,
 	    void (*report)(const char *path, int err, void *arg), void *arg);
 
+/*
+ * Descriptors to close later, together: a reader of many small files (ps
+ * over /proc) closes them a batch at a time, one close_range for each run
+ * of consecutive numbers (one run when nothing else opens a file in
+ * between).  A close of a /proc file costs more alone than in a batch.
+ * The batch holds up to max descriptors (at most FS_BATCH; 0, as a zeroed
+ * one has: none, each closed at once, as also when b is NULL); a full
+ * batch is closed before fd joins it.
+ */
+#define FS_BATCH	64
+struct fs_batch {
+	int	fd[FS_BATCH];
+	int	n, max;
+};
+void	fs_batch_add(struct fs_batch *b, int fd);
+void	fs_batch_close(struct fs_batch *b);
+
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fs.h"
 #include "pid.h"
 #include "proc_int.h"
 
@@ -50,6 +51,13 @@ grow_buf(char **bufp, size_t *capp, size_t need)
 long
 proc_read_at(int dirfd, const char *rel, char **bufp, size_t *capp)
 {
+	return proc_read_batch(dirfd, rel, bufp, capp, NULL);
+}
+
+long
+proc_read_batch(int dirfd, const char *rel, char **bufp, size_t *capp,
+    struct fs_batch *b)
+{
 	size_t len = 0;
 	ssize_t r;
 	int fd, saved;
@@ -58,9 +66,13 @@ proc_read_at(int dirfd, const char *rel, char **bufp, size_t *capp)
 		return -1;
 	/* O_NONBLOCK: a FIFO where a file should be (a copied tree) reads
 	 * as empty instead of blocking; the files of /proc ignore it */
-	if ((fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY |
-	    O_NONBLOCK)) == -1)
-		return -1;
+	while ((fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK)) == -1) {
+		/* the batch's descriptors count against the limit */
+		if (errno != EMFILE || b == NULL || b->n == 0)
+			return -1;
+		fs_batch_close(b);
+	}
 	for (;;) {
 		if (len + 1 >= *capp && grow_buf(bufp, capp, *capp * 2) == -1)
 			goto fail;
@@ -74,7 +86,7 @@ proc_read_at(int dirfd, const char *rel, char **bufp, size_t *capp)
 		if (r == 0 || len + 1 < *capp)
 			break;
 	}
-	close(fd);
+	fs_batch_add(b, fd);
 	(*bufp)[len] = '\0';
 	return (long)len;
 fail:

@@ -20,6 +20,11 @@
  * Returns the length, or -1 with errno (ENOENT, ESRCH: the process is gone;
  * EACCES, EPERM: not ours to read).  Never blocks: a FIFO reads as empty. */
 long	proc_read_at(int dirfd, const char *rel, char **bufp, size_t *capp);
+/* The same, its descriptor closed later with the others of batch b
+ * (lib/fs.h); NULL: at once. */
+struct fs_batch;
+long	proc_read_batch(int dirfd, const char *rel, char **bufp, size_t *capp,
+	    struct fs_batch *b);
 
 /* /proc/PID/stat.  comm is what lies between the first '(' and the last
  * ')', so names holding ") (" or newlines parse right; it is cut to fit.

@@ -901,6 +901,50 @@ print("up"); sys.stdout.flush(); time.sleep(30)'
 	assert_output 1
 }
 
+# aux reads status only as far as VmRSS (the ids, VmLck, VmRSS); the L
+# flag and the user still come out as procps's.  The files read are closed
+# a batch at a time with close_range, and an open that meets the
+# descriptor limit closes the batch and tries again: a low limit costs
+# nothing.
+@test "psperf: aux: status up to VmRSS (L, user as procps); files closed in batches; a low fd limit is enough" {
+	need_procps
+	command -v strace >/dev/null || skip "no strace (tests/deps/psperf.debian)"
+	local tr=$BATS_TEST_TMPDIR/trace n c r all low
+	# a process with 4 KiB locked: VmLck 4 kB, so L in STAT
+	spawn $PY -c 'import ctypes, mmap, sys, time
+m = mmap.mmap(-1, 4096)
+b = (ctypes.c_char * 4096).from_buffer(m)
+lock = ctypes.CDLL(None, use_errno=True).mlock
+lock.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+assert lock(ctypes.addressof(b), 4096) == 0, ctypes.get_errno()
+print("up"); sys.stdout.flush(); time.sleep(30)'
+	run grep VmLck "/proc/$PID/status"
+	assert_output --regexp 'VmLck:[[:space:]]+4 kB'
+	run ps -o stat= -p "$PID"
+	assert_output --regexp '^S.*L'
+	procps_same aux
+	procps_same -e -o pid,user,stat,rss
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+	strace -e trace=openat,open,close,close_range -o "$tr" "$SYSKIT_BIN" ps aux >/dev/null
+	n=$(grep -cE '"(/proc/)?[0-9]+/(stat|status|cmdline)"' "$tr")
+	c=$(grep -c '^close(' "$tr")
+	r=$(grep -c '^close_range(' "$tr")
+	echo "files $n, close $c, close_range $r"
+	[ "$n" -gt 30 ]
+	[ "$r" -ge 1 ]
+	# one close a file would be n; a batch of 64 takes one or two calls
+	[ "$c" -lt $((n / 4)) ]
+	# twelve descriptors: stdio, /proc, its listing and a few to read
+	all=$("$SYSKIT_BIN" ps -e -o pid= | wc -l)
+	run bash -c 'ulimit -n 12 && exec "$0" ps aux' "$SYSKIT_BIN"
+	assert_success
+	refute_output --partial 'Too many open files'
+	low=$(grep -c . <<<"$output")
+	echo "rows: $all without a limit, $((low - 1)) with 12 descriptors"
+	[ "$low" -gt $((all - 10)) ]
+	assert_line --regexp "^[^ ]+ +$PID .* S[^ ]*L"
+}
+
 # `-e -o pid,user,args` (pid, args and the effective user alone, every
 # process, streamed) reads stat only where the command line is empty, for
 # the [comm] that args shows then: kernel threads and zombies.

@@ -8,7 +8,6 @@
 #include "ps.h"
 
 #include <sys/resource.h>
-
 #include <fcntl.h>
 
 static const char usage[] =
@@ -203,6 +202,7 @@ setup(struct ctx *c, struct parsed *pa)
 {
 	struct opts *o = c->o;
 	const struct sel_list *l;
+	struct rlimit rl;
 
 	c->fmt = o->fmt;
 	c->hz = proc_clk_tck();
@@ -214,6 +214,10 @@ setup(struct ctx *c, struct parsed *pa)
 	c->tty_nr_cached = 0;
 	c->now = time(NULL);
 	localtime_r(&c->now, &c->nowtm);
+	/* the files read are closed a batch at a time (lib/fs), where the
+	 * descriptor limit leaves room for a batch */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur >= 256)
+		c->fdb.max = FS_BATCH;
 	if (pa->bsd_T)
 		select_my_tty(c);
 	/* a selection of pid lists alone: skip other pids unread */

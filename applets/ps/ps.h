@@ -19,6 +19,7 @@
 #include <regex.h>
 #include <time.h>
 
+#include "../../lib/fs.h"
 #include "../../lib/pid.h"
 #include "../../lib/proc.h"
 
@@ -349,6 +350,7 @@ struct ctx {
 	int		 stat_lazy;		/* stat only for args' [comm] */
 	int		 stat_comm;		/* comm, not stat: the name alone */
 	unsigned	 pst_want;		/* status's lines to parse (PST_*) */
+	struct fs_batch	 fdb;			/* read files, to close */
 	time_t		 stime_t;		/* cell_stime's last second, */
 	char		 stime_txt[16];		/* its text */
 	size_t		 stime_len;

@@ -340,9 +340,10 @@ rd(struct ctx *c, struct row *r, const char *name, int b)
 	char rel[96];
 
 	if (r->dirfd >= 0)
-		return proc_read_at(r->dirfd, name, &c->b[b].p, &c->b[b].cap);
-	return proc_read_at(c->procfd, rel_path(rel, sizeof(rel), r, name),
-	    &c->b[b].p, &c->b[b].cap);
+		return proc_read_batch(r->dirfd, name, &c->b[b].p,
+		    &c->b[b].cap, &c->fdb);
+	return proc_read_batch(c->procfd, rel_path(rel, sizeof(rel), r, name),
+	    &c->b[b].p, &c->b[b].cap, &c->fdb);
 }
 
 /* readlink of a row's file into buffer b; NULL on failure (errno set). */
@@ -876,6 +877,7 @@ ctx_free(struct ctx *c)
 {
 	int i;
 
+	fs_batch_close(&c->fdb);
 	for (i = 0; i < B_NBUF; i++)
 		free(c->b[i].p);
 	if (c->tty_drivers != NULL) {

@@ -669,10 +669,13 @@ scan(struct ctx *c, struct rows *rs, int first)
 		/* -q: those pids, in order, without reading /proc */
 		for (i = 0; i < l->n; i++)
 			scan_pid(c, rs, (int)l->v[i], first);
+		fs_batch_close(&c->fdb);
 		return;
 	}
 	if ((fd = openat(c->procfd, ".", O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC)) < 0 || each_pid_dir(c, rs, fd, first, 0, scan_one,
 	    NULL) < 0)
 		sys_error(c, NULL, errno);
+	/* the files read are closed a batch at a time (lib/fs) */
+	fs_batch_close(&c->fdb);
 }

@@ -274,6 +274,81 @@ mem(void)
 	free(v);
 }
 
+static int
+is_open(int fd)
+{
+	return fcntl(fd, F_GETFD) != -1;
+}
+
+/* fs_batch: every descriptor added is closed, and none other, holes and
+ * all; a full batch closes before taking more */
+static void
+batch(void)
+{
+	struct fs_batch b = { .n = 0, .max = FS_BATCH };
+	int fds[200], keep[3], n = 0, i, ok;
+
+	for (i = 0; i < 3; i++)
+		keep[i] = -1;
+	for (i = 0; i < 150; i++) {
+		/* descriptors not in the batch, between ones that are */
+		if (i == 10 || i == 11 || i == 100) {
+			keep[i == 10 ? 0 : i == 11 ? 1 : 2] =
+			    open("/dev/null", O_RDONLY | O_CLOEXEC);
+			continue;
+		}
+		if ((fds[n] = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
+			break;
+		fs_batch_add(&b, fds[n++]);
+		/* a full batch was closed as this one joined */
+		CHECK(b.n >= 1 && b.n <= FS_BATCH);
+	}
+	CHECK(n == 147);
+	fs_batch_close(&b);
+	CHECK(b.n == 0);
+	/* a number closed early may be a kept one's now: only those open */
+	for (i = 0, ok = 1; i < n; i++)
+		ok &= is_open(fds[i]) == (fds[i] == keep[0] ||
+		    fds[i] == keep[1] || fds[i] == keep[2]);
+	CHECK(ok);
+	for (i = 0; i < 3; i++) {
+		CHECK(keep[i] >= 0 && is_open(keep[i]));
+		close(keep[i]);
+	}
+	/* added in descending order, with a hole in the middle */
+	for (i = 0; i < 5; i++)
+		fds[i] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	close(fds[2]);
+	keep[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	CHECK(keep[0] == fds[2]);
+	for (i = 4; i >= 0; i--)
+		if (i != 2)
+			fs_batch_add(&b, fds[i]);
+	fs_batch_close(&b);
+	CHECK(is_open(keep[0]));
+	CHECK(!is_open(fds[0]) && !is_open(fds[1]) && !is_open(fds[3]) &&
+	    !is_open(fds[4]));
+	close(keep[0]);
+	/* NULL, or a max of 0: at once */
+	fds[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	fs_batch_add(NULL, fds[0]);
+	CHECK(!is_open(fds[0]));
+	b.max = 0;
+	fds[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	fs_batch_add(&b, fds[0]);
+	CHECK(!is_open(fds[0]) && b.n == 0);
+	/* a max of 2: the third closes the first two */
+	b.max = 2;
+	for (i = 0; i < 3; i++) {
+		fds[i] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		fs_batch_add(&b, fds[i]);
+	}
+	CHECK(!is_open(fds[0]) && !is_open(fds[1]) && is_open(fds[2]));
+	CHECK(b.n == 1);
+	fs_batch_close(&b);
+	CHECK(!is_open(fds[2]));
+}
+
 UNIT_SUITE(test_fs);
 
 void
@@ -284,5 +359,6 @@ test_fs(void)
 	unit_run("fs_walk: a negative return stops it", walk_stop);
 	unit_run("fs_write_all, fs_open_regular: FIFO, dir, link", write_and_open);
 	unit_run("fs_tmpfile, fs_mktemp: modes, suffix, too few X", temp);
+	unit_run("fs_batch: all added closed, no other", batch);
 	unit_run("mem: arena, mem_grow", mem);
 }
