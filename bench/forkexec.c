@@ -7,10 +7,15 @@
  *	N <tab> wall ns <tab> children's user µs <tab> children's system µs
  *
  * (all N runs together).  A run that does not exit 0 stops it: exit 3 and
- * one line on stderr.
+ * one line on stderr.  With -t it is a child subreaper and each run ends
+ * when every process the command started has ended and been reaped, its
+ * orphans too (BusyBox's timeout leaves its watcher to whoever reaps
+ * orphans, and a timer that waits for its child alone, as hyperfine does,
+ * never counts the watcher): the CPU figures are then the whole tree's.
  *
- *	usage: forkexec N COMMAND [ARG ...]
+ *	usage: forkexec [-t] N COMMAND [ARG ...]
  */
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <errno.h>
@@ -26,6 +31,8 @@ tv_us(struct timeval tv)
 {
 	return (long long)tv.tv_sec * 1000000 + tv.tv_usec;
 }
+
+static int tree;
 
 /* One run; 0 when the command exited 0. */
 static int
@@ -47,6 +54,9 @@ run_once(char *argv[], int null)
 	while (waitpid(pid, &st, 0) == -1)
 		if (errno != EINTR)
 			return -1;
+	/* -t: the orphans, reparented to us */
+	while (tree && (waitpid(-1, NULL, 0) != -1 || errno == EINTR))
+		;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0;
 	if (WIFEXITED(st))
@@ -67,8 +77,18 @@ main(int argc, char *argv[])
 	long n, i;
 	int null;
 
+	if (argc > 1 && strcmp(argv[1], "-t") == 0) {
+		if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == -1) {
+			fprintf(stderr, "forkexec: PR_SET_CHILD_SUBREAPER: %s\n",
+			    strerror(errno));
+			return 2;
+		}
+		tree = 1;
+		argv++;
+		argc--;
+	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: forkexec N COMMAND [ARG ...]\n");
+		fprintf(stderr, "usage: forkexec [-t] N COMMAND [ARG ...]\n");
 		return 2;
 	}
 	errno = 0;

@@ -22,7 +22,10 @@
 # Knobs: RUNS=1000 WARMUP=50 (start cost), TRUNS=5 (throughput runs),
 # TS_LINES=1000000 TS_RUNS=10 MU_RUNS=2 (timestamps; moreutils' ts, which
 # takes seconds, in a group of its own), SIZE=1G, LOOP=2000 ROUNDS=10 (the
-# loop), RSS_RUNS=5, NO_SPLICE=1 (leave RESULTS.md),
+# loop), CAP_ROUNDS=10 (the capture's CPU, interleaved rounds),
+# TREE_PER=5 TREE_ROUNDS=4 (the whole tree's CPU, forkexec -t:
+# BusyBox's timeout takes a second a run there), RSS_RUNS=5, NO_SPLICE=1
+# (leave RESULTS.md),
 # REPORT_ONLY=1 (no measuring: the report again from build/bench/run-*).
 # Output: build/bench/run-*.json (hyperfine), build/bench/run-loop.tsv,
 # build/bench/run.md, spliced between the run markers of bench/RESULTS.md.
@@ -35,6 +38,9 @@ TRUNS=${TRUNS:-5}
 SIZE=${SIZE:-1G}
 LOOP=${LOOP:-2000}
 ROUNDS=${ROUNDS:-10}
+TREE_PER=${TREE_PER:-5}
+CAP_ROUNDS=${CAP_ROUNDS:-10}
+TREE_ROUNDS=${TREE_ROUNDS:-4}
 TS_LINES=${TS_LINES:-1000000}
 TS_RUNS=${TS_RUNS:-10}
 MU_RUNS=${MU_RUNS:-2}
@@ -96,6 +102,22 @@ say "start cost: fork/exec timer, $LOOP runs in $ROUNDS rounds"
 : >"$OUT/run-loop.tsv"
 forkexec_rounds "$OUT/run-loop.tsv" "$ROUNDS" $(( (LOOP + ROUNDS - 1) / ROUNDS )) "${STARTS[@]}"
 
+# the whole tree's CPU: forkexec -t reaps every process a run started,
+# BusyBox's orphaned watcher too (it exits up to a second after the command)
+say "whole tree: forkexec -t, $TREE_ROUNDS rounds of $TREE_PER runs"
+TREE=("timeout 10 true|timeout 10 true" "busybox-static timeout 10 true|$BB timeout 10 true"
+    "syskit run -- true (glibc)|$S run -- true")
+[ "$HAVE_STATIC" = 1 ] && TREE+=("syskit run -- true (static)|$T run -- true"
+    "syskit timeout 10 true (static)|$T timeout 10 true")
+: >"$OUT/run-tree.tsv"
+for r in $(seq "$TREE_ROUNDS"); do
+	for e in "${TREE[@]}"; do
+		# shellcheck disable=SC2086
+		line=$("$FORKEXEC" -t "$TREE_PER" ${e#*|}) || die "forkexec -t fails: ${e#*|}"
+		printf '%s\t%s\t%s\n' "${e%%|*}" "$r" "$line" >>"$OUT/run-tree.tsv"
+	done
+done
+
 # ---- 2. throughput ----
 say "throughput: $SIZE through each, $TRUNS runs (sync before each)"
 THRU=(-n "cat >/dev/null" "head -c $SIZE /dev/zero | cat >/dev/null"
@@ -107,6 +129,23 @@ THRU=(-n "cat >/dev/null" "head -c $SIZE /dev/zero | cat >/dev/null"
 hyperfine --shell=bash --warmup 1 --runs "$TRUNS" --prepare "sync; rm -f $TMP/*.out $TMP/run.tee; sync" \
     --export-json "$OUT/run-thru.json" "${THRU[@]}" >/dev/null 2>"$OUT/run-thru.log" ||
     { tail -n 20 "$OUT/run-thru.log"; die "hyperfine failed"; }
+
+# the same three for CPU alone, one run at a time in rounds interleaved
+# across them (a run's CPU swings by a fifth here with the page cache's
+# state; a median over rounds is steadier than hyperfine's mean of five)
+say "capture CPU: $CAP_ROUNDS rounds, interleaved"
+CAPS=("cat >file|head -c $SIZE /dev/zero | cat >$TMP/cat.out"
+    "cat >file; rm file|head -c $SIZE /dev/zero | cat >$TMP/catrm.out; rm $TMP/catrm.out"
+    "syskit run --capture|TMPDIR=$TMP $S run --capture -- head -c $SIZE /dev/zero")
+: >"$OUT/run-cap.tsv"
+for r in $(seq "$CAP_ROUNDS"); do
+	for e in "${CAPS[@]}"; do
+		sync; rm -f "$TMP"/*.out; sync
+		line=$("$FORKEXEC" 1 bash -c "${e#*|}") || die "fails: ${e#*|}"
+		printf '%s\t%s\t%s\n' "${e%%|*}" "$r" "$line" >>"$OUT/run-cap.tsv"
+	done
+done
+rm -f "$TMP"/*.out
 
 # ---- 3. timestamps ----
 say "timestamps: $TS_LINES lines, $TS_RUNS runs"
@@ -178,6 +217,14 @@ loop = {}
 for line in open(os.path.join(out, "run-loop.tsv")):
     name, _, n, wall, _, _ = line.rstrip("\n").split("\t")
     loop.setdefault(name, []).append(int(wall) / int(n))
+# the whole tree's CPU per run (forkexec -t), the median over the rounds
+tree = {}
+if os.path.exists(os.path.join(out, "run-tree.tsv")):
+    for line in open(os.path.join(out, "run-tree.tsv")):
+        name, _, n, _, u, s_ = line.rstrip("\n").split("\t")
+        tree.setdefault(name, []).append((int(u) + int(s_)) / int(n) / 1e6)
+def tmed(n):
+    return statistics.median(tree[n]) if n in tree else None
 def load_note(meta):
     """A sentence when the machine was busy before the run, else None."""
     la = meta.get("loadavg_before", "").split()
@@ -261,12 +308,17 @@ for n in ("syskit run -- true (glibc)", "syskit run -- true (static)"):
     qd = (" %.2f |" % (cpu(r) / cpu(start[BBD]))) if BBD in start else ""
     w("| %s | %.2f ± %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%s %.2f | %.2f |"
       % (n, q, s, qm, ql, qc, qb, qbl, qd, qe, qt))
+    # the verdict against BusyBox by the whole tree's CPU where it was
+    # measured: hyperfine's leaves out BusyBox's watcher
+    qv = tmed(n) / tmed(BBS) if tmed(n) and tmed(BBS) else qb
+    how = ("%.2f× by the whole tree's CPU (forkexec -t); %.2f× by hyperfine's CPU, which leaves out "
+           "BusyBox's watcher" % (qv, qb)) if qv is not qb else "%.2f×" % qb
     if n.endswith("(static)"):
-        goals.append(("`%s` uses less CPU than `%s`" % (n, BBS), "%.2f× (loop wall %.2f×); peak RSS %s / %s KiB" % (qb, qbl, kib(n), kib(BBS)),
-                      "**met**" if qb < 1 else "**missed**"))
+        goals.append(("`%s` uses less CPU than `%s`" % (n, BBS), "%s (loop wall %.2f×); peak RSS %s / %s KiB" % (how, qbl, kib(n), kib(BBS)),
+                      "**met**" if qv < 1 else "**missed**"))
     else:
-        goals.append(("`%s` ≤ 1.2× the CPU of `%s`" % (n, BBS), "%.2f× (loop wall %.2f×); peak RSS %s / %s KiB" % (qb, qbl, kib(n), kib(BBS)),
-                      "**met**" if qb <= 1.2 else "**missed**"))
+        goals.append(("`%s` ≤ 1.2× the CPU of `%s`" % (n, BBS), "%s (loop wall %.2f×); peak RSS %s / %s KiB" % (how, qbl, kib(n), kib(BBS)),
+                      "**met**" if qv <= 1.2 else "**missed**"))
     goals.append(("`%s` ≤ 1.2× the cost of `timeout 10 true` (wall)" % n,
                   "%.2f× (median %.2f, loop %.2f)" % (q, qm, ql),
                   "**met**" if q <= 1.2 else "**missed**"))
@@ -282,12 +334,29 @@ for n in ("syskit run -- true (glibc)", "syskit run -- true (static)"):
 w("")
 w("BusyBox's timeout execs the command in its own process and leaves a "
   "watcher (a grandchild, reparented to init) that wakes once a second until "
-  "the command is gone; the watcher's CPU is in none of these figures, and "
+  "the command is gone; the watcher's CPU is in none of the figures above "
+  "(hyperfine and the loop wait for their child alone), and "
   "its start is in the wall time only as far as it overlaps. The "
   "busybox-static rows are %s; BusyBox rows name their build everywhere in "
   "this file. The peak RSS is the largest of the process and the `true` it "
   "waited for (`/usr/bin/time %%M`, the median of %s runs)." % (meta["busybox"], meta["runs"].split("RSS_RUNS=")[1].split()[0]))
 w("")
+if tree and tmed(BBS):
+    w("The whole tree's CPU: bench/forkexec.c with -t, a child subreaper that ends each run only when every "
+      "process the command started has been reaped, BusyBox's watcher too (it exits up to a second after "
+      "the command); the median over %d rounds of the mean per run. The verdicts against busybox-static "
+      "below use this figure." % len(tree[BBS]))
+    w("")
+    w("| command | CPU ms per run, whole tree | hyperfine CPU ms (the waited-for processes) | / busybox-static timeout (whole tree) |")
+    w("|---|---:|---:|---:|")
+    for n in tree:
+        w("| `%s` | %.3f | %s | %.2f |" % (n, tmed(n) * 1000, ms(cpu(start[n])) if n in start else "",
+                                          tmed(n) / tmed(BBS)))
+    w("")
+    n = "syskit timeout 10 true (static)"
+    if tmed(n):
+        goals.append(("`%s` (the compat applet, compat.sh's job) uses less CPU than `%s`, whole tree" % (n, BBS),
+                      "%.2f×" % (tmed(n) / tmed(BBS)), "**met**" if tmed(n) < tmed(BBS) else "**missed**"))
 w("### Throughput (%s through a pipe)" % size)
 w("")
 CRM = "cat >file; rm file"
@@ -313,14 +382,37 @@ w("The capture's spill is an unlinked temp file (O_TMPFILE): when syskit closes 
   "(the `rm` before the next run is not timed); `cat >file; rm file` pays for the removal as the "
   "capture does, so it is the like-for-like peer of the two.")
 w("")
-qc = cpu(thru["syskit run --capture"]) / cc1
+# the capture's CPU by the interleaved rounds (run-cap.tsv), when measured
+capr = {}
+if os.path.exists(os.path.join(out, "run-cap.tsv")):
+    for line in open(os.path.join(out, "run-cap.tsv")):
+        name, _, n, _, u, s_ = line.rstrip("\n").split("\t")
+        capr.setdefault(name, []).append((int(u) + int(s_)) / int(n) / 1e6)
+cm = lambda n: statistics.median(capr[n])
+CAP = "syskit run --capture"
+if capr:
+    w("The capture's CPU by rounds: each of `cat >file`, `cat >file; rm file` and `syskit run --capture` run "
+      "once a round, %d rounds interleaved, the page cache synced and emptied of the files before each; the "
+      "median CPU of the whole pipeline (bench/forkexec.c): %s. By these, the capture takes %.2f× the CPU of "
+      "`cat >file` and %.2f× that of `cat >file; rm file` (hyperfine's means above: %.2f× and %.2f×). A "
+      "single run's CPU ranges from %.2f to %.2f s for `cat >file` alone, so the goals below are judged by "
+      "the medians." % (len(capr[CAP]), ", ".join("`%s` %.3f s" % (n, cm(n)) for n in ("cat >file", CRM, CAP)),
+                        cm(CAP) / cm("cat >file"), cm(CAP) / cm(CRM),
+                        cpu(thru[CAP]) / cc1, cpu(thru[CAP]) / cpu(thru[CRM]),
+                        min(capr["cat >file"]), max(capr["cat >file"])))
+    w("")
+    qc, qr = cm(CAP) / cm("cat >file"), cm(CAP) / cm(CRM)
+    how = " (medians of %d interleaved rounds; hyperfine's means: %.2f×, %.2f×)" % (
+        len(capr[CAP]), cpu(thru[CAP]) / cc1, cpu(thru[CAP]) / cpu(thru[CRM]))
+else:
+    qc, qr = cpu(thru[CAP]) / cc1, cpu(thru[CAP]) / cpu(thru[CRM])
+    how = ""
 what = ("past the 16M held in memory by default, the rest in a file" if nbytes > 16 * (1 << 20)
         else "all of it held in memory: under the default --capture-limit")
 goals.append(("`syskit run --capture` of %s (%s) ≤ 1.1× the CPU of `cat >file`" % (size, what),
-              "%.2f×" % qc, "**met**" if qc <= 1.1 else "**missed**"))
-qc = cpu(thru["syskit run --capture"]) / cpu(thru[CRM])
+              "%.2f×%s" % (qc, how), "**met**" if qc <= 1.1 else "**missed**"))
 goals.append(("`syskit run --capture` of %s ≤ 1.1× the CPU of `cat >file; rm file`" % size,
-              "%.2f×" % qc, "**met**" if qc <= 1.1 else "**missed**"))
+              "%.2f×" % qr, "**met**" if qr <= 1.1 else "**missed**"))
 for n, peers in (("syskit run --capture", (("cat >/dev/null", c0), ("cat >file", c1))),
                  ("syskit run --tee file >/dev/null", (("cat >/dev/null", c0), ("tee file >/dev/null", t1)))):
     for p, pt in peers:

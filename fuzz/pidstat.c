@@ -83,13 +83,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *buf = (const char *)data + 1, *sep;
 	size_t len = size - 1;
 	struct pid_stat ps;
-	struct pid_status st;
+	struct pid_status st, st2;
 	struct pid_statm sm;
 	struct pid_io io;
 	struct pid_smaps sp;
 	struct fmt f;
 	struct sortspec ss;
 	char id[65], *s;
+	unsigned want;
 	int i;
 
 	if (size == 0)
@@ -101,8 +102,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 		break;
 	case 1:
-		if (proc_pid_status_parse(buf, len, &st) == 0 &&
+		if ((i = proc_pid_status_parse(buf, len, &st)) == 0 &&
 		    strlen(st.name) >= sizeof(st.name))
+			__builtin_trap();
+		/* the same read only up to some lines: a prefix of it, so
+		 * whatever the whole parses, it parses, and finds no line the
+		 * whole does not */
+		want = PST_NAME | (((unsigned)data[0] * 0x0101U) & 0x7fffU);
+		if (proc_pid_status_want(buf, len, &st2, want) == 0) {
+			if (strlen(st2.name) >= sizeof(st2.name) ||
+			    (i == 0 && (st2.has & ~st.has) != 0))
+				__builtin_trap();
+		} else if (i == 0)
 			__builtin_trap();
 		break;
 	case 2:
