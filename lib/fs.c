@@ -18,10 +18,6 @@
 #include "fs.h"
 #include "mem.h"
 
-#ifndef SYS_close_range
-#define SYS_close_range	436
-#endif
-
 struct dent64 {
 	uint64_t	ino;
 	int64_t		off;

@@ -8,6 +8,7 @@
 #ifndef LIB_FS_H
 #define LIB_FS_H
 
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <dirent.h>
 #include <stddef.h>
@@ -116,6 +117,9 @@ int	fs_rm_contents(int dfd,
  * one has: none, each closed at once, as also when b is NULL); a full
  * batch is closed before fd joins it.
  */
+#ifndef SYS_close_range
+#define SYS_close_range	436	/* headers older than Linux 5.9's */
+#endif
 #define FS_BATCH	64
 struct fs_batch {
 	int	fd[FS_BATCH];

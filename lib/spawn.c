@@ -28,10 +28,6 @@
 #include "fs.h"
 #include "spawn.h"
 
-#ifndef SYS_close_range
-#define SYS_close_range	436
-#endif
-
 extern char **environ;
 
 /* What the child sends back when a step fails. */

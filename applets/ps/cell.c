@@ -104,18 +104,6 @@ fmt_hms(char *p, uint64_t t, int short_ok)
 	return (int)(q - p);
 }
 
-static int
-fmt_time(char *p, uint64_t t)
-{
-	return fmt_hms(p, t, 0);
-}
-
-static int
-fmt_etime(char *p, uint64_t t)
-{
-	return fmt_hms(p, t, 1);
-}
-
 /* v right-aligned in at least w places */
 static int
 fmt_u64_w(char *p, uint64_t v, int w)
@@ -401,7 +389,7 @@ cell_time(struct ctx *c, const struct row *r, const struct kval *kv,
 {
 	/* procps: the dead children's time (S, --cumulative) counts in
 	 * bsdtime and %CPU, never in time */
-	return fmt_time(p, (r->st.utime + r->st.stime) / (uint64_t)c->hz);
+	return fmt_hms(p, (r->st.utime + r->st.stime) / (uint64_t)c->hz, 0);
 }
 
 int
@@ -428,7 +416,7 @@ int
 cell_etime(struct ctx *c, const struct row *r, const struct kval *kv,
     char *p, char **outp, int maxc)
 {
-	return fmt_etime(p, (uint64_t)elapsed(c, r));
+	return fmt_hms(p, (uint64_t)elapsed(c, r), 1);
 }
 
 int

@@ -8,6 +8,7 @@
 #include "ps.h"
 
 #include <sys/resource.h>
+
 #include <fcntl.h>
 
 static const char usage[] =
