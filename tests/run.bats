@@ -986,6 +986,26 @@ capture_traced() {
 	assert_output --partial 'bytes of output were lost'
 }
 
+@test "issue 14: a stream that fills each read is read on, not one epoll_wait per 64 KiB" {
+	local d=$BATS_TEST_TMPDIR rc=0 reads waits
+	command -v strace >/dev/null || skip "no strace (tests/deps/run.debian)"
+	mkdir "$d/tmp"
+	# syskit alone is traced (no -f), so it is the slow side and the
+	# command keeps its pipe full: every read can take a whole chunk
+	TMPDIR=$d/tmp ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+	    strace -qq -o "$d/trace" -e trace=read,epoll_wait,epoll_pwait \
+	    syskit run --capture -- sh -c 'head -c 32M /dev/zero; exit 3' \
+	    >"$d/out" 2>"$d/err" || rc=$?
+	assert_equal "$rc" 3
+	assert_equal "$(wc -c <"$d/out")" 33554432
+	assert_equal "$(tr -d '\0' <"$d/out" | wc -c)" 0
+	reads=$(grep -c '^read(.*= 65536$' "$d/trace" || true)
+	waits=$(grep -c '^epoll_p*wait(' "$d/trace" || true)
+	echo "full reads $reads, epoll waits $waits"
+	[ "$reads" -ge 400 ]
+	[ "$((waits * 4))" -lt "$reads" ]
+}
+
 # ---- issue 14: libbsd only for the pidfile ----
 
 @test "issue 14: only a pidfile loads libbsd; without it --pidfile fails in one line, the rest works" {

@@ -28,6 +28,7 @@
 
 #define MAX_DURATION	(100.0 * 365 * 86400)
 #define CHUNK		(64 * 1024)	/* one read of a stream */
+#define DRAIN		16		/* full chunks read per wakeup */
 #define PIPE_SIZE	(1024 * 1024)	/* output pipes, for throughput */
 #define QUEUE_HIGH	(1024 * 1024)	/* pause the streams above */
 #define LINE_MAX_TAG	(64 * 1024)	/* longer: passed on in parts */
