@@ -11,17 +11,26 @@
 #   relay   vmsrc SIZE | syskit pipe - tcp:P1 -> TOOL (P1 -> P2) -> a
 #           receiver on P2 (syskit pipe tcp-listen:P2 /dev/null); and
 #           "none": the client straight to P2, the floor of any relay
+#   relayw  the same with a client that copies: socat -u reads the
+#           stream and write(2)s it to P1, as most programs send (the
+#           splicing client hands the relay 4 KiB page fragments; a
+#           write(2) fills the socket's own larger pages)
 #   fanout  vmsrc SIZE | TOOL /dev/null /dev/null (+ stdout) | splsink
 #   merge   4 files of MLINES lines each -> TOOL -> /dev/null
+# p2p, file and sock also time the static build (build/static/syskit,
+# when tools/musl-deps.sh has been run) beside BusyBox's cat and nc, the
+# BusyBox containers ship (busybox-static; each row names the build).
 # Each tool's peak RSS and its own CPU time (user + system) come from
 # CPU_RUNS more runs under GNU time (%M %U %S; the median CPU), put where
 # its entry has an '@' (nc's relay: both ncs, under one bash).  The CPU
-# time is the load-independent figure: the machine is shared.
+# time is the load-independent figure: the machine is shared.  *all CPU*
+# is hyperfine's user + system time of the whole line (every process in
+# it: on 2 CPUs, what the wall time of a busy pipeline follows).
 #
 # Usage, from anywhere:  bench/pipe.sh
 # Knobs: SIZE=4G FSIZE=4G MLINES=1000000 RUNS=5 WARMUP=1 CPU_RUNS=3,
-# RELAY_RUNS=15 RELAY_CPU_RUNS=7 (the relay's medians swing most),
-# ONLY="p2p file sock relay fanout merge" (a subset reruns those only),
+# RELAY_RUNS=15 RELAY_CPU_RUNS=7 (the relays' medians swing most),
+# ONLY="p2p file sock relay relayw fanout merge" (a subset reruns those),
 # NO_SPLICE=1 (leave RESULTS.md).  Output: build/bench/pipe-*.json,
 # build/bench/pipe.md, spliced between the pipe markers of bench/RESULTS.md.
 set -euo pipefail
@@ -29,7 +38,7 @@ set -euo pipefail
 SIZE=${SIZE:-4G}
 FSIZE=${FSIZE:-4G}
 CPU_RUNS=${CPU_RUNS:-3}
-ONLY=${ONLY:-p2p file sock relay fanout merge}
+ONLY=${ONLY:-p2p file sock relay relayw fanout merge}
 MLINES=${MLINES:-1000000}
 RUNS=${RUNS:-5}
 RELAY_RUNS=${RELAY_RUNS:-15}
@@ -47,13 +56,13 @@ need pv pv
 need nc netcat-openbsd
 [ -x /bin/busybox ] || need busybox busybox-static
 BB=$(command -v busybox)
+# the BusyBox rows name its build: containers ship the static one
+BBN="busybox-static"
+LC_ALL=C readelf -l "$BB" 2>/dev/null | grep -q 'program interpreter' && BBN="busybox (dynamic)"
 
-say "building syskit, vmsrc, splsink"
-make -j2 >"$OUT/pipe-make.log" 2>&1 || { tail -n 30 "$OUT/pipe-make.log"; die "make failed"; }
-mkdir -p "$OUT/pipe-snap"
-cp build/syskit "$OUT/pipe-snap/syskit.tmp"
-mv -f "$OUT/pipe-snap/syskit.tmp" "$OUT/pipe-snap/syskit"
-S=$PWD/$OUT/pipe-snap/syskit
+bench_snapshot "$OUT/pipe-snap"
+S=$PWD/$OUT/pipe-snap/glibc/syskit
+T=$PWD/$OUT/pipe-snap/static/syskit
 cc -O2 -o "$OUT/vmsrc" bench/vmsrc.c
 cc -O2 -o "$OUT/splsink" bench/splsink.c
 V=$PWD/$OUT/vmsrc
@@ -82,7 +91,7 @@ p2p=(
 	"syskit pipe|$V $SIZE | @$S pipe - - | $K"
 	"pv -q|$V $SIZE | @pv -q | $K"
 	"cat|$V $SIZE | @cat | $K"
-	"busybox cat|$V $SIZE | @$BB cat | $K"
+	"$BBN cat|$V $SIZE | @$BB cat | $K"
 	"socat|$V $SIZE | @socat -u STDIN STDOUT | $K"
 	"socat -b 1M|$V $SIZE | @socat -b 1048576 -u STDIN STDOUT | $K"
 )
@@ -90,19 +99,32 @@ file=(
 	"syskit pipe|@$S pipe $FILE - | $K"
 	"pv -q|@pv -q $FILE | $K"
 	"cat|@cat $FILE | $K"
-	"busybox cat|@$BB cat $FILE | $K"
+	"$BBN cat|@$BB cat $FILE | $K"
 	"socat -b 1M|@socat -b 1048576 -u $FILE STDOUT | $K"
 )
 sock=(
 	"syskit pipe|$RECV & $(wl $P2); @$S pipe $FILE tcp:127.0.0.1:$P2; wait"
 	"socat -b 1M|$RECV & $(wl $P2); @socat -b 1048576 -u $FILE TCP:127.0.0.1:$P2; wait"
 	"nc|$RECV & $(wl $P2); @nc -N 127.0.0.1 $P2 <$FILE; wait"
+	"$BBN nc|$RECV & $(wl $P2); @$BB nc 127.0.0.1 $P2 <$FILE; wait"
 )
+# the static build beside BusyBox, where BusyBox does the job too
+if [ "$HAVE_STATIC" = 1 ]; then
+	p2p+=("syskit pipe (static)|$V $SIZE | @$T pipe - - | $K")
+	file+=("syskit pipe (static)|@$T pipe $FILE - | $K")
+	sock+=("syskit pipe (static)|$RECV & $(wl $P2); @$T pipe $FILE tcp:127.0.0.1:$P2; wait")
+fi
 relay=(
 	"none (client straight to P2)|$RECV & $(wl $P2); $V $SIZE | $S pipe - tcp:127.0.0.1:$P2; wait"
 	"syskit pipe|$RECV & $(wl $P2); @$S pipe tcp-listen:127.0.0.1:$P1 tcp:127.0.0.1:$P2 & $(wl $P1); $V $SIZE | $S pipe - tcp:127.0.0.1:$P1; wait"
 	"socat -b 1M|$RECV & $(wl $P2); @socat -b 1048576 TCP-LISTEN:$P1,bind=127.0.0.1,reuseaddr TCP:127.0.0.1:$P2 & $(wl $P1); $V $SIZE | $S pipe - tcp:127.0.0.1:$P1; wait"
 	"nc|$RECV & $(wl $P2); @bash -c \"nc -l 127.0.0.1 $P1 | nc -N 127.0.0.1 $P2\" & $(wl $P1); $V $SIZE | $S pipe - tcp:127.0.0.1:$P1; wait"
+)
+WC="socat -b 1048576 -u STDIN TCP:127.0.0.1"
+relayw=(
+	"none (client straight to P2)|$RECV & $(wl $P2); $V $SIZE | $WC:$P2; wait"
+	"syskit pipe|$RECV & $(wl $P2); @$S pipe tcp-listen:127.0.0.1:$P1 tcp:127.0.0.1:$P2 & $(wl $P1); $V $SIZE | $WC:$P1; wait"
+	"socat -b 1M|$RECV & $(wl $P2); @socat -b 1048576 TCP-LISTEN:$P1,bind=127.0.0.1,reuseaddr TCP:127.0.0.1:$P2 & $(wl $P1); $V $SIZE | $WC:$P1; wait"
 )
 fanout=(
 	"syskit pipe|$V $SIZE | @$S pipe - /dev/null /dev/null - | $K"
@@ -127,7 +149,7 @@ hfs() {
 		e=${e/@/}
 		args+=("${e%%|*}|bash -c '${e#*|}'")
 	done
-	hf "pipe-$group" "$([ "$group" = relay ] && echo "$RELAY_RUNS" || echo "$RUNS")" "$WARMUP" "${args[@]}"
+	hf "pipe-$group" "$(case $group in relay*) echo "$RELAY_RUNS" ;; *) echo "$RUNS" ;; esac)" "$WARMUP" "${args[@]}"
 }
 
 # rss GROUP ARRAY: each tool's peak RSS (KiB, the largest) and CPU
@@ -144,7 +166,7 @@ rss() {
 		case $cmd in *@*) ;; *) continue ;; esac
 		: >"$TMP/cpu"
 		kib=0
-		for i in $(seq "$([ "$group" = relay ] && echo "$RELAY_CPU_RUNS" || echo "$CPU_RUNS")"); do
+		for i in $(seq "$(case $group in relay*) echo "$RELAY_CPU_RUNS" ;; *) echo "$CPU_RUNS" ;; esac)"); do
 			rm -f "$TMP/rss"
 			timeout 600 bash -c "${cmd/@//usr/bin/time -f %M:%U:%S -o $TMP/rss }" >/dev/null 2>&1 || true
 			IFS=: read -r k u sy < <(tail -n 1 "$TMP/rss" 2>/dev/null || echo '0:0:0')
@@ -175,10 +197,11 @@ shapes = {
     "file": "file to pipe: `TOOL FILE | splsink` (FILE: %s of random data, in the page cache)" % fsize,
     "sock": "file to socket: `TOOL FILE` -> tcp 127.0.0.1:P -> `syskit pipe tcp-listen:127.0.0.1:P /dev/null` (FILE: %s)" % fsize,
     "relay": "loopback TCP relay: `vmsrc %s | syskit pipe - tcp:127.0.0.1:P1` -> TOOL (P1 -> P2) -> `syskit pipe tcp-listen:127.0.0.1:P2 /dev/null`; TOOL is `syskit pipe tcp-listen:127.0.0.1:P1 tcp:127.0.0.1:P2`, `socat -b 1048576 TCP-LISTEN:P1,bind=127.0.0.1,reuseaddr TCP:127.0.0.1:P2`, `nc -l 127.0.0.1 P1 \\| nc -N 127.0.0.1 P2`" % size,
+    "relayw": "loopback TCP relay, a client that copies: `vmsrc %s | socat -b 1048576 -u STDIN TCP:127.0.0.1:P1` -> TOOL (P1 -> P2) -> `syskit pipe tcp-listen:127.0.0.1:P2 /dev/null`; TOOL as above" % size,
     "fanout": "fan-out to 3 sinks: `vmsrc %s | TOOL /dev/null /dev/null (+stdout) | splsink`" % size,
     "merge": "merge of 4 files of %s lines each: `TOOL m1 m2 m3 m4 > /dev/null`" % mlines,
 }
-groups = ["p2p", "file", "sock", "relay", "fanout", "merge"]
+groups = ["p2p", "file", "sock", "relay", "relayw", "fanout", "merge"]
 def load_rss(g):
     p = os.path.join(out, "pipe-%s.rss" % g)
     d = {}
@@ -194,7 +217,7 @@ def results(g):
         return None, None
     return json.load(open(p))["results"], time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(p)))
 print("Measured by `bench/pipe.sh` at %s on %d CPUs (kernel %s), load average %s before; hyperfine -N, %s runs each, medians; *tool CPU* is the tool's own user + system time (the median of %s more runs under GNU time, with its peak RSS): the load-independent figure, since the machine is shared. vmsrc and splsink are bench/vmsrc.c and bench/splsink.c (vmsplice and splice, 1 MiB pipes). Ratios: the peer's figure over syskit's (above 1: syskit is faster, or uses less CPU). Rerun with `bench/pipe.sh` (knobs SIZE, FSIZE, ONLY, RUNS in its header).\n" % (commit, os.cpu_count(), platform.release(), load, runs, cpuruns))
-meds, cpus = {}, {}
+meds, cpus, allcpu = {}, {}, {}
 for g in groups:
     res, when = results(g)
     if res is None:
@@ -205,8 +228,8 @@ for g in groups:
     basecpu = float(sk[0][1]) if sk and sk[0][1] else None
     print("### " + shapes[g] + "\n")
     print("(run %s)\n" % when)
-    print("| tool | median s | wall ratio | tool CPU s | CPU ratio | peak RSS KiB |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| tool | median s | wall ratio | tool CPU s | CPU ratio | all CPU s | peak RSS KiB |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for r in res:
         name = r["command"]
         kib, cpu = rss.get(name, ("-", None))
@@ -214,7 +237,9 @@ for g in groups:
         if cpu is not None:
             cpus[(g, name)] = float(cpu)
         cr = "%.2f" % (float(cpu) / basecpu) if cpu is not None and basecpu else "-"
-        print("| %s | %.3f | %.2f | %s | %s | %s |" % (name, r["median"], r["median"] / base, cpu if cpu is not None else "-", cr, kib))
+        allcpu[(g, name)] = r["user"] + r["system"]
+        print("| %s | %.3f | %.2f | %s | %s | %.3f | %s |" % (name, r["median"], r["median"] / base,
+              cpu if cpu is not None else "-", cr, allcpu[(g, name)], kib))
     print()
 def goal(text, ok):
     print("- %s: %s" % (text, "met" if ok else "NOT met"))
@@ -238,6 +263,25 @@ if rs and rso:
 cs, cso = cpus.get(("relay", "syskit pipe")), cpus.get(("relay", "socat -b 1M"))
 if cs and cso:
     goal("TCP relay at least 1.5x socat -b 1M, the relay's own CPU (%.2fx)" % (cso / cs), cso >= 1.5 * cs)
+an, asy, aso = (allcpu.get(("relay", n)) for n in ("none (client straight to P2)", "syskit pipe", "socat -b 1M"))
+if an and asy and aso:
+    print("  - the CPU of the whole line (client, relay, receiver), hyperfine's user + system: no relay %.3f s, "
+          "with syskit's relay %.3f s, with socat's %.3f s. On 2 CPUs the wall time follows it: for 1.5x socat's "
+          "wall, syskit's line would have to take about %.3f s, so its relay could add at most %.3f s of CPU to the "
+          "line; it adds %.3f s, of which %.3f s is its own (the rest is the client's and the receiver's extra "
+          "work with a relay between them), and socat's adds %.3f s."
+          % (an, asy, aso, aso / 1.5, aso / 1.5 - an, asy - an, cs or 0.0, aso - an))
+ws, wso = meds.get(("relayw", "syskit pipe")), meds.get(("relayw", "socat -b 1M"))
+wcs, wcso = cpus.get(("relayw", "syskit pipe")), cpus.get(("relayw", "socat -b 1M"))
+if ws and wso and wcs and wcso:
+    print("  - with a client that copies (socat -u write(2)s the stream): socat -b 1M takes %.2fx syskit's wall "
+          "time and %.2fx its relay's CPU (reported, no goal)." % (wso / ws, wcso / wcs))
+for g, peer in (("p2p", "cat"), ("file", "cat"), ("sock", "nc")):
+    st = cpus.get((g, "syskit pipe (static)"))
+    bb = [(n, v) for (gg, n), v in cpus.items() if gg == g and n.startswith("busybox") and n.endswith(" " + peer)]
+    if st and bb:
+        goal("%s: the static build uses less CPU than %s (%.2fs against %.2fs: %.2fx)"
+             % (g, bb[0][0], st, bb[0][1], st / bb[0][1]), st < bb[0][1])
 fs, ft = meds.get(("fanout", "syskit pipe")), meds.get(("fanout", "tee"))
 if fs and ft:
     goal("fan-out at least as fast as tee (%.2fx)" % (ft / fs), ft >= fs)
