@@ -114,17 +114,20 @@ if [ "$HAVE_STATIC" = 1 ]; then
 	file+=("syskit pipe (static)|@$T pipe $FILE - | $K")
 	sock+=("syskit pipe (static)|$RECV & $(wl $P2); @$T pipe $FILE tcp:127.0.0.1:$P2; wait")
 fi
+# the two relays, P1 -> P2, in both relay groups
+SKR="$S pipe tcp-listen:127.0.0.1:$P1 tcp:127.0.0.1:$P2"
+SOR="socat -b 1048576 TCP-LISTEN:$P1,bind=127.0.0.1,reuseaddr TCP:127.0.0.1:$P2"
 relay=(
 	"none (client straight to P2)|$RECV & $(wl $P2); $V $SIZE | $S pipe - tcp:127.0.0.1:$P2; wait"
-	"syskit pipe|$RECV & $(wl $P2); @$S pipe tcp-listen:127.0.0.1:$P1 tcp:127.0.0.1:$P2 & $(wl $P1); $V $SIZE | $S pipe - tcp:127.0.0.1:$P1; wait"
-	"socat -b 1M|$RECV & $(wl $P2); @socat -b 1048576 TCP-LISTEN:$P1,bind=127.0.0.1,reuseaddr TCP:127.0.0.1:$P2 & $(wl $P1); $V $SIZE | $S pipe - tcp:127.0.0.1:$P1; wait"
+	"syskit pipe|$RECV & $(wl $P2); @$SKR & $(wl $P1); $V $SIZE | $S pipe - tcp:127.0.0.1:$P1; wait"
+	"socat -b 1M|$RECV & $(wl $P2); @$SOR & $(wl $P1); $V $SIZE | $S pipe - tcp:127.0.0.1:$P1; wait"
 	"nc|$RECV & $(wl $P2); @bash -c \"nc -l 127.0.0.1 $P1 | nc -N 127.0.0.1 $P2\" & $(wl $P1); $V $SIZE | $S pipe - tcp:127.0.0.1:$P1; wait"
 )
 WC="socat -b 1048576 -u STDIN TCP:127.0.0.1"
 relayw=(
 	"none (client straight to P2)|$RECV & $(wl $P2); $V $SIZE | $WC:$P2; wait"
-	"syskit pipe|$RECV & $(wl $P2); @$S pipe tcp-listen:127.0.0.1:$P1 tcp:127.0.0.1:$P2 & $(wl $P1); $V $SIZE | $WC:$P1; wait"
-	"socat -b 1M|$RECV & $(wl $P2); @socat -b 1048576 TCP-LISTEN:$P1,bind=127.0.0.1,reuseaddr TCP:127.0.0.1:$P2 & $(wl $P1); $V $SIZE | $WC:$P1; wait"
+	"syskit pipe|$RECV & $(wl $P2); @$SKR & $(wl $P1); $V $SIZE | $WC:$P1; wait"
+	"socat -b 1M|$RECV & $(wl $P2); @$SOR & $(wl $P1); $V $SIZE | $WC:$P1; wait"
 )
 fanout=(
 	"syskit pipe|$V $SIZE | @$S pipe - /dev/null /dev/null - | $K"
@@ -140,6 +143,9 @@ for i in 1 2 3 4; do
 	awk -v n="$MLINES" -v i="$i" 'BEGIN { for (j = 0; j < n; j++) printf "source %d line %d %s\n", i, j, substr("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 1, j % 48) }' >"$TMP/m$i"
 done
 
+# nruns GROUP N RELAY_N: how many runs a group gets (the relays more)
+nruns() { case $1 in relay*) echo "$3" ;; *) echo "$2" ;; esac; }
+
 # hfs GROUP ARRAY: one hyperfine group of shell commands (bash -c)
 hfs() {
 	local group=$1 e
@@ -149,7 +155,7 @@ hfs() {
 		e=${e/@/}
 		args+=("${e%%|*}|bash -c '${e#*|}'")
 	done
-	hf "pipe-$group" "$(case $group in relay*) echo "$RELAY_RUNS" ;; *) echo "$RUNS" ;; esac)" "$WARMUP" "${args[@]}"
+	hf "pipe-$group" "$(nruns "$group" "$RUNS" "$RELAY_RUNS")" "$WARMUP" "${args[@]}"
 }
 
 # rss GROUP ARRAY: each tool's peak RSS (KiB, the largest) and CPU
@@ -166,7 +172,7 @@ rss() {
 		case $cmd in *@*) ;; *) continue ;; esac
 		: >"$TMP/cpu"
 		kib=0
-		for i in $(seq "$(case $group in relay*) echo "$RELAY_CPU_RUNS" ;; *) echo "$CPU_RUNS" ;; esac)"); do
+		for i in $(seq "$(nruns "$group" "$CPU_RUNS" "$RELAY_CPU_RUNS")"); do
 			rm -f "$TMP/rss"
 			timeout 600 bash -c "${cmd/@//usr/bin/time -f %M:%U:%S -o $TMP/rss }" >/dev/null 2>&1 || true
 			IFS=: read -r k u sy < <(tail -n 1 "$TMP/rss" 2>/dev/null || echo '0:0:0')
